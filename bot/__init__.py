@@ -1,0 +1,1 @@
+"""Wiring: configuration, command line, channel adapters, web server, scheduler."""

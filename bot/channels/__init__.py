@@ -1,0 +1,1 @@
+"""Channel adapters: each translates its platform's messages to and from the core's."""

@@ -1,0 +1,96 @@
+"""The console channel: a person talks to the bot in a terminal (demos, local use, tests).
+
+Reads one message per line from a text stream and prints the replies. Where
+the answer must be one of the choices, they are numbered and the number may be
+typed; where choices are shortcuts for a typed answer, they are shown in
+brackets. Works the same interactively and with piped input.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Protocol, TextIO
+
+from conversations import Inbound, Reply
+
+CHANNEL = "console"
+
+
+class Core(Protocol):
+    def handle(self, inbound: Inbound) -> list[Reply]: ...
+
+
+class ConsoleChannel:
+    """One person (identified by phone number) chatting through stdin/stdout."""
+
+    def __init__(self, core: Core, phone: str, stdin: TextIO, stdout: TextIO) -> None:
+        self._core = core
+        self._phone = phone
+        self._in = stdin
+        self._out = stdout
+        self._session = uuid.uuid4().hex[:12]
+        self._count = 0
+        self._last: Reply | None = None
+
+    def run(self) -> int:
+        """Chat until end of input; returns the exit status."""
+        interactive = self._in.isatty()
+        while True:
+            if interactive:
+                self._out.write("> ")
+                self._out.flush()
+            line = self._in.readline()
+            if not line:
+                return 0
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            if not interactive:
+                self._out.write(f"> {text}\n")
+            self.send(text)
+
+    def send(self, text: str) -> list[Reply]:
+        """Deliver one typed line to the bot and print what comes back."""
+        self._count += 1
+        choice, question = self._as_choice(text)
+        inbound = Inbound(
+            channel=CHANNEL,
+            user_id=self._phone,
+            message_id=f"{self._session}-{self._count}",
+            text=text,
+            choice=choice,
+            question_id=question,
+            phone=self._phone,
+        )
+        replies = self._core.handle(inbound)
+        for reply in replies:
+            self._out.write(render(reply) + "\n\n")
+        self._out.flush()
+        if replies:
+            self._last = replies[-1]
+        return replies
+
+    def _as_choice(self, text: str) -> tuple[str | None, str | None]:
+        """A typed number picks a choice when the answer must be one of them."""
+        last = self._last
+        stripped = text.strip()
+        if last is None or last.free_text or not last.choices or not stripped.isdigit():
+            return None, None
+        index = int(stripped)
+        if 1 <= index <= len(last.choices):
+            return last.choices[index - 1].value, last.question_id
+        return None, None
+
+
+def render(reply: Reply) -> str:
+    """A reply as terminal text, with its choices."""
+    lines = [reply.text]
+    if reply.choices and reply.free_text:
+        lines.append("   " + "  ".join(f"[{choice.label}]" for choice in reply.choices))
+    elif reply.choices:
+        numbered = [f"{n}. {choice.label}" for n, choice in enumerate(reply.choices, 1)]
+        if not all(line in reply.text for line in numbered):
+            lines.append("   " + "   ".join(numbered))
+    if reply.attachment is not None:
+        lines.append(f"[berkas: {reply.attachment.filename}]")
+    return "\n".join(lines)

@@ -1,0 +1,143 @@
+"""The command line: ``python -m bot COMMAND`` (also installed as ``lapor-posyandu``)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.config import Settings
+from bot.wiring import build_service, configure_logging, open_database
+from storage import Database
+
+app = typer.Typer(
+    help="Lapor Posyandu: a Telegram and WhatsApp chatbot for Posyandu field reports.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DEMO_KADER_PHONE = "+6281200000001"
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return settings
+
+
+@app.command()
+def run() -> None:
+    """Start every configured channel, the webhook server and the scheduler."""
+    settings = _settings()
+    if not (settings.telegram_enabled or settings.whatsapp_enabled):
+        typer.echo(
+            "No channel is configured. Set TELEGRAM_BOT_TOKEN (Telegram) or "
+            "WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID (WhatsApp) in the "
+            "environment or .env; see .env.example. To try the bot locally, run: "
+            "python -m bot console",
+            err=True,
+        )
+        raise typer.Exit(2)
+    typer.echo("The Telegram and WhatsApp channels are not available in this release.", err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def console(
+    phone: Annotated[
+        str, typer.Option(help="Phone number of the roster person to chat as.")
+    ] = DEMO_KADER_PHONE,
+) -> None:
+    """Chat with the bot in the terminal as the person with PHONE (reads stdin, prints replies).
+
+    On an empty database the demo district is loaded first.
+    """
+    from bot.channels.console import ConsoleChannel
+    from bot.demo import roster_is_empty, seed_demo
+
+    settings = _settings()
+    database = open_database(settings)
+    if roster_is_empty(database):
+        seed_demo(database, datetime.now(UTC))
+        typer.echo("Empty database: loaded the demo district (phone numbers in README).", err=True)
+    channel = ConsoleChannel(build_service(database), phone, sys.stdin, sys.stdout)
+    raise typer.Exit(channel.run())
+
+
+@app.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo district: regions, Posyandu, people and three months of reports."""
+    from bot.demo import seed_demo
+
+    database = open_database(_settings())
+    summary = seed_demo(database, datetime.now(UTC))
+    typer.echo(summary)
+
+
+@app.command("import")
+def import_roster(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX roster.")],
+) -> None:
+    """Import a roster file (all or nothing; safe to run again with the same file)."""
+    from bot.roster_file import import_file
+
+    database = open_database(_settings())
+    errors, summary = import_file(database, file, datetime.now(UTC))
+    if errors:
+        for error in errors:
+            typer.echo(error, err=True)
+        typer.echo(f"{len(errors)} error(s); nothing was imported.", err=True)
+        raise typer.Exit(1)
+    typer.echo(summary)
+
+
+@app.command()
+def rekap(
+    period: Annotated[
+        str | None, typer.Option(help="Month as YYYY-MM (default: last month).")
+    ] = None,
+    area: Annotated[
+        str | None, typer.Option(help="Region or Posyandu code (default: all).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Output format: csv.")] = "csv",
+    out: Annotated[Path | None, typer.Option(help="Write to FILE instead of stdout.")] = None,
+) -> None:
+    """Print the monthly summary of an area, one row per Posyandu."""
+    from storage import export, periods, regions
+
+    database = open_database(_settings())
+    month = period or periods.shift_month(periods.month_of(datetime.now(UTC).date()), -1)
+    if fmt != "csv":
+        typer.echo(f"Unknown format {fmt!r}; this release writes csv.", err=True)
+        raise typer.Exit(2)
+    with database.transaction() as session:
+        level = regions.find_level(session, area) if area else None
+        if area and level is None:
+            typer.echo(f"No region or Posyandu with code {area!r}.", err=True)
+            raise typer.Exit(1)
+        rows = export.monthly_rows(session, month, level, area)
+    stream = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
+    writer = csv.DictWriter(stream, fieldnames=export.COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    if out:
+        stream.close()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations up to the newest."""
+    settings = _settings()
+    database = Database(settings.database_url)
+    database.upgrade()
+    typer.echo("Database is up to date.")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,32 @@
+"""Building the running parts from settings: database, engine, core service."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Settings
+from conversations import ALL_FORMS, Engine
+from handlers import Service
+from storage import Database
+
+
+def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
+    """Open the configured database and bring its schema up to date."""
+    database = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+    if upgrade:
+        database.upgrade()
+    return database
+
+
+def build_service(database: Database) -> Service:
+    return Service(database, Engine(ALL_FORMS))
+
+
+def configure_logging(level: str) -> None:
+    """Plain, one-line logs an operator can grep; third-party chatter kept at WARNING."""
+    logging.basicConfig(
+        level=level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "alembic", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

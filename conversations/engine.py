@@ -1,0 +1,526 @@
+"""The one engine that walks any form: ask, parse, validate, go back, edit, confirm.
+
+It is pure: ``start`` and ``resume`` take the state, the user's message and the
+current time, and return the new state, the replies and the events. It never
+reads the clock, the database or the network, so every conversation can be
+replayed in a test with a fixed clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from conversations import catalogue as T
+from conversations.form import Field, Form, Kind
+from conversations.messages import Choice, Inbound, Reply
+from conversations.parsing import (
+    MAX_INPUT_LENGTH,
+    normalize,
+    parse_count,
+    parse_date,
+    parse_decimal,
+    parse_month,
+    parse_yes_no,
+)
+from conversations.state import SUMMARY, State
+
+DRAFT_LIFETIME = timedelta(days=7)
+"""An unfinished report is kept this long after the last answer."""
+
+_EDIT = re.compile(rf"^{T.WORD_EDIT}\s*(\d+)$")
+_MULTI_SPLIT = re.compile(r"\s*(?:,|;|\bdan\b|\s)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """The user sent the form; ``answers`` holds only the questions that applied."""
+
+    form: str
+    answers: dict[str, Any]
+    context: dict[str, Any]
+    alerts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """The conversation ended without saving (``user``, ``expired`` or ``declined``)."""
+
+    form: str
+    reason: str
+
+
+Event = Submitted | Cancelled
+
+
+@dataclass(slots=True)
+class Turn:
+    """What one step produced. ``state`` is None once the conversation is over."""
+
+    state: State | None
+    replies: list[Reply] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+class Engine:
+    """Walks the registered forms. Holds no per-conversation data."""
+
+    def __init__(self, forms: Mapping[str, Form]) -> None:
+        self._forms = dict(forms)
+
+    def form(self, form_id: str) -> Form:
+        return self._forms[form_id]
+
+    def start(self, form_id: str, context: Mapping[str, Any], now: datetime) -> Turn:
+        """Open a new conversation on ``form_id`` and ask its first question."""
+        state = State(form=form_id, context={**context, "today": now.date().isoformat()})
+        return self._advance(self.form(form_id), state, now, [])
+
+    def reprompt(self, state: State, now: datetime, note: str = "") -> Turn:
+        """Ask the current question again (after a command interrupted the form)."""
+        form = self.form(state.form)
+        state = state.copy()
+        return Turn(state, [self._question(form, state, now, [note] if note else [])])
+
+    def resume(self, state: State, inbound: Inbound, now: datetime) -> Turn:
+        """Take the user's next message and move the conversation on."""
+        form = self.form(state.form)
+        state = state.copy()
+        state.context["today"] = now.date().isoformat()
+        if state.expired(now):
+            title = T.FORM_TITLES.get(form.id, form.title)
+            text = T.EXPIRED.format(title=title, days=DRAFT_LIFETIME.days)
+            return Turn(None, [Reply(text)], [Cancelled(form.id, "expired")])
+        raw = inbound.answer
+        if len(raw) > MAX_INPUT_LENGTH:
+            return self._again(form, state, now, T.ERR_TOO_LONG.format(length=len(raw)))
+        if inbound.question_id is not None and inbound.question_id != str(state.turn):
+            return self._again(form, state, now, T.STALE_BUTTON)
+        text = normalize(raw)
+        if text in T.WORD_CANCEL:
+            return Turn(None, [Reply(T.CANCELLED)], [Cancelled(form.id, "user")])
+        if state.pending is not None:
+            return self._confirm_warning(form, state, raw, now)
+        if state.current == SUMMARY:
+            return self._at_summary(form, state, text, now)
+        current = form.field(state.current)
+        if text in T.WORD_BACK:
+            return self._back(form, state, now)
+        if text in T.WORD_SKIP and inbound.choice is None:
+            return self._skip(form, state, current, now)
+        return self._answer(form, state, current, raw, now)
+
+    # --- moving around ---------------------------------------------------------
+
+    def _advance(self, form: Form, state: State, now: datetime, notes: list[str]) -> Turn:
+        """Ask the next unanswered question, or show the summary, or submit."""
+        next_field = self._next_field(form, state)
+        state.expires_at = (now + DRAFT_LIFETIME).isoformat()
+        if next_field is not None:
+            state.current = next_field.name
+            return Turn(state, [self._question(form, state, now, notes)])
+        state.editing = False
+        if not form.confirm:
+            return self._submit(form, state, quiet=True)
+        state.current = SUMMARY
+        return Turn(state, [self._summary(form, state, notes)])
+
+    def _next_field(self, form: Form, state: State) -> Field | None:
+        for candidate in self._applicable(form, state):
+            if candidate.name not in state.answers and candidate.name not in state.skipped:
+                return candidate
+        return None
+
+    def _applicable(self, form: Form, state: State) -> list[Field]:
+        return [f for f in form.fields if f.applies(state.answers, state.context)]
+
+    def _back(self, form: Form, state: State, now: datetime) -> Turn:
+        if state.editing:
+            state.editing = False
+            if state.remembered.get(state.current) is not None:
+                state.answers[state.current] = state.remembered.pop(state.current)
+            return self._advance(form, state, now, [])
+        applicable = self._applicable(form, state)
+        names = [f.name for f in applicable]
+        position = names.index(state.current) if state.current in names else len(names)
+        previous = next(
+            (f for f in reversed(applicable[:position]) if f.name in state.answers),
+            None,
+        )
+        if previous is None:
+            return self._again(form, state, now, T.ERR_NO_BACK)
+        state.remembered[previous.name] = state.answers.pop(previous.name)
+        return self._advance(form, state, now, [])
+
+    def _skip(self, form: Form, state: State, current: Field, now: datetime) -> Turn:
+        if current.optional:
+            state.skipped.append(current.name)
+            return self._advance(form, state, now, [])
+        section = form.section(current.section)
+        if section is None or not section.skippable:
+            return self._again(form, state, now, T.ERR_CANNOT_SKIP)
+        for member in form.fields:
+            if member.section == section.name:
+                state.answers.pop(member.name, None)
+                if member.name not in state.skipped:
+                    state.skipped.append(member.name)
+        return self._advance(form, state, now, [])
+
+    def _again(self, form: Form, state: State, now: datetime, note: str) -> Turn:
+        if state.current == SUMMARY:
+            return Turn(state, [self._summary(form, state, [note])])
+        return Turn(state, [self._question(form, state, now, [note])])
+
+    # --- answering ---------------------------------------------------------------
+
+    def _answer(self, form: Form, state: State, current: Field, raw: str, now: datetime) -> Turn:
+        value, error = self._parse(current, raw, state.context, now.date())
+        if error:
+            return self._again(form, state, now, error)
+        return self._accept(form, state, current, value, now)
+
+    def _accept(self, form: Form, state: State, current: Field, value: Any, now: datetime) -> Turn:
+        """Run the cross-field checks on a parsed answer, then store it or object."""
+        if current.stop_when is not None and value == current.stop_when:
+            return Turn(None, [Reply(current.stop_text)], [Cancelled(form.id, "declined")])
+        candidate = {**state.answers, current.name: value}
+        for check in form.checks:
+            if current.name not in check.fields or not _has_all(candidate, check.fields):
+                continue
+            if check.holds(candidate, state.context):
+                continue
+            message = check.explain(candidate, state.context)
+            if not check.soft:
+                return self._again(form, state, now, message)
+            if state.confirmed.get(check.name) != _signature(candidate, check.fields):
+                state.pending = {"field": current.name, "value": value, "check": check.name}
+                state.turn += 1
+                reply = Reply(
+                    T.WARN_CONFIRM.format(message=message),
+                    (Choice("ya", T.YES), Choice("tidak", T.NO)),
+                    question_id=str(state.turn),
+                )
+                return Turn(state, [reply])
+        return self._store(form, state, current, value, now)
+
+    def _store(self, form: Form, state: State, current: Field, value: Any, now: datetime) -> Turn:
+        state.answers[current.name] = value
+        state.remembered.pop(current.name, None)
+        if current.name in state.skipped:
+            state.skipped.remove(current.name)
+        return self._advance(form, state, now, [])
+
+    def _confirm_warning(self, form: Form, state: State, raw: str, now: datetime) -> Turn:
+        pending = state.pending or {}
+        current = form.field(pending["field"])
+        yes = parse_yes_no(raw)
+        if yes is None:
+            state.turn += 1
+            reply = Reply(
+                T.ERR_YES_NO,
+                (Choice("ya", T.YES), Choice("tidak", T.NO)),
+                question_id=str(state.turn),
+            )
+            return Turn(state, [reply])
+        state.pending = None
+        if not yes:
+            state.current = current.name
+            return Turn(state, [self._question(form, state, now, [T.WARN_REENTER])])
+        candidate = {**state.answers, current.name: pending["value"]}
+        for check in form.checks:
+            if current.name in check.fields and check.soft and _has_all(candidate, check.fields):
+                state.confirmed[check.name] = _signature(candidate, check.fields)
+        return self._accept(form, state, current, pending["value"], now)
+
+    def _parse(
+        self, current: Field, raw: str, context: Mapping[str, Any], today: date
+    ) -> tuple[Any, str]:
+        """Turn text into a stored value, or return the message saying what is expected."""
+        kind = current.kind
+        if kind in (Kind.COUNT, Kind.DECIMAL):
+            number = parse_count(raw) if kind is Kind.COUNT else parse_decimal(raw)
+            if number is None:
+                template = T.ERR_COUNT if kind is Kind.COUNT else T.ERR_DECIMAL
+                return None, template.format(answer=_clip(raw))
+            if current.minimum is not None and number < current.minimum:
+                return None, T.ERR_TOO_SMALL.format(minimum=_as_text(current.minimum))
+            if current.maximum is not None and number > current.maximum:
+                return None, T.ERR_TOO_LARGE.format(maximum=_as_text(current.maximum))
+            return (float(number) if isinstance(number, Decimal) else number), ""
+        if kind is Kind.YES_NO:
+            yes = parse_yes_no(raw)
+            return (yes, "") if yes is not None else (None, T.ERR_YES_NO)
+        if kind is Kind.DATE:
+            day = parse_date(raw, today)
+            if day is None:
+                return None, T.ERR_DATE.format(answer=_clip(raw))
+            if current.not_future and day > today:
+                return None, T.ERR_FUTURE_DATE.format(value=format_date(day))
+            return day.isoformat(), ""
+        if kind is Kind.MONTH:
+            month = parse_month(raw, today)
+            if month is None:
+                return None, T.ERR_MONTH.format(answer=_clip(raw))
+            if current.not_future and month > f"{today.year:04d}-{today.month:02d}":
+                return None, T.ERR_FUTURE_MONTH.format(value=format_month(month))
+            return month, ""
+        if kind is Kind.CHOICE:
+            options = current.choices(context)
+            picked = _pick(options, raw)
+            if picked is None:
+                return None, T.ERR_CHOICE.format(answer=_clip(raw), count=len(options))
+            return picked, ""
+        if kind is Kind.MULTI:
+            options = current.choices(context)
+            picked_many = _pick_many(options, raw)
+            if picked_many is None:
+                return None, T.ERR_MULTI.format(answer=_clip(raw), count=len(options))
+            return picked_many, ""
+        text = raw.strip()
+        if not text:
+            return None, T.ERR_TEXT_EMPTY
+        limit = int(current.maximum or MAX_INPUT_LENGTH)
+        if len(text) > limit:
+            return None, T.ERR_TOO_LONG.format(length=len(text))
+        return text, ""
+
+    # --- summary and submit ---------------------------------------------------------
+
+    def _summary_items(self, form: Form, state: State) -> list[tuple[str, str, Field]]:
+        """(label, shown value, field to edit) per line; a skipped section is one line."""
+        items: list[tuple[str, str, Field]] = []
+        seen_sections: set[str] = set()
+        for item in self._applicable(form, state):
+            section = form.section(item.section)
+            if item.name in state.skipped and section is not None and section.skippable:
+                if section.name in seen_sections:
+                    continue
+                seen_sections.add(section.name)
+                items.append((section.title, T.SUMMARY_SKIPPED, item))
+            elif item.name in state.skipped:
+                items.append((item.label, T.SUMMARY_SKIPPED, item))
+            elif item.name in state.answers:
+                shown = self.display(item, state.answers[item.name], state.context)
+                items.append((item.label, shown, item))
+        return items
+
+    def _summary(self, form: Form, state: State, notes: list[str]) -> Reply:
+        lines = [note for note in notes if note]
+        title = T.FORM_TITLES.get(form.id, form.title)
+        lines.append(T.SUMMARY_HEADER.format(title=title, subject=_subject(state)))
+        for number, (label, shown, _) in enumerate(self._summary_items(form, state), start=1):
+            lines.append(f"{number}. {label}: {shown}")
+        lines.append(T.SUMMARY_FOOTER)
+        state.turn += 1
+        buttons = (Choice("kirim", T.BUTTON_SEND), Choice("batal", T.BUTTON_CANCEL))
+        return Reply("\n".join(lines), buttons, question_id=str(state.turn), free_text=True)
+
+    def _at_summary(self, form: Form, state: State, text: str, now: datetime) -> Turn:
+        if text in T.WORD_SEND:
+            return self._submit(form, state, quiet=False)
+        if text in T.WORD_BACK:
+            last = self._applicable(form, state)[-1]
+            state.remembered[last.name] = state.answers.pop(last.name, None)
+            state.skipped = [name for name in state.skipped if name != last.name]
+            return self._advance(form, state, now, [])
+        match = _EDIT.match(text)
+        if match is None:
+            return self._again(form, state, now, T.SUMMARY_UNKNOWN)
+        items = self._summary_items(form, state)
+        number = int(match.group(1))
+        if not 1 <= number <= len(items):
+            return self._again(
+                form, state, now, T.ERR_EDIT_NUMBER.format(number=number, count=len(items))
+            )
+        target = items[number - 1][2]
+        section = form.section(target.section)
+        if target.name in state.skipped and section is not None and section.skippable:
+            state.skipped = [
+                name for name in state.skipped if form.field(name).section != section.name
+            ]
+        elif target.name in state.skipped:
+            state.skipped.remove(target.name)
+        state.remembered[target.name] = state.answers.pop(target.name, None)
+        state.editing = True
+        return self._advance(form, state, now, [])
+
+    def _submit(self, form: Form, state: State, quiet: bool) -> Turn:
+        applicable = {f.name for f in self._applicable(form, state)}
+        answers = {name: value for name, value in state.answers.items() if name in applicable}
+        alerts = tuple(alert.kind for alert in form.alerts if alert.raised(answers))
+        event = Submitted(form.id, answers, dict(state.context), alerts)
+        if quiet:
+            return Turn(None, [], [event])
+        title = T.FORM_TITLES.get(form.id, form.title)
+        text = T.SUBMITTED.format(title=title, subject=_subject(state))
+        return Turn(None, [Reply(text)], [event])
+
+    # --- rendering ------------------------------------------------------------------
+
+    def _question(self, form: Form, state: State, now: datetime, notes: list[str]) -> Reply:
+        current = form.field(state.current)
+        applicable = [f.name for f in self._applicable(form, state)]
+        index = applicable.index(current.name) + 1 if current.name in applicable else 1
+        lines = [note for note in notes if note]
+        section = form.section(current.section)
+        if form.confirm:
+            position = T.POSITION.format(index=index, total=len(applicable))
+            lines.append(f"{position} {section.title}" if section else position)
+        lines.append(current.question(state.answers, state.context))
+        previous = state.remembered.get(current.name)
+        if previous is not None:
+            lines.append(
+                T.CURRENT_VALUE.format(value=self.display(current, previous, state.context))
+            )
+        hints = [_HINTS[current.kind]]
+        if current.optional:
+            hints.append(T.HINT_SKIP_FIELD)
+        elif section is not None and section.skippable:
+            hints.append(T.HINT_SKIP_SECTION.format(section=section.title.lower()))
+        hints.append(T.HINT_CONTROLS)
+        lines.append(" ".join(hints[:1]) + "\n" + " · ".join(hints[1:]))
+        options = self._buttons(form, current, state, now)
+        if current.kind in (Kind.CHOICE, Kind.MULTI) and options:
+            numbered = [f"{n}. {c.label}" for n, c in enumerate(current.choices(state.context), 1)]
+            lines[-1:-1] = numbered
+        state.turn += 1
+        free_text = current.kind not in (Kind.CHOICE, Kind.YES_NO)
+        return Reply("\n".join(lines), options, question_id=str(state.turn), free_text=free_text)
+
+    def _buttons(
+        self, form: Form, current: Field, state: State, now: datetime
+    ) -> tuple[Choice, ...]:
+        kind = current.kind
+        if kind is Kind.CHOICE:
+            return current.choices(state.context)
+        if kind is Kind.MULTI:
+            return (Choice("tidak ada", T.BUTTON_NONE),)
+        if kind is Kind.YES_NO:
+            return (Choice("ya", T.YES), Choice("tidak", T.NO))
+        buttons: list[Choice] = []
+        suggestion = current.suggest(state.answers, state.context) if current.suggest else None
+        if suggestion is not None:
+            shown = self.display(current, suggestion, state.context)
+            label = T.SUGGESTION.format(value=shown) if kind is Kind.COUNT else shown
+            buttons.append(Choice(_as_text(suggestion), label))
+        if kind is Kind.COUNT and (current.minimum or 0) == 0:
+            buttons.append(Choice("0", T.BUTTON_ZERO))
+        if kind is Kind.MONTH:
+            for month in _recent_months(now.date(), 2):
+                if month != suggestion:
+                    buttons.append(Choice(month, format_month(month)))
+        section = form.section(current.section)
+        if current.optional or (section is not None and section.skippable):
+            buttons.append(Choice("lewati", T.BUTTON_SKIP))
+        return tuple(buttons)
+
+    def display(self, item: Field, value: Any, context: Mapping[str, Any]) -> str:
+        """How an answer is shown back to the user (summary, alerts)."""
+        if value is None:
+            return "-"
+        kind = item.kind
+        if kind is Kind.YES_NO:
+            return T.YES if value else T.NO
+        if kind is Kind.DATE:
+            return format_date(date.fromisoformat(value))
+        if kind is Kind.MONTH:
+            return format_month(value)
+        if kind is Kind.CHOICE:
+            labels = {c.value: c.label for c in item.choices(context)}
+            return labels.get(value, str(value))
+        if kind is Kind.MULTI:
+            labels = {c.value: c.label for c in item.choices(context)}
+            return ", ".join(labels.get(v, v) for v in value) if value else T.BUTTON_NONE
+        if kind is Kind.COUNT:
+            return f"{value:,}".replace(",", ".")
+        return _as_text(value)
+
+
+_HINTS = {
+    Kind.COUNT: T.HINT_COUNT,
+    Kind.DECIMAL: T.HINT_DECIMAL,
+    Kind.YES_NO: T.HINT_YES_NO,
+    Kind.DATE: T.HINT_DATE,
+    Kind.MONTH: T.HINT_MONTH,
+    Kind.CHOICE: T.HINT_CHOICE,
+    Kind.MULTI: T.HINT_MULTI,
+    Kind.TEXT: T.HINT_TEXT,
+}
+
+
+def _subject(state: State) -> str:
+    """What the report is about, for its summary: the Posyandu name (and month)."""
+    name = state.context.get("posyandu_name", "")
+    period = state.answers.get("periode")
+    return f"{name} {format_month(period)}".strip() if period else name
+
+
+def format_month(period: str) -> str:
+    """``2026-10`` -> ``Oktober 2026``."""
+    year, month = period.split("-")
+    return f"{T.MONTH_NAMES[int(month) - 1]} {year}"
+
+
+def format_date(day: date) -> str:
+    """``2026-11-12`` -> ``12 Nov 2026``."""
+    return f"{day.day} {T.MONTH_SHORT[day.month - 1]} {day.year}"
+
+
+def _recent_months(today: date, count: int) -> list[str]:
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
+def _pick(options: tuple[Choice, ...], raw: str) -> str | None:
+    text = normalize(raw)
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return options[int(text) - 1].value
+    for option in options:
+        if text in (normalize(option.value), normalize(option.label)):
+            return option.value
+    if len(text) >= 3:
+        matches = [o.value for o in options if normalize(o.label).startswith(text)]
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def _pick_many(options: tuple[Choice, ...], raw: str) -> list[str] | None:
+    text = normalize(raw)
+    if parse_count(text) == 0:
+        return []
+    picked: list[str] = []
+    for part in filter(None, _MULTI_SPLIT.split(text)):
+        value = _pick(options, part)
+        if value is None:
+            return None
+        if value not in picked:
+            picked.append(value)
+    return picked or None
+
+
+def _has_all(answers: Mapping[str, Any], names: tuple[str, ...]) -> bool:
+    return all(answers.get(name) is not None for name in names)
+
+
+def _signature(answers: Mapping[str, Any], names: tuple[str, ...]) -> str:
+    return "|".join(_as_text(answers.get(name)) for name in names)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float | Decimal):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def _clip(raw: str, limit: int = 30) -> str:
+    flat = " ".join(raw.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

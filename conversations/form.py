@@ -1,0 +1,140 @@
+"""The vocabulary forms are written in: fields, sections, checks and alerts.
+
+A form is plain data. The engine (``engine.py``) walks any form; adding an
+indicator to a report means adding one :class:`Field` here-style entry to the
+form and its words to the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from conversations.messages import Choice
+
+Answers = Mapping[str, Any]
+Context = Mapping[str, Any]
+Predicate = Callable[[Answers, Context], bool]
+
+
+class Kind(StrEnum):
+    """How an answer is typed and parsed."""
+
+    COUNT = "count"
+    DECIMAL = "decimal"
+    CHOICE = "choice"
+    MULTI = "multi"
+    YES_NO = "yes_no"
+    DATE = "date"
+    MONTH = "month"
+    TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One question.
+
+    ``label`` is the short name shown in the summary, ``prompt`` the question.
+    ``ask_if`` decides whether the question applies given earlier answers;
+    ``suggest`` offers a one-tap default (last month's S); ``stop_when`` ends
+    the conversation without saving when the answer equals it (declining to
+    replace an existing report).
+    """
+
+    name: str
+    kind: Kind
+    label: str
+    prompt: str
+    section: str | None = None
+    minimum: int | Decimal | None = None
+    maximum: int | Decimal | None = None
+    options: tuple[Choice, ...] = ()
+    options_from: str | None = None
+    optional: bool = False
+    ask_if: Predicate | None = None
+    suggest: Callable[[Answers, Context], Any] | None = None
+    not_future: bool = False
+    stop_when: Any = None
+    stop_text: str = ""
+    facts: Callable[[Answers, Context], Mapping[str, Any]] | None = None
+
+    def question(self, answers: Answers, context: Context) -> str:
+        """The prompt with context and derived facts filled in."""
+        extra = self.facts(answers, context) if self.facts else {}
+        return self.prompt.format_map({**context, **extra})
+
+    def choices(self, context: Context) -> tuple[Choice, ...]:
+        """The options, either fixed or taken from the conversation context."""
+        if self.options_from is None:
+            return self.options
+        return tuple(Choice(value, label) for value, label in context.get(self.options_from, ()))
+
+    def applies(self, answers: Answers, context: Context) -> bool:
+        return self.ask_if is None or self.ask_if(answers, context)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A group of fields; a skippable one can be left out whole with ``lewati``."""
+
+    name: str
+    title: str
+    skippable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """A cross-field rule, evaluated once all its fields have answers.
+
+    ``soft`` checks only warn and ask for confirmation; hard ones refuse the
+    answer that broke them. ``message`` is formatted with the answers.
+    """
+
+    name: str
+    fields: tuple[str, ...]
+    holds: Callable[[Answers, Context], bool]
+    message: str
+    soft: bool = False
+    facts: Callable[[Answers, Context], Mapping[str, Any]] | None = None
+
+    def explain(self, answers: Answers, context: Context) -> str:
+        """The message with the answers (and any derived facts) filled in."""
+        extra = self.facts(answers, context) if self.facts else {}
+        return self.message.format_map({**answers, **extra})
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something the bidan must hear about at once when the form is submitted."""
+
+    kind: str
+    raised: Callable[[Answers], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A report (or a menu) as data. ``confirm`` forms end with a summary and ``kirim``."""
+
+    id: str
+    title: str
+    fields: tuple[Field, ...]
+    sections: tuple[Section, ...] = ()
+    checks: tuple[Check, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+    confirm: bool = True
+    _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {f.name: f for f in self.fields}
+        if len(by_name) != len(self.fields):
+            raise ValueError(f"form {self.id}: duplicate field names")
+        object.__setattr__(self, "_by_name", by_name)
+
+    def field(self, name: str) -> Field:
+        return self._by_name[name]
+
+    def section(self, name: str | None) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)

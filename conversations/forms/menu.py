@@ -1,0 +1,40 @@
+"""The short menu before a report: which form, and for which Posyandu."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from conversations import catalogue as T
+from conversations.form import Field, Form, Kind
+
+MENU = Form(
+    id="pilih",
+    title=T.FORM_TITLES["pilih"],
+    confirm=False,
+    fields=(
+        Field(
+            "form",
+            Kind.CHOICE,
+            T.MENU_FORM.label,
+            T.MENU_FORM.prompt,
+            options_from="forms",
+            ask_if=lambda a, c: len(c["forms"]) > 1,
+        ),
+        Field(
+            "posyandu",
+            Kind.CHOICE,
+            T.MENU_POSYANDU.label,
+            T.MENU_POSYANDU.prompt,
+            options_from="posyandu",
+            ask_if=lambda a, c: len(c["posyandu"]) > 1,
+        ),
+    ),
+)
+
+
+def menu_context(
+    form_ids: Sequence[str], posyandu: Sequence[tuple[str, str]]
+) -> dict[str, list[tuple[str, str]]]:
+    """The menu's choices: report forms by title, Posyandu as (code, name)."""
+    forms = [(form_id, T.MENU_LABELS[form_id]) for form_id in form_ids]
+    return {"forms": forms, "posyandu": list(posyandu)}

@@ -1,0 +1,79 @@
+"""Channel-neutral message types: what adapters hand to the core and get back.
+
+Every channel (console, Telegram, WhatsApp) translates its own payloads into
+:class:`Inbound` and renders :class:`Reply` objects; nothing else crosses the
+boundary, so the conversation logic never learns which platform it runs on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One message from a user, as any channel sees it.
+
+    ``message_id`` must be unique per channel: it is the deduplication key.
+    ``phone`` is set only when the channel itself vouches for the number
+    (WhatsApp's ``wa_id``, a Telegram contact shared by its own owner, the
+    console's ``--phone``); a typed number is never trusted.
+    ``choice`` carries the value of a pressed button and ``question_id`` the
+    question that button belonged to, so a press on an old message can be
+    recognised as stale.
+    """
+
+    channel: str
+    user_id: str
+    message_id: str
+    text: str = ""
+    choice: str | None = None
+    question_id: str | None = None
+    phone: str | None = None
+    received_at: datetime | None = None
+
+    @property
+    def answer(self) -> str:
+        """What the user said: the button value if one was pressed, else the text."""
+        return self.choice if self.choice is not None else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One button: ``value`` comes back in :attr:`Inbound.choice` (keep it short)."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file to send with a reply (Excel export, chart)."""
+
+    filename: str
+    content: bytes
+    mime_type: str
+    kind: Literal["document", "photo"] = "document"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message to a user.
+
+    ``choices`` are rendered as buttons where the channel has them and as a
+    numbered list otherwise. ``question_id`` identifies the question the
+    buttons answer; channels echo it back in :attr:`Inbound.question_id`.
+    ``request_contact`` asks the channel for a one-tap "share my number".
+    ``free_text`` says the choices are only shortcuts and any typed answer is
+    read as text (a count question with a "0" button); otherwise the answer
+    must be one of the choices, and a channel may let the user type its number.
+    """
+
+    text: str
+    choices: tuple[Choice, ...] = field(default=())
+    question_id: str | None = None
+    free_text: bool = False
+    request_contact: bool = False
+    attachment: Attachment | None = None

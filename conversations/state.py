@@ -1,0 +1,60 @@
+"""A conversation's saved state: plain JSON, versioned, so a restart loses nothing.
+
+The engine owns the meaning; storage keeps the JSON. ``SCHEMA`` is bumped when
+the shape changes; :meth:`State.from_json` fills keys an older release did not
+write with their defaults and ignores keys it does not know, so a draft saved
+by another release still continues.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+SCHEMA = 1
+SUMMARY = "@summary"
+
+
+@dataclass(slots=True)
+class State:
+    """Where one person is in one form.
+
+    ``answers`` maps field names to JSON values (dates and months as ISO
+    strings); ``remembered`` keeps an answer the user went back over, to show
+    it as "Jawaban sebelumnya"; ``confirmed`` records soft warnings the user
+    accepted, with the values they accepted them for; ``pending`` is an answer
+    awaiting such confirmation; ``turn`` numbers the questions, so a button
+    from an old question is recognised.
+    """
+
+    form: str
+    context: dict[str, Any] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    remembered: dict[str, Any] = field(default_factory=dict)
+    confirmed: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, Any] | None = None
+    current: str = ""
+    editing: bool = False
+    turn: int = 0
+    expires_at: str = ""
+    schema: int = SCHEMA
+
+    def copy(self) -> State:
+        return copy.deepcopy(self)
+
+    def expired(self, now: datetime) -> bool:
+        return bool(self.expires_at) and now >= datetime.fromisoformat(self.expires_at)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> State:
+        data = json.loads(text)
+        data.setdefault("schema", SCHEMA)
+        known = set(cls.__dataclass_fields__)
+        return cls(**{key: value for key, value in data.items() if key in known})

@@ -1,0 +1,47 @@
+"""What each form needs to know before it starts: Posyandu, defaults, earlier reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.engine import format_date
+from conversations.forms import menu_context
+from handlers.turn import TurnContext
+from storage import people, reports
+from storage.periods import due_period, shift_month
+
+REPORTING_ROLES = ("kader", "bidan")
+HISTORY_MONTHS = 13
+
+
+def menu(posyandu: list[tuple[str, str]]) -> dict[str, Any]:
+    """The report menu: every report form, for the Posyandu the person reports for."""
+    return menu_context(["bulanan", "kunjungan", "luar_gedung"], posyandu)
+
+
+def for_form(turn: TurnContext, form_id: str, posyandu_code: str) -> dict[str, Any]:
+    """The context of ``form_id`` reported for ``posyandu_code``."""
+    names = dict(people.posyandu_of(turn.session, turn.profile))
+    context: dict[str, Any] = {
+        "posyandu_code": posyandu_code,
+        "posyandu_name": names.get(posyandu_code, posyandu_code),
+    }
+    if form_id == "bulanan":
+        context.update(_monthly(turn, posyandu_code))
+    elif form_id == "luar_gedung":
+        context["desa_name"] = people.desa_name_of_posyandu(turn.session, posyandu_code)
+    return context
+
+
+def _monthly(turn: TurnContext, posyandu_code: str) -> dict[str, Any]:
+    today = turn.now.date()
+    default = due_period(today, turn.profile.deadline_day)
+    periods = [shift_month(default, -offset) for offset in range(-1, HISTORY_MONTHS)]
+    filed = reports.monthly_filed(turn.session, [posyandu_code], periods)
+    previous_s = {f.period: f.data["s"] for f in filed if f.data.get("s") is not None}
+    existing = {
+        f.period: f"dikirim {format_date(f.submitted_at.astimezone(turn.now.tzinfo).date())} "
+        f"oleh {f.submitted_by}"
+        for f in filed
+    }
+    return {"default_period": default, "previous_s": previous_s, "existing": existing}

@@ -1,0 +1,31 @@
+"""Linking a chat account to a person on the roster, by a phone number the channel vouches for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from conversations import Inbound, Reply
+from conversations import catalogue as T
+from storage import inbox, people
+from storage.phone import normalize_phone
+
+
+def register(
+    session: Session, inbound: Inbound, now: datetime
+) -> tuple[people.Profile | None, list[Reply]]:
+    """Try to link the sender; returns the person (if linked) and what to tell them.
+
+    Without a vouched-for number the sender is asked to share theirs; a number
+    not on the roster gets a polite refusal and nothing is stored.
+    """
+    if inbound.phone is None:
+        return None, [Reply(T.ASK_CONTACT, request_contact=True)]
+    phone = normalize_phone(inbound.phone)
+    profile = people.by_phone(session, phone) if phone else None
+    if profile is None:
+        return None, [Reply(T.UNKNOWN_NUMBER.format(phone=phone or inbound.phone.strip()[:20]))]
+    people.link_identity(session, profile.person_id, inbound.channel, inbound.user_id, now)
+    inbox.mark_processed(session, inbound.channel, inbound.message_id, profile.person_id, now)
+    return profile, []

@@ -1,0 +1,38 @@
+"""Deciding what a message is: a command, an answer in an open form, or neither."""
+
+from __future__ import annotations
+
+from conversations import Inbound, Reply
+from conversations import catalogue as T
+from handlers import conversation
+from handlers.commands import COMMANDS
+from handlers.turn import TurnContext
+
+MAX_ECHO = 30
+
+
+def parse_command(inbound: Inbound) -> tuple[str, list[str]] | None:
+    """``/lapor``, ``lapor``, ``LAPOR``, ``/lapor@PosyanduBot`` -> ("lapor", []); else None.
+
+    Only typed text can be a command; a pressed button is always an answer.
+    """
+    if inbound.choice is not None:
+        return None
+    words = inbound.text.strip().split()
+    if not words:
+        return None
+    name = words[0].removeprefix("/").split("@", 1)[0].casefold()
+    return (name, words[1:]) if name in COMMANDS else None
+
+
+def route(turn: TurnContext) -> list[Reply]:
+    """Send the message to the command it names, or to the open form, or explain."""
+    command = parse_command(turn.inbound)
+    if command is not None and not (command[0] == "batal" and turn.draft is not None):
+        name, args = command
+        return COMMANDS[name](turn, args)
+    if turn.draft is not None:
+        return conversation.resume(turn)
+    text = " ".join(turn.inbound.answer.split())
+    shown = text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
+    return [Reply(T.NOT_UNDERSTOOD.format(text=shown))]

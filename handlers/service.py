@@ -1,0 +1,102 @@
+"""The core service: dedupe, identify, route, persist, reply; one transaction per message."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from conversations import Engine, Inbound, Reply
+from conversations import catalogue as T
+from handlers import registration
+from handlers.router import parse_command, route
+from handlers.turn import TurnContext
+from storage import drafts, inbox, people
+from storage.db import Database
+from storage.phone import mask_phone
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = 4
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Service:
+    """Handles inbound messages from any channel; safe to call from many threads.
+
+    Messages of one sender are serialised by an in-process lock; across
+    processes the conversation's version number makes a concurrent save fail
+    and the message is retried on fresh data. The message id is recorded in
+    the same transaction as everything it changed, so a redelivery is a no-op.
+    """
+
+    def __init__(
+        self, database: Database, engine: Engine, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self._db = database
+        self._engine = engine
+        self._clock = clock
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], threading.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._locks_guard = threading.Lock()
+
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        """Process one message and return the replies to send after the commit."""
+        lock = self._lock_for(inbound.channel, inbound.user_id)
+        with lock:
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    with self._db.transaction() as session:
+                        return self._handle(session, inbound)
+                except (drafts.StaleDraftError, IntegrityError, OperationalError) as error:
+                    log.warning(
+                        "retrying %s message %s (attempt %d): %s",
+                        inbound.channel,
+                        inbound.message_id,
+                        attempt,
+                        type(error).__name__,
+                    )
+        log.error("giving up on %s message %s", inbound.channel, inbound.message_id)
+        return [Reply(T.BUSY)]
+
+    def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
+        now = self._clock()
+        profile = people.by_identity(session, inbound.channel, inbound.user_id)
+        replies: list[Reply] = []
+        if profile is None:
+            profile, replies = registration.register(session, inbound, now)
+            if profile is None:
+                log.info("unregistered %s sender refused", inbound.channel)
+                return replies
+            log.info("linked %s account to %s", inbound.channel, mask_phone(profile.phone))
+            if parse_command(inbound) is None:
+                inbound = Inbound(inbound.channel, inbound.user_id, inbound.message_id, "mulai")
+        elif not inbox.mark_processed(
+            session, inbound.channel, inbound.message_id, profile.person_id, now
+        ):
+            log.info("duplicate %s message %s ignored", inbound.channel, inbound.message_id)
+            return []
+        else:
+            people.touch_identity(session, inbound.channel, inbound.user_id, now)
+        local_now = now.astimezone(ZoneInfo(profile.timezone))
+        draft = drafts.load(session, profile.person_id)
+        turn = TurnContext(session, self._engine, profile, inbound, local_now, draft)
+        return replies + route(turn)
+
+    def _lock_for(self, channel: str, user_id: str) -> threading.Lock:
+        with self._locks_guard:
+            lock = self._locks.get((channel, user_id))
+            if lock is None:
+                lock = threading.Lock()
+                self._locks[(channel, user_id)] = lock
+            return lock

@@ -1,0 +1,24 @@
+"""Everything one inbound message is handled with, passed to every handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from conversations import Engine, Inbound
+from storage.drafts import Draft
+from storage.people import Profile
+
+
+@dataclass(slots=True)
+class TurnContext:
+    """One message being handled: who sent it, when (local time), inside which transaction."""
+
+    session: Session
+    engine: Engine
+    profile: Profile
+    inbound: Inbound
+    now: datetime
+    draft: Draft | None

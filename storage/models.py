@@ -1,0 +1,191 @@
+"""Every table of the bot. Nothing outside ``storage`` writes SQL.
+
+Regions follow the Kemendagri hierarchy (provinsi > kabupaten > kecamatan >
+desa) plus the Puskesmas that serves each desa. A Posyandu carries the codes
+of every level above it, so summaries group by any level without joins.
+Reports are append-only revisions: a correction adds a row and moves the
+``is_latest`` flag; nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+ROLES = ("kader", "bidan", "puskesmas", "dinkes", "admin")
+CHANNELS = ("console", "telegram", "whatsapp")
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Provinsi(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=40)
+    name: str
+
+
+class Kabupaten(SQLModel, table=True):
+    """A district; its health office sets the reporting deadline and time zone."""
+
+    code: str = Field(primary_key=True, max_length=40)
+    name: str
+    provinsi_code: str = Field(foreign_key="provinsi.code", index=True)
+    timezone: str = Field(default="Asia/Jakarta")
+    deadline_day: int = Field(default=5)
+
+
+class Kecamatan(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=40)
+    name: str
+    kabupaten_code: str = Field(foreign_key="kabupaten.code", index=True)
+
+
+class Puskesmas(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=40)
+    name: str
+    kecamatan_code: str = Field(foreign_key="kecamatan.code", index=True)
+    kabupaten_code: str = Field(foreign_key="kabupaten.code", index=True)
+    lokmin_day: int = Field(default=3)
+
+
+class Desa(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=40)
+    name: str
+    kecamatan_code: str = Field(foreign_key="kecamatan.code", index=True)
+    puskesmas_code: str = Field(foreign_key="puskesmas.code", index=True)
+
+
+class Posyandu(SQLModel, table=True):
+    """A monthly health post. Codes of every level above are copied for set-based summaries."""
+
+    code: str = Field(primary_key=True, max_length=40)
+    name: str
+    desa_code: str = Field(foreign_key="desa.code", index=True)
+    puskesmas_code: str = Field(foreign_key="puskesmas.code", index=True)
+    kecamatan_code: str = Field(foreign_key="kecamatan.code")
+    kabupaten_code: str = Field(foreign_key="kabupaten.code", index=True)
+    provinsi_code: str = Field(foreign_key="provinsi.code", index=True)
+    posyandu_day: int | None = None
+    target_balita: int | None = None
+    target_bumil: int | None = None
+    active: bool = True
+
+
+class Person(SQLModel, table=True):
+    """Someone on the roster. ``area_code`` is the code of the level their role covers."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    phone: str = Field(unique=True, max_length=16)
+    name: str
+    role: str = Field(max_length=12)
+    area_code: str | None = Field(default=None, index=True)
+    kabupaten_code: str = Field(foreign_key="kabupaten.code", index=True)
+    timezone: str | None = None
+    active: bool = True
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class PersonPosyandu(SQLModel, table=True):
+    """Which Posyandu a kader (or a bidan) reports for."""
+
+    __tablename__ = "person_posyandu"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    posyandu_code: str = Field(foreign_key="posyandu.code", primary_key=True, index=True)
+
+
+class ChannelIdentity(SQLModel, table=True):
+    """A chat account linked to a person; one person may have Telegram and WhatsApp."""
+
+    __tablename__ = "channel_identity"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    created_at: datetime = _utc()
+    last_inbound_at: datetime | None = _utc(default=None)
+    unreachable_at: datetime | None = _utc(default=None)
+
+
+class Conversation(SQLModel, table=True):
+    """The one open conversation of a person: JSON state with an optimistic-lock version."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    form: str = Field(max_length=24)
+    state: str = Field(sa_column=Column(Text, nullable=False))
+    version: int = 1
+    updated_at: datetime = _utc()
+    expires_at: datetime = _utc(index=True)
+
+
+class ProcessedMessage(SQLModel, table=True):
+    """Inbound message ids already handled, recorded in the same transaction as their effect."""
+
+    __tablename__ = "processed_message"
+
+    channel: str = Field(primary_key=True, max_length=16)
+    external_id: str = Field(primary_key=True, max_length=128)
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    processed_at: datetime = _utc()
+
+
+class Report(SQLModel, table=True):
+    """One revision of a report of any kind (monthly, home visit, outreach).
+
+    ``report_key`` identifies the report across revisions (for the monthly
+    report: Posyandu and month). ``data`` holds every answer; the columns are
+    what every summary filters on.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("report_key", "revision"),
+        Index(
+            "ix_report_latest_key",
+            "report_key",
+            unique=True,
+            sqlite_where=text("is_latest"),
+            postgresql_where=text("is_latest"),
+        ),
+        Index("ix_report_kind_period_posyandu", "kind", "period", "posyandu_code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    report_key: str = Field(max_length=64)
+    revision: int = 1
+    is_latest: bool = True
+    posyandu_code: str = Field(foreign_key="posyandu.code", index=True)
+    period: str = Field(max_length=7)
+    event_date: date | None = None
+    held: bool | None = None
+    data: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    submitted_by: int = Field(foreign_key="person.id")
+    submitted_at: datetime = _utc()
+    channel: str = Field(max_length=16)
+    message_id: str | None = Field(default=None, max_length=128)
+
+
+class Outbox(SQLModel, table=True):
+    """A proactive message waiting to be sent; ``key`` makes enqueueing idempotent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    rule: str = Field(max_length=32)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=12, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = _utc()
+    created_at: datetime = _utc()
+    sent_at: datetime | None = _utc(default=None)
+    channel: str | None = Field(default=None, max_length=16)
+    error: str | None = None

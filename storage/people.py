@@ -1,0 +1,146 @@
+"""Who is writing: channel identities, people on the roster, and their Posyandu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, update
+from sqlmodel import Session, select
+
+from storage import regions
+from storage.models import ChannelIdentity, Desa, Kabupaten, Person, PersonPosyandu, Posyandu
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A person as a conversation needs them: role, area, clock and deadline."""
+
+    person_id: int
+    name: str
+    role: str
+    phone: str
+    area_code: str | None
+    kabupaten_code: str
+    timezone: str
+    deadline_day: int
+
+
+def _profile_columns() -> tuple:
+    return (
+        Person.id,
+        Person.name,
+        Person.role,
+        Person.phone,
+        Person.area_code,
+        Person.kabupaten_code,
+        Person.timezone,
+        Kabupaten.timezone,
+        Kabupaten.deadline_day,
+    )
+
+
+def _to_profile(row: tuple) -> Profile:
+    pid, name, role, phone, area, kab, own_tz, kab_tz, deadline = row
+    return Profile(pid, name, role, phone, area, kab, own_tz or kab_tz, deadline)
+
+
+def by_identity(session: Session, channel: str, external_id: str) -> Profile | None:
+    """The active person behind a chat account, if it is linked."""
+    statement = (
+        select(*_profile_columns())
+        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+        .join(Kabupaten, Kabupaten.code == Person.kabupaten_code)
+        .where(
+            ChannelIdentity.channel == channel,
+            ChannelIdentity.external_id == external_id,
+            Person.active,
+        )
+    )
+    row = session.exec(statement).first()
+    return _to_profile(row) if row else None
+
+
+def by_phone(session: Session, phone: str) -> Profile | None:
+    """The active person with this E.164 number."""
+    statement = (
+        select(*_profile_columns())
+        .join(Kabupaten, Kabupaten.code == Person.kabupaten_code)
+        .where(Person.phone == phone, Person.active)
+    )
+    row = session.exec(statement).first()
+    return _to_profile(row) if row else None
+
+
+def link_identity(
+    session: Session, person_id: int, channel: str, external_id: str, now: datetime
+) -> None:
+    """Link a chat account to a person (the first message after registration)."""
+    session.add(
+        ChannelIdentity(
+            channel=channel,
+            external_id=external_id,
+            person_id=person_id,
+            created_at=now,
+            last_inbound_at=now,
+        )
+    )
+
+
+def touch_identity(session: Session, channel: str, external_id: str, now: datetime) -> None:
+    """Remember when this account last wrote (WhatsApp's 24-hour window needs it)."""
+    session.execute(
+        update(ChannelIdentity)
+        .where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
+        .values(last_inbound_at=now, unreachable_at=None)
+    )
+
+
+def posyandu_of(session: Session, profile: Profile) -> list[tuple[str, str]]:
+    """(code, name) of the Posyandu this person reports for, by name.
+
+    A kader reports for the Posyandu linked to them; a bidan for every Posyandu
+    in her desa and any linked to her by the roster.
+    """
+    linked = select(PersonPosyandu.posyandu_code).where(
+        PersonPosyandu.person_id == profile.person_id
+    )
+    condition = Posyandu.code.in_(linked)
+    if profile.role == "bidan" and profile.area_code:
+        condition = or_(condition, Posyandu.desa_code == profile.area_code)
+    statement = (
+        select(Posyandu.code, Posyandu.name)
+        .where(condition, Posyandu.active)
+        .order_by(Posyandu.name)
+    )
+    return [(code, name) for code, name in session.exec(statement)]
+
+
+def desa_name_of_posyandu(session: Session, posyandu_code: str) -> str:
+    statement = (
+        select(Desa.name)
+        .join(Posyandu, Posyandu.desa_code == Desa.code)
+        .where(Posyandu.code == posyandu_code)
+    )
+    return session.exec(statement).first() or ""
+
+
+def bidan_of_posyandu(session: Session, posyandu_code: str) -> list[int]:
+    """Ids of the bidan responsible for this Posyandu's desa (or linked to it)."""
+    desa = select(Posyandu.desa_code).where(Posyandu.code == posyandu_code).scalar_subquery()
+    linked = select(PersonPosyandu.person_id).where(PersonPosyandu.posyandu_code == posyandu_code)
+    statement = (
+        select(Person.id)
+        .where(
+            Person.role == "bidan",
+            Person.active,
+            or_(Person.area_code == desa, Person.id.in_(linked)),
+        )
+        .order_by(Person.id)
+    )
+    return list(session.exec(statement))
+
+
+def area_name(session: Session, profile: Profile) -> str:
+    """A readable name of the person's area for greetings."""
+    return regions.area_name(session, profile.role, profile.area_code) or profile.kabupaten_code

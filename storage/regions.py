@@ -1,0 +1,60 @@
+"""The region hierarchy: which Posyandu lie in an area, and what an area is called."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, true
+from sqlmodel import Session, select
+
+from storage.models import Desa, Kabupaten, Kecamatan, Posyandu, Provinsi, Puskesmas
+
+# The Posyandu column that holds the code of each level, and the table naming it.
+LEVELS = {
+    "provinsi": (Posyandu.provinsi_code, Provinsi),
+    "kabupaten": (Posyandu.kabupaten_code, Kabupaten),
+    "kecamatan": (Posyandu.kecamatan_code, Kecamatan),
+    "puskesmas": (Posyandu.puskesmas_code, Puskesmas),
+    "desa": (Posyandu.desa_code, Desa),
+    "posyandu": (Posyandu.code, Posyandu),
+}
+ROLE_LEVEL = {
+    "kader": "posyandu",
+    "bidan": "desa",
+    "puskesmas": "puskesmas",
+    "dinkes": "kabupaten",
+    "admin": "kabupaten",
+}
+
+
+def in_area(level: str | None, code: str | None) -> ColumnElement[bool]:
+    """A condition on Posyandu rows: lies in the area ``code`` of ``level`` (None: anywhere)."""
+    if level is None or code is None:
+        return true()
+    column, _ = LEVELS[level]
+    return column == code
+
+
+def area_name(session: Session, role: str, code: str | None) -> str | None:
+    """The name of the area a role covers (a kader's Posyandu, a bidan's desa, …)."""
+    if code is None:
+        return None
+    _, table = LEVELS[ROLE_LEVEL[role]]
+    return session.exec(select(table.name).where(table.code == code)).first()
+
+
+def find_level(session: Session, code: str) -> str | None:
+    """Which level a code belongs to, trying the most specific first."""
+    for level in ("posyandu", "desa", "puskesmas", "kecamatan", "kabupaten", "provinsi"):
+        _, table = LEVELS[level]
+        if session.exec(select(table.code).where(table.code == code)).first():
+            return level
+    return None
+
+
+def posyandu_in(session: Session, level: str, code: str) -> list[tuple[str, str]]:
+    """(code, name) of the active Posyandu in an area, by name."""
+    statement = (
+        select(Posyandu.code, Posyandu.name)
+        .where(in_area(level, code), Posyandu.active)
+        .order_by(Posyandu.name)
+    )
+    return [(c, n) for c, n in session.exec(statement)]

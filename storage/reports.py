@@ -1,0 +1,107 @@
+"""Report revisions: append-only, the latest one counts, history stays for audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from storage.models import Person, Report
+
+MONTHLY = "bulanan"
+
+
+def monthly_key(posyandu_code: str, period: str) -> str:
+    return f"{MONTHLY}:{posyandu_code}:{period}"
+
+
+@dataclass(frozen=True, slots=True)
+class NewReport:
+    """What a submitted form becomes; ``report_key`` ties revisions of one report together."""
+
+    kind: str
+    report_key: str
+    posyandu_code: str
+    period: str
+    data: dict[str, Any]
+    submitted_by: int
+    channel: str
+    message_id: str | None
+    event_date: date | None = None
+    held: bool | None = None
+
+
+def add_revision(session: Session, new: NewReport, now: datetime) -> Report:
+    """Store ``new`` as the next revision of its report and make it the latest."""
+    current = session.exec(
+        select(func.max(Report.revision)).where(Report.report_key == new.report_key)
+    ).one()
+    if current is not None:
+        session.execute(
+            update(Report)
+            .where(Report.report_key == new.report_key, Report.is_latest)
+            .values(is_latest=False)
+        )
+    row = Report(
+        kind=new.kind,
+        report_key=new.report_key,
+        revision=(current or 0) + 1,
+        is_latest=True,
+        posyandu_code=new.posyandu_code,
+        period=new.period,
+        event_date=new.event_date,
+        held=new.held,
+        data=new.data,
+        submitted_by=new.submitted_by,
+        submitted_at=now,
+        channel=new.channel,
+        message_id=new.message_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def revisions(session: Session, report_key: str) -> list[Report]:
+    """Every revision of one report, oldest first."""
+    statement = select(Report).where(Report.report_key == report_key).order_by(Report.revision)
+    return list(session.exec(statement))
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyFiled:
+    posyandu_code: str
+    period: str
+    held: bool | None
+    submitted_at: datetime
+    submitted_by: str
+    data: dict[str, Any]
+
+
+def monthly_filed(
+    session: Session, posyandu_codes: list[str], periods: list[str]
+) -> list[MonthlyFiled]:
+    """Latest monthly reports of these Posyandu for these months."""
+    if not posyandu_codes or not periods:
+        return []
+    statement = (
+        select(
+            Report.posyandu_code,
+            Report.period,
+            Report.held,
+            Report.submitted_at,
+            Person.name,
+            Report.data,
+        )
+        .join(Person, Person.id == Report.submitted_by)
+        .where(
+            Report.kind == MONTHLY,
+            Report.is_latest,
+            Report.posyandu_code.in_(posyandu_codes),
+            Report.period.in_(periods),
+        )
+    )
+    return [MonthlyFiled(*row) for row in session.exec(statement)]
