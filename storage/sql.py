@@ -17,6 +17,10 @@ def insert_ignore(
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     statement = (
-        module.insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
+        module.insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(table.c[conflict[0]])
     )
-    return session.execute(statement).rowcount == 1
+    # RETURNING rather than rowcount: psycopg reports -1 rows for this statement.
+    return session.connection().execute(statement).first() is not None

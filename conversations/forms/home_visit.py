@@ -70,7 +70,7 @@ HOME_VISIT = Form(
             Kind.YES_NO,
             W["tanda_bahaya"].label,
             W["tanda_bahaya"].prompt,
-            ask_if=lambda a, c: a.get("sasaran") not in (None, "balita"),
+            ask_if=lambda a, c: a.get("sasaran") != "balita",
         ),
         Field(
             "tindak_lanjut",

@@ -19,7 +19,8 @@ MAX_BALITA = 1000
 
 
 def _held(answers: Answers, _context: Context) -> bool:
-    return answers.get("buka") is True
+    """Held unless the kader said otherwise, so the question count is right from the start."""
+    return answers.get("buka") is not False
 
 
 def _vitamin_a(answers: Answers, context: Context) -> bool:
