@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import sys
 from datetime import UTC, datetime
@@ -44,8 +45,16 @@ def run() -> None:
             err=True,
         )
         raise typer.Exit(2)
-    typer.echo("The Telegram and WhatsApp channels are not available in this release.", err=True)
-    raise typer.Exit(2)
+    from bot.runner import build_channels, install_signal_handlers, run_channels
+
+    service = build_service(open_database(settings))
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        await run_channels(settings, build_channels(settings, service), stop)
+
+    asyncio.run(main())
 
 
 @app.command()

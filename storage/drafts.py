@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import Session, select
 
 from storage.models import Conversation
@@ -26,11 +26,27 @@ class Draft:
     version: int
 
 
-def load(session: Session, person_id: int) -> Draft | None:
-    statement = select(Conversation.form, Conversation.state, Conversation.version).where(
-        Conversation.person_id == person_id
+_LOAD = select(Conversation.form, Conversation.state, Conversation.version).where(
+    Conversation.person_id == bindparam("person_id")
+)
+_UPDATE = (
+    update(Conversation)
+    .where(
+        Conversation.person_id == bindparam("b_person_id"),
+        Conversation.version == bindparam("b_read_version"),
     )
-    row = session.exec(statement).first()
+    .values(
+        form=bindparam("b_form"),
+        state=bindparam("b_state"),
+        version=bindparam("b_version"),
+        updated_at=bindparam("b_now"),
+        expires_at=bindparam("b_expires_at"),
+    )
+)
+
+
+def load(session: Session, person_id: int) -> Draft | None:
+    row = session.connection().execute(_LOAD, {"person_id": person_id}).first()
     return Draft(*row) if row else None
 
 
@@ -45,30 +61,26 @@ def save(
 ) -> None:
     """Write the new state; raises :class:`StaleDraftError` if ``read`` is no longer current."""
     if read is None:
-        session.add(
-            Conversation(
-                person_id=person_id,
-                form=form,
-                state=state,
-                version=1,
-                updated_at=now,
-                expires_at=expires_at,
-            )
-        )
-        session.flush()
+        values = {
+            "person_id": person_id,
+            "form": form,
+            "state": state,
+            "version": 1,
+            "updated_at": now,
+            "expires_at": expires_at,
+        }
+        session.connection().execute(insert(Conversation), values)
         return
-    result = session.execute(
-        update(Conversation)
-        .where(Conversation.person_id == person_id, Conversation.version == read.version)
-        .values(
-            form=form,
-            state=state,
-            version=read.version + 1,
-            updated_at=now,
-            expires_at=expires_at,
-        )
-    )
-    if result.rowcount != 1:
+    params = {
+        "b_person_id": person_id,
+        "b_read_version": read.version,
+        "b_form": form,
+        "b_state": state,
+        "b_version": read.version + 1,
+        "b_now": now,
+        "b_expires_at": expires_at,
+    }
+    if session.connection().execute(_UPDATE, params).rowcount != 1:
         raise StaleDraftError(person_id)
 
 

@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from storage.models import ProcessedMessage
-from storage.sql import insert_ignore
+from storage.sql import InsertIgnore
+
+_INSERT = InsertIgnore(ProcessedMessage.__table__, ("channel", "external_id"))
 
 
 def mark_processed(
@@ -20,4 +22,4 @@ def mark_processed(
         "person_id": person_id,
         "processed_at": now,
     }
-    return insert_ignore(session, ProcessedMessage.__table__, values, ("channel", "external_id"))
+    return _INSERT(session, values)

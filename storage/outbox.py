@@ -8,7 +8,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from storage.models import Outbox
-from storage.sql import insert_ignore
+from storage.sql import InsertIgnore
+
+_INSERT = InsertIgnore(Outbox.__table__, ("key",))
 
 
 def enqueue(
@@ -30,7 +32,7 @@ def enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
-    return insert_ignore(session, Outbox.__table__, values, ("key",))
+    return _INSERT(session, values)
 
 
 def pending(session: Session, limit: int = 100) -> list[Outbox]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import Row, bindparam, or_, update
 from sqlmodel import Session, select
 
 from storage import regions
@@ -26,50 +26,50 @@ class Profile:
     deadline_day: int
 
 
-def _profile_columns() -> tuple:
-    return (
-        Person.id,
-        Person.name,
-        Person.role,
-        Person.phone,
-        Person.area_code,
-        Person.kabupaten_code,
-        Person.timezone,
-        Kabupaten.timezone,
-        Kabupaten.deadline_day,
+_PROFILE = select(
+    Person.id,
+    Person.name,
+    Person.role,
+    Person.phone,
+    Person.area_code,
+    Person.kabupaten_code,
+    Person.timezone,
+    Kabupaten.timezone,
+    Kabupaten.deadline_day,
+).join(Kabupaten, Kabupaten.code == Person.kabupaten_code)
+# Built once: the per-message lookups run thousands of times a second.
+_BY_IDENTITY = _PROFILE.join(ChannelIdentity, ChannelIdentity.person_id == Person.id).where(
+    ChannelIdentity.channel == bindparam("channel"),
+    ChannelIdentity.external_id == bindparam("external_id"),
+    Person.active,
+)
+_BY_PHONE = _PROFILE.where(Person.phone == bindparam("phone"), Person.active)
+_TOUCH = (
+    update(ChannelIdentity)
+    .where(
+        ChannelIdentity.channel == bindparam("b_channel"),
+        ChannelIdentity.external_id == bindparam("b_external_id"),
     )
+    .values(last_inbound_at=bindparam("now"), unreachable_at=None)
+)
 
 
-def _to_profile(row: tuple) -> Profile:
+def _to_profile(row: Row | None) -> Profile | None:
+    if row is None:
+        return None
     pid, name, role, phone, area, kab, own_tz, kab_tz, deadline = row
     return Profile(pid, name, role, phone, area, kab, own_tz or kab_tz, deadline)
 
 
 def by_identity(session: Session, channel: str, external_id: str) -> Profile | None:
     """The active person behind a chat account, if it is linked."""
-    statement = (
-        select(*_profile_columns())
-        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
-        .join(Kabupaten, Kabupaten.code == Person.kabupaten_code)
-        .where(
-            ChannelIdentity.channel == channel,
-            ChannelIdentity.external_id == external_id,
-            Person.active,
-        )
-    )
-    row = session.exec(statement).first()
-    return _to_profile(row) if row else None
+    params = {"channel": channel, "external_id": external_id}
+    return _to_profile(session.connection().execute(_BY_IDENTITY, params).first())
 
 
 def by_phone(session: Session, phone: str) -> Profile | None:
     """The active person with this E.164 number."""
-    statement = (
-        select(*_profile_columns())
-        .join(Kabupaten, Kabupaten.code == Person.kabupaten_code)
-        .where(Person.phone == phone, Person.active)
-    )
-    row = session.exec(statement).first()
-    return _to_profile(row) if row else None
+    return _to_profile(session.connection().execute(_BY_PHONE, {"phone": phone}).first())
 
 
 def link_identity(
@@ -89,11 +89,8 @@ def link_identity(
 
 def touch_identity(session: Session, channel: str, external_id: str, now: datetime) -> None:
     """Remember when this account last wrote (WhatsApp's 24-hour window needs it)."""
-    session.execute(
-        update(ChannelIdentity)
-        .where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == external_id)
-        .values(last_inbound_at=now, unreachable_at=None)
-    )
+    params = {"b_channel": channel, "b_external_id": external_id, "now": now}
+    session.connection().execute(_TOUCH, params)
 
 
 def posyandu_of(session: Session, profile: Profile) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import delete, insert, select, tuple_, update
 from sqlmodel import Session, SQLModel
@@ -98,14 +98,14 @@ TABLES = (
     "person_posyandu",
 )
 _LABELS = {
-    "provinsi": ("provinsi", "provinsi"),
-    "kabupaten": ("kabupaten", "kabupaten"),
-    "kecamatan": ("kecamatan", "kecamatan"),
-    "puskesmas": ("Puskesmas", "Puskesmas"),
-    "desa": ("desa", "desa"),
-    "posyandu": ("Posyandu", "Posyandu"),
-    "person": ("person", "people"),
-    "person_posyandu": ("Posyandu link", "Posyandu links"),
+    "provinsi": "provinsi",
+    "kabupaten": "kabupaten",
+    "kecamatan": "kecamatan",
+    "puskesmas": "Puskesmas",
+    "desa": "desa",
+    "posyandu": "Posyandu",
+    "person": "people",
+    "person_posyandu": "Posyandu links",
 }
 
 
@@ -128,12 +128,13 @@ class RosterSummary:
             return f"{self.rows:,} rows read; the roster was already up to date, nothing changed."
         parts = []
         for table in TABLES:
-            created, updated = self.created[table], self.updated[table]
-            if created or updated:
-                singular, plural = _LABELS[table]
-                noun = singular if created + updated == 1 else plural
-                counts = [f"{created:,} new" if created else "", f"{updated:,} updated" * bool(updated)]
-                parts.append(f"{noun}: {', '.join(c for c in counts if c)}")
+            counts = [
+                f"{number:,} {what}"
+                for number, what in ((self.created[table], "new"), (self.updated[table], "updated"))
+                if number
+            ]
+            if counts:
+                parts.append(f"{_LABELS[table]}: {', '.join(counts)}")
         if self.unlinked:
             parts.append(f"Posyandu links removed: {self.unlinked:,}")
         return f"{self.rows:,} rows read. " + "; ".join(parts) + "."
@@ -162,6 +163,91 @@ def province_timezone(code: str, default: str = DEFAULT_TIMEZONE) -> str:
     return _PROVINCE_ZONES.get(int(prefix), default) if prefix.isdigit() else default
 
 
+# Per level: the code attribute and the attributes every row naming that code must agree on.
+_CONSISTENT = (
+    ("provinsi", "provinsi_code", ("provinsi",)),
+    ("kabupaten", "kabupaten_code", ("kabupaten", "provinsi_code", "deadline_day")),
+    ("kecamatan", "kecamatan_code", ("kecamatan", "kabupaten_code")),
+    ("Puskesmas", "puskesmas_code", ("puskesmas", "kecamatan_code", "lokmin_day")),
+    ("desa", "desa_code", ("desa", "kecamatan_code", "puskesmas_code")),
+    (
+        "Posyandu",
+        "posyandu_code",
+        ("posyandu_name", "desa_code", "posyandu_day", "target_balita", "target_bumil"),
+    ),
+)
+
+
+class RosterError(NamedTuple):
+    """A problem on one line of the file; ``str()`` gives ``line 7: …`` for the admin."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def find_conflicts(rows: Sequence[RosterRow]) -> list[RosterError]:
+    """Rows that contradict an earlier row, in line order.
+
+    :func:`apply_roster` keeps the first row's values, so a contradiction
+    (a Posyandu code under two desa, a phone with two names) would silently
+    lose data: the file is refused instead.
+    """
+    errors: list[RosterError] = []
+    people: dict[str, RosterRow] = {}
+    for row in rows:
+        first = people.setdefault(row.phone, row)
+        if first is row:
+            continue
+        if first.name.casefold() != row.name.casefold() or first.role != row.role:
+            message = (
+                f"phone {row.phone} is on line {first.line} as {first.name} ({first.role}); "
+                "one phone number is one person with one name and role"
+            )
+        elif row.role not in MULTI_ROW_ROLES:
+            message = (
+                f"phone {row.phone} is already on line {first.line}; only kader and bidan "
+                "may have several rows (one per Posyandu)"
+            )
+        elif first.timezone and row.timezone and first.timezone != row.timezone:
+            message = (
+                f"timezone {row.timezone} here but {first.timezone} on line {first.line} "
+                f"for the same phone {row.phone}"
+            )
+        else:
+            continue
+        errors.append(RosterError(row.line, message))
+    for label, code_attr, attrs in _CONSISTENT:
+        seen: dict[str, dict[str, tuple[Any, int]]] = {}
+        for row in rows:
+            code = getattr(row, code_attr)
+            if code is None:
+                continue
+            known = seen.setdefault(code, {})
+            for attr in attrs:
+                value = getattr(row, attr)
+                if value is None:
+                    continue
+                before, line = known.setdefault(attr, (value, row.line))
+                if _differs(before, value):
+                    errors.append(
+                        RosterError(
+                            row.line,
+                            f"{label} code {code} has {attr} '{value}' here but '{before}' "
+                            f"on line {line}",
+                        )
+                    )
+    return sorted(errors, key=lambda error: error.line)
+
+
+def _differs(before: Any, value: Any) -> bool:
+    if isinstance(before, str) and isinstance(value, str):
+        return before.casefold() != value.casefold()
+    return before != value
+
+
 def apply_roster(
     session: Session,
     rows: Sequence[RosterRow],
@@ -181,12 +267,14 @@ def apply_roster(
     """
     summary = RosterSummary(rows=len(rows))
     regions = _regions(rows)
-    existing_zones = _load(session, Kabupaten, regions["kabupaten"])
-    zones = _kabupaten_zones(rows, existing_zones, default_timezone)
-    for code, values in regions["kabupaten"].items():
-        values["timezone"] = zones[code]
+    zones: dict[str, str] = {}
     for table, model in _REGION_MODELS:
-        _upsert_regions(session, model, regions[table], summary, table)
+        existing = _load(session, model, regions[table])
+        if model is Kabupaten:
+            zones = _kabupaten_zones(rows, existing, default_timezone)
+            for code, values in regions[table].items():
+                values["timezone"] = zones[code]
+        _upsert_regions(session, model, regions[table], existing, summary, table)
     people = _people(rows, zones)
     for batch in _chunks(list(people.values()), CHUNK):
         _upsert_people(session, batch, now, summary)
@@ -206,7 +294,6 @@ _REGION_MODELS: tuple[tuple[str, type[SQLModel]], ...] = (
 _DEFAULTS: dict[str, dict[str, Any]] = {
     "kabupaten": {"deadline_day": 5},
     "puskesmas": {"lokmin_day": 3},
-    "posyandu": {"active": True},
 }
 
 
@@ -283,42 +370,46 @@ def _regions(rows: Iterable[RosterRow]) -> dict[str, dict[str, dict[str, Any]]]:
 def _kabupaten_zones(
     rows: Iterable[RosterRow], existing: dict[str, dict[str, Any]], default: str
 ) -> dict[str, str]:
-    """Each kabupaten's zone: the file's most common ``timezone`` for it, else the stored
-    zone, else the province code's zone, else ``default``."""
-    given: dict[str, Counter[str]] = {}
-    codes: dict[str, str] = {}
+    """Each kabupaten's zone: the one most of its rows agree on.
+
+    A row with an empty ``timezone`` votes for the fallback: the stored zone,
+    else the province code's zone, else ``default``. So a file with the column
+    filled for everyone sets the district's zone, while a few filled cells
+    only set those people's own zone (see :func:`_people`).
+    """
+    votes: dict[str, Counter[str]] = {}
+    fallbacks: dict[str, str] = {}
     for row in rows:
-        codes.setdefault(row.kabupaten_code, row.provinsi_code)
-        if row.timezone:
-            given.setdefault(row.kabupaten_code, Counter())[row.timezone] += 1
-    zones = {}
-    for kabupaten, provinsi in codes.items():
-        if kabupaten in given:
-            zones[kabupaten] = given[kabupaten].most_common(1)[0][0]
-        elif kabupaten in existing:
-            zones[kabupaten] = existing[kabupaten]["timezone"]
-        else:
-            zones[kabupaten] = province_timezone(provinsi, province_timezone(kabupaten, default))
-    return zones
+        code = row.kabupaten_code
+        if code not in fallbacks:
+            stored = existing.get(code)
+            fallbacks[code] = (
+                stored["timezone"]
+                if stored
+                else province_timezone(row.provinsi_code, province_timezone(code, default))
+            )
+        votes.setdefault(code, Counter())[row.timezone or fallbacks[code]] += 1
+    return {
+        code: max(counts, key=lambda zone: (counts[zone], zone == fallbacks[code]))
+        for code, counts in votes.items()
+    }
 
 
 def _upsert_regions(
     session: Session,
     model: type[SQLModel],
     wanted: dict[str, dict[str, Any]],
+    existing: dict[str, dict[str, Any]],
     summary: RosterSummary,
     table: str,
 ) -> None:
-    existing = _load(session, model, wanted)
+    """Insert the new codes (defaults where the rows are silent), update what differs."""
+    defaults = _DEFAULTS.get(table, {})
     new_rows, changed_rows = [], []
     for code, values in wanted.items():
         stored = existing.get(code)
         if stored is None:
-            defaults = _DEFAULTS.get(table, {})
-            new_rows.append(
-                {**defaults, **{k: v for k, v in values.items() if v is not None}}
-                | {k: defaults.get(k) for k, v in values.items() if v is None and k not in defaults}
-            )
+            new_rows.append({k: defaults.get(k) if v is None else v for k, v in values.items()})
             continue
         changes = {k: v for k, v in values.items() if v is not None and stored[k] != v}
         if changes:
@@ -355,9 +446,9 @@ def _people(rows: Iterable[RosterRow], zones: dict[str, str]) -> dict[str, _Pers
             }
             person = people[row.phone] = _Person(values, [], [])
         person.lines.append(row.line)
-        if row.role in MULTI_ROW_ROLES and row.posyandu_code is not None:
-            if row.posyandu_code not in person.posyandu:
-                person.posyandu.append(row.posyandu_code)
+        code = row.posyandu_code
+        if row.role in MULTI_ROW_ROLES and code is not None and code not in person.posyandu:
+            person.posyandu.append(code)
     return people
 
 
@@ -392,10 +483,11 @@ def _upsert_people(
     summary.created["person"] += len(new_rows)
     summary.updated["person"] += len(changed_rows)
 
-    ids = dict(stored and {phone: row.id for phone, row in stored.items()})
+    ids = {phone: row.id for phone, row in stored.items()}
     if new_rows:
         created = [row["phone"] for row in new_rows]
-        ids.update(session.exec(select(Person.phone, Person.id).where(Person.phone.in_(created))))
+        statement = select(Person.phone, Person.id).where(Person.phone.in_(created))
+        ids.update({phone: person_id for phone, person_id in session.exec(statement)})
     wanted = {(ids[p.values["phone"]], code) for p in batch for code in p.posyandu}
     linked = set(
         session.exec(
@@ -448,6 +540,9 @@ def _update(session: Session, model: type[SQLModel], rows: list[dict[str, Any]])
             session.exec(update(model), params=chunk)
 
 
-def _chunks[T](items: list[T], size: int) -> Iterator[list[T]]:
+_T = TypeVar("_T")
+
+
+def _chunks(items: list[_T], size: int) -> Iterator[list[_T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -1,0 +1,51 @@
+"""``python -m bot run``: the channels, the shared web server, until a signal stops them."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from bot.channels.base import Channel, Core
+from bot.config import Settings
+from bot.web import create_app, serve
+
+log = logging.getLogger(__name__)
+
+
+def build_channels(settings: Settings, core: Core) -> list[Channel]:
+    """Every channel configured in the settings (Telegram, WhatsApp)."""
+    from bot.channels.telegram import build_telegram
+    from bot.channels.whatsapp import build_whatsapp
+
+    channels: list[Channel] = []
+    if settings.telegram_enabled:
+        channels.append(build_telegram(settings, core))
+    if settings.whatsapp_enabled:
+        channels.append(build_whatsapp(settings, core))
+    return channels
+
+
+async def run_channels(settings: Settings, channels: list[Channel], stop: asyncio.Event) -> None:
+    """Serve webhooks and run every channel until ``stop`` is set."""
+    app = create_app([channel.add_routes for channel in channels])
+    runner = await serve(app, settings.http_host, settings.http_port)
+    log.info("web server on http://%s:%d", settings.http_host, settings.http_port)
+    started: list[Channel] = []
+    try:
+        for channel in channels:
+            await channel.start()
+            started.append(channel)
+            log.info("%s channel started", channel.name)
+        await stop.wait()
+    finally:
+        for channel in reversed(started):
+            await channel.stop()
+        await runner.cleanup()
+        log.info("stopped")
+
+
+def install_signal_handlers(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
