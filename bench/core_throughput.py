@@ -30,11 +30,10 @@ from conversations import ALL_FORMS, Engine, Inbound
 from handlers import Service
 from storage import Database
 
-SCRIPT = (
-    ["lapor", "1", "2026-10", "ya", "80", "70", "60", "40", "10", "5", "5", "2", "1"]
-    + ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
-    + ["kirim"]
-)
+MENU = ["lapor", "1"]
+BALITA = ["2026-10", "ya", "80", "70", "60", "40", "10", "5", "5", "2", "1"]
+GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
+SCRIPT = [*MENU, *BALITA, *GROUPS, "kirim"]
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
 
