@@ -13,7 +13,7 @@ DEFAULT_DATABASE_URL = "sqlite:///data/lapor-posyandu.db"
 class Settings(BaseSettings):
     """Every knob of the service. Names match DESIGN.md's contract and ``.env.example``."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
 
     database_url: str = DEFAULT_DATABASE_URL
     sqlite_synchronous: Literal["OFF", "NORMAL", "FULL", "EXTRA"] = "NORMAL"
