@@ -65,12 +65,15 @@ def console(
 ) -> None:
     """Chat with the bot in the terminal as the person with PHONE (reads stdin, prints replies).
 
-    On an empty database the demo district is loaded first.
+    On an empty database the demo district is loaded first. Choices are numbered;
+    type the number or the text. Logs below WARNING are hidden to keep the chat
+    readable.
     """
     from bot.channels.console import ConsoleChannel
     from bot.demo import roster_is_empty, seed_demo
 
-    settings = _settings()
+    settings = Settings()
+    configure_logging("WARNING")
     database = open_database(settings)
     if roster_is_empty(database):
         seed_demo(database, datetime.now(UTC))
