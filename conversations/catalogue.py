@@ -375,3 +375,21 @@ OUTREACH_CHECKS = {
     "participants_many": "Peserta {total} orang, lebih dari 300.",
     "referred_le_served": "Orang dirujuk ({dirujuk}) tidak boleh lebih dari yang dilayani ({dilayani}).",
 }
+
+# --- telegram ----------------------------------------------------------------------------
+# The command menu Telegram shows next to the text box (setMyCommands), in display order.
+TELEGRAM_COMMANDS = {
+    "mulai": "Mulai dan lihat petunjuk singkat",
+    "lapor": "Isi laporan Posyandu",
+    "status": "Laporan bulan ini yang belum dikirim",
+    "bantuan": "Petunjuk pemakaian",
+    "batal": "Hentikan laporan yang sedang diisi",
+}
+TELEGRAM_NOT_TEXT = (
+    "Maaf, saya hanya bisa membaca pesan teks dan tombol. Foto, stiker, pesan suara, lokasi "
+    "dan berkas tidak dibaca. Silakan ketik jawaban Anda."
+)
+TELEGRAM_EDITED = (
+    "Pesan yang diedit tidak dibaca. Kirim jawaban sebagai pesan baru; untuk memperbaiki "
+    "jawaban sebelumnya, ketik kembali."
+)

@@ -171,6 +171,9 @@ class Engine:
         return self._advance(form, state, now, [])
 
     def _again(self, form: Form, state: State, now: datetime, note: str) -> Turn:
+        """Say ``note`` and ask whatever is open again: a warning, the summary or a question."""
+        if state.pending is not None:
+            return Turn(state, [self._warning(state, [note])])
         if state.current == SUMMARY:
             return Turn(state, [self._summary(form, state, [note])])
         return Turn(state, [self._question(form, state, now, [note])])
@@ -197,14 +200,13 @@ class Engine:
             if not check.soft:
                 return self._again(form, state, now, message)
             if state.confirmed.get(check.name) != _signature(candidate, check.fields):
-                state.pending = {"field": current.name, "value": value, "check": check.name}
-                state.turn += 1
-                reply = Reply(
-                    T.WARN_CONFIRM.format(message=message),
-                    (Choice("ya", T.YES), Choice("tidak", T.NO)),
-                    question_id=str(state.turn),
-                )
-                return Turn(state, [reply])
+                state.pending = {
+                    "field": current.name,
+                    "value": value,
+                    "check": check.name,
+                    "message": message,
+                }
+                return Turn(state, [self._warning(state, [])])
         return self._store(form, state, current, value, now)
 
     def _store(self, form: Form, state: State, current: Field, value: Any, now: datetime) -> Turn:
@@ -215,26 +217,28 @@ class Engine:
         return self._advance(form, state, now, [])
 
     def _confirm_warning(self, form: Form, state: State, raw: str, now: datetime) -> Turn:
+        """The answer to "is this number right?" after a soft warning."""
         pending = state.pending or {}
         current = form.field(pending["field"])
         yes = parse_yes_no(raw)
         if yes is None:
-            state.turn += 1
-            reply = Reply(
-                T.ERR_YES_NO,
-                (Choice("ya", T.YES), Choice("tidak", T.NO)),
-                question_id=str(state.turn),
-            )
-            return Turn(state, [reply])
+            return self._again(form, state, now, T.ERR_YES_NO)
         state.pending = None
         if not yes:
             state.current = current.name
             return Turn(state, [self._question(form, state, now, [T.WARN_REENTER])])
+        check = next(c for c in form.checks if c.name == pending["check"])
         candidate = {**state.answers, current.name: pending["value"]}
-        for check in form.checks:
-            if current.name in check.fields and check.soft and _has_all(candidate, check.fields):
-                state.confirmed[check.name] = _signature(candidate, check.fields)
+        state.confirmed[check.name] = _signature(candidate, check.fields)
         return self._accept(form, state, current, pending["value"], now)
+
+    def _warning(self, state: State, notes: list[str]) -> Reply:
+        pending = state.pending or {}
+        lines = [note for note in notes if note]
+        lines.append(T.WARN_CONFIRM.format(message=pending.get("message", "")))
+        state.turn += 1
+        buttons = (Choice("ya", T.YES), Choice("tidak", T.NO))
+        return Reply("\n".join(lines), buttons, question_id=str(state.turn))
 
     def _parse(
         self, current: Field, raw: str, context: Mapping[str, Any], today: date

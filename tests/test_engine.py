@@ -89,6 +89,7 @@ def test_thousands_separators_and_zero_words_are_understood():
     chat = monthly()
     chat.say_all("2026-10", "ya", "1.000")
     assert "S = 1000 balita" in chat.last  # soft warning: above 250
+    assert "S berubah lebih dari 20% dari bulan lalu (80 → 1000)" in chat.say("ya")
     chat.say("ya")
     assert chat.state.answers["s"] == 1000
     chat.say_all("0")
@@ -351,3 +352,24 @@ def test_outreach_duration_bounds_and_topic_only_for_talks():
     chat.say_all("ya", "300", "10")
     assert "paling banyak 12" in chat.say("13")
     assert "paling sedikit 0,5" in chat.say("0,25")
+
+
+def test_a_stale_button_during_a_warning_shows_the_warning_again():
+    chat = monthly()
+    chat.say_all("2026-10", "ya", "80", "70")
+    old_question = chat.replies[-1].question_id
+    chat.say("20")
+    reply = chat.say("0", choice="0", question_id=old_question)
+    assert "sudah ditutup" in reply and "Hanya 25% balita" in reply
+    assert "ya atau tidak" in chat.say("mungkin")
+    chat.say("ya")
+    assert chat.state.answers["d"] == 20
+
+
+def test_two_soft_warnings_on_one_answer_are_each_confirmed():
+    chat = monthly()
+    chat.say_all("2026-10", "ya", "80", "10")
+    assert "Hanya 25% balita" in chat.say("20")
+    assert "D (20) lebih besar dari K (10)" in chat.say("ya")
+    chat.say("ya")
+    assert chat.state.answers["d"] == 20
