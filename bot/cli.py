@@ -99,8 +99,11 @@ def import_roster(
     """Import a roster file (all or nothing; safe to run again with the same file)."""
     from bot.roster_file import import_file
 
-    database = open_database(_settings())
-    errors, summary = import_file(database, file, datetime.now(UTC))
+    settings = _settings()
+    database = open_database(settings)
+    errors, summary = import_file(
+        database, file, datetime.now(UTC), default_timezone=settings.default_timezone
+    )
     if errors:
         for error in errors:
             typer.echo(error, err=True)

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import phonenumbers
 
+INDONESIA = 62
+
 
 def normalize_phone(raw: str) -> str | None:
-    """``0812…``, ``62812…``, ``+62 812-…`` -> ``+62812…``; None if it is not a valid number."""
+    """``0812…``, ``62812…``, ``0062812…``, ``+62 812-…`` -> ``+62812…``.
+
+    None for anything that is not a possible Indonesian number: the roster and
+    the bot serve Indonesia only.
+    """
     digits = "".join(ch for ch in raw if ch.isdigit() or ch == "+")
-    if digits.startswith("62"):
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("62"):
         digits = "+" + digits
     try:
         number = phonenumbers.parse(digits, "ID")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    if number.country_code != INDONESIA or not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

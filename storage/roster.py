@@ -158,9 +158,29 @@ def derive_code(parent_code: str | None, name: str) -> str:
 
 
 def province_timezone(code: str, default: str = DEFAULT_TIMEZONE) -> str:
-    """The zone of a province (or any region below it) from its Kemendagri code's first digits."""
+    """The zone of a province (or any region below it) from its Kemendagri code's first digits.
+
+    Sumatra, Java and Banten (every other province number) are on Asia/Jakarta;
+    ``default`` is only for codes that are not Kemendagri numbers.
+    """
     prefix = code[:2]
-    return _PROVINCE_ZONES.get(int(prefix), default) if prefix.isdigit() else default
+    if len(prefix) == 2 and prefix.isdigit():
+        return _PROVINCE_ZONES.get(int(prefix), "Asia/Jakarta")
+    return default
+
+
+_REGION_MODELS: tuple[tuple[str, type[SQLModel]], ...] = (
+    ("provinsi", Provinsi),
+    ("kabupaten", Kabupaten),
+    ("kecamatan", Kecamatan),
+    ("puskesmas", Puskesmas),
+    ("desa", Desa),
+    ("posyandu", Posyandu),
+)
+_DEFAULTS: dict[str, dict[str, Any]] = {
+    "kabupaten": {"deadline_day": 5},
+    "puskesmas": {"lokmin_day": 3},
+}
 
 
 # Per level: the code attribute and the attributes every row naming that code must agree on.
@@ -281,20 +301,6 @@ def apply_roster(
         if progress is not None:
             progress(sum(len(person.lines) for person in batch))
     return summary
-
-
-_REGION_MODELS: tuple[tuple[str, type[SQLModel]], ...] = (
-    ("provinsi", Provinsi),
-    ("kabupaten", Kabupaten),
-    ("kecamatan", Kecamatan),
-    ("puskesmas", Puskesmas),
-    ("desa", Desa),
-    ("posyandu", Posyandu),
-)
-_DEFAULTS: dict[str, dict[str, Any]] = {
-    "kabupaten": {"deadline_day": 5},
-    "puskesmas": {"lokmin_day": 3},
-}
 
 
 def _regions(rows: Iterable[RosterRow]) -> dict[str, dict[str, dict[str, Any]]]:

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conversations.parsing import parse_count, parse_date, parse_decimal, parse_month, parse_yes_no
+from storage.periods import deadline_of
 from storage.phone import mask_phone, normalize_phone
 
 TODAY = date(2026, 11, 22)
@@ -125,12 +126,26 @@ def test_bare_month_name_in_january_means_last_december():
         ("081234567001", "+6281234567001"),
         ("6281234567001", "+6281234567001"),
         ("+62 812-3456-7001", "+6281234567001"),
+        ("0062 812 3456 7001", "+6281234567001"),
         ("0812", None),
+        ("+1 202 555 0100", None),
         ("hello", None),
     ],
 )
 def test_phone_numbers_become_e164(typed, value):
     assert normalize_phone(typed) == value
+
+
+@pytest.mark.parametrize(
+    ("period", "day", "due"),
+    [
+        ("2026-10", 5, date(2026, 11, 5)),
+        ("2027-01", 30, date(2027, 2, 28)),
+        ("2026-12", 10, date(2027, 1, 10)),
+    ],
+)
+def test_deadline_is_in_the_following_month_and_never_past_its_end(period, day, due):
+    assert deadline_of(period, day) == due
 
 
 def test_masked_phone_hides_the_middle():

@@ -1,0 +1,352 @@
+"""Roster files (CSV or XLSX) as a Dinkes admin prepares them, read and imported all or nothing.
+
+The admin works in a spreadsheet, so the reader is forgiving about form
+(UTF-8 with or without BOM, comma or semicolon, any column order and case,
+phone numbers as ``08…``, ``628…`` or ``+62 8…``, numbers stored as numbers)
+and strict about content: every problem is reported with its line number in
+one pass, and a file with any problem imports nothing, so the database never
+holds half a roster.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import available_timezones
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+from rich.console import Console
+from rich.progress import Progress
+
+from storage import Database
+from storage.models import ROLES
+from storage.phone import normalize_phone
+from storage.roster import (
+    CODE_LENGTH,
+    DEFAULT_TIMEZONE,
+    RosterError,
+    RosterRow,
+    apply_roster,
+    derive_code,
+    find_conflicts,
+)
+
+REQUIRED_COLUMNS = ("phone", "name", "role")
+# Region levels from the top down: (name column, code column).
+LEVELS = (
+    ("provinsi", "provinsi_code"),
+    ("kabupaten", "kabupaten_code"),
+    ("kecamatan", "kecamatan_code"),
+    ("puskesmas", "puskesmas_code"),
+    ("desa", "desa_code"),
+    ("posyandu_name", "posyandu_code"),
+)
+# How many levels of LEVELS each role's row must fill: a kader needs the whole chain
+# down to the Posyandu, a dinkes officer only provinsi and kabupaten.
+DEPTH = {"admin": 2, "dinkes": 2, "puskesmas": 4, "bidan": 5, "kader": 6}
+# Whole-number columns and their allowed range. Deadline and meeting days stop at 28 so
+# that every month has them.
+NUMBERS = {
+    "posyandu_day": (1, 31),
+    "target_balita": (0, 1000),
+    "target_bumil": (0, 500),
+    "deadline_day": (1, 28),
+    "lokmin_day": (1, 28),
+}
+KNOWN_COLUMNS = frozenset(
+    (*REQUIRED_COLUMNS, *(column for level in LEVELS for column in level), "timezone", *NUMBERS)
+)
+ALIASES = {"posyandu": "posyandu_name"}
+ZONE_ALIASES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
+_SPACES = re.compile(r"\s+")
+_HEADER_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+class RosterFileError(Exception):
+    """The file cannot be read as a roster at all (not one line's problem)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRead:
+    """What a file yielded: valid rows, line-numbered errors, and columns that were ignored."""
+
+    rows: list[RosterRow]
+    errors: list[str]
+    ignored_columns: list[str]
+
+
+def read_roster(path: Path) -> tuple[list[RosterRow], list[str]]:
+    """Read and validate a roster; the rows are only to be imported when there are no errors."""
+    result = read_roster_file(path)
+    return result.rows, result.errors
+
+
+def read_roster_file(path: Path) -> RosterRead:
+    """Like :func:`read_roster`, also naming the columns the importer does not know.
+
+    Unknown columns (a row number, remarks) are common in spreadsheets and are
+    skipped, but a misspelt ``posyandu_kode`` would silently make codes from
+    names, so the admin is told which columns were not used.
+    """
+    try:
+        header_line, header, records = _records(path)
+    except RosterFileError as error:
+        return RosterRead([], [str(error)], [])
+    columns = [_column_name(cell) for cell in header]
+    errors = _header_errors(header_line, columns)
+    if errors:
+        return RosterRead([], [str(error) for error in errors], [])
+    ignored = [column for column in columns if column and column not in KNOWN_COLUMNS]
+    rows: list[RosterRow] = []
+    problems: list[RosterError] = []
+    for line, values in records:
+        cells = {
+            column: value
+            for column, value in zip(columns, values, strict=False)
+            if column in KNOWN_COLUMNS
+        }
+        if all(_text(value) == "" for value in cells.values()):
+            continue
+        row, row_errors = _row(line, cells)
+        problems.extend(row_errors)
+        if row is not None:
+            rows.append(row)
+    if not rows and not problems:
+        problems.append(RosterError(header_line, "no people below the header row"))
+    problems.extend(find_conflicts(rows))
+    problems.sort(key=lambda error: error.line)
+    return RosterRead(rows, [str(error) for error in problems], ignored)
+
+
+def import_file(
+    database: Database, path: Path, now: datetime, *, default_timezone: str = DEFAULT_TIMEZONE
+) -> tuple[list[str], str]:
+    """Validate, then import the whole file in one transaction (or nothing).
+
+    Returns the errors (then nothing was imported) or a one-paragraph summary.
+    ``default_timezone`` is the zone of a kabupaten that neither the file nor
+    its province code places.
+    """
+    result = read_roster_file(path)
+    if result.errors:
+        return result.errors, ""
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"Importing {path.name}", total=len(result.rows))
+        with database.transaction() as session:
+            summary = apply_roster(
+                session,
+                result.rows,
+                now,
+                lambda done: bar.advance(task, done),
+                default_timezone=default_timezone,
+            )
+    text = f"{path.name}: {summary.describe()}"
+    if result.ignored_columns:
+        text += f" Columns not used: {', '.join(result.ignored_columns)}."
+    return [], text
+
+
+# --- reading the file -------------------------------------------------------------
+
+
+def _records(path: Path) -> tuple[int, list[Any], Iterator[tuple[int, list[Any]]]]:
+    """The header row's line and cells, then (line, cells) of each later row."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise RosterFileError(
+            "line 1: old Excel files (.xls) cannot be read; save the sheet as XLSX or CSV UTF-8"
+        )
+    with path.open("rb") as handle:
+        is_zip = handle.read(4) == b"PK\x03\x04"
+    lines = _xlsx_lines(path) if suffix in (".xlsx", ".xlsm") or is_zip else _csv_lines(path)
+    for line, cells in lines:
+        if any(_text(cell) for cell in cells):
+            return line, cells, lines
+    raise RosterFileError("line 1: the file is empty; the first row must be the column names")
+
+
+def _csv_lines(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterFileError(
+            "line 1: the file is not UTF-8 text; in Excel choose 'CSV UTF-8' when saving, "
+            "or save as XLSX"
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
+        raise RosterFileError("line 1: the file is not a readable XLSX workbook") from None
+    try:
+        sheet = workbook.worksheets[0]
+        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield line, list(cells)
+    finally:
+        workbook.close()
+
+
+def _column_name(cell: Any) -> str:
+    """``" Posyandu Code "`` -> ``posyandu_code``; a few natural aliases are accepted."""
+    name = _HEADER_SEPARATORS.sub("_", _text(cell).lower()).strip("_")
+    return ALIASES.get(name, name)
+
+
+def _header_errors(line: int, columns: list[str]) -> list[RosterError]:
+    errors = []
+    missing = [column for column in REQUIRED_COLUMNS if column not in columns]
+    if missing:
+        errors.append(
+            RosterError(
+                line,
+                f"missing required column {', '.join(missing)} "
+                f"(the header row needs {', '.join(REQUIRED_COLUMNS)})",
+            )
+        )
+    for column in sorted({c for c in columns if c in KNOWN_COLUMNS and columns.count(c) > 1}):
+        errors.append(RosterError(line, f"column {column} appears more than once"))
+    return errors
+
+
+def _text(value: Any) -> str:
+    """A cell as text: numbers without a spurious ``.0``, spaces collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACES.sub(" ", str(value)).strip()
+
+
+# --- one row ----------------------------------------------------------------------
+
+
+def _row(line: int, cells: dict[str, Any]) -> tuple[RosterRow | None, list[RosterError]]:
+    """Validate one data row; a row with any error yields no RosterRow."""
+    errors: list[str] = []
+    text = {column: _text(value) for column, value in cells.items()}
+
+    phone = normalize_phone(text.get("phone", ""))
+    if not text.get("phone"):
+        errors.append("phone is empty")
+    elif phone is None or not phone.startswith("+62"):
+        errors.append(f"phone '{text['phone']}' is not a valid Indonesian number")
+    name = text.get("name", "")
+    if not name:
+        errors.append("name is empty")
+    role = text.get("role", "").lower()
+    if role not in ROLES:
+        errors.append(f"role '{text.get('role', '')}' must be one of {', '.join(ROLES)}")
+
+    depth = DEPTH.get(role, 0)
+    if role == "bidan" and (text.get("posyandu_name") or text.get("posyandu_code")):
+        depth += 1  # a bidan row may name one of her Posyandu
+    levels = LEVELS[:depth]
+    missing = [name_column for name_column, _ in levels if not text.get(name_column)]
+    if missing:
+        errors.append(f"missing {', '.join(missing)} (required for a {role} row)")
+    for _, code_column in levels:
+        errors.extend(_code_error(code_column, cells.get(code_column), text.get(code_column, "")))
+
+    numbers: dict[str, int | None] = {}
+    for column, (low, high) in NUMBERS.items():
+        numbers[column], error = _whole_number(column, cells.get(column), low, high)
+        if error:
+            errors.append(error)
+    zone = None
+    if text.get("timezone"):
+        zone = _zones().get(text["timezone"].lower())
+        if zone is None:
+            errors.append(
+                f"timezone '{text['timezone']}' is unknown; use Asia/Jakarta, Asia/Pontianak, "
+                "Asia/Makassar or Asia/Jayapura (or WIB, WITA, WIT)"
+            )
+    if errors or phone is None:
+        return None, [RosterError(line, error) for error in errors]
+
+    codes: dict[str, str | None] = {}
+    names: dict[str, str | None] = {}
+    parent: str | None = None
+    for index, (name_column, code_column) in enumerate(LEVELS):
+        if index >= len(levels):
+            codes[code_column] = names[name_column] = None
+            continue
+        names[name_column] = text[name_column]
+        code = text.get(code_column) or derive_code(
+            # A desa belongs under its kecamatan, not under its Puskesmas.
+            codes["kecamatan_code"] if name_column == "desa" else parent,
+            text[name_column],
+        )
+        codes[code_column] = parent = code
+    has_puskesmas = len(levels) >= 4
+    has_posyandu = len(levels) == len(LEVELS)
+    row = RosterRow(
+        line=line,
+        phone=phone,
+        name=name,
+        role=role,
+        timezone=zone,
+        provinsi=names["provinsi"] or "",
+        provinsi_code=codes["provinsi_code"] or "",
+        kabupaten=names["kabupaten"] or "",
+        kabupaten_code=codes["kabupaten_code"] or "",
+        kecamatan=names["kecamatan"],
+        kecamatan_code=codes["kecamatan_code"],
+        puskesmas=names["puskesmas"],
+        puskesmas_code=codes["puskesmas_code"],
+        desa=names["desa"],
+        desa_code=codes["desa_code"],
+        posyandu_name=names["posyandu_name"],
+        posyandu_code=codes["posyandu_code"],
+        posyandu_day=numbers["posyandu_day"] if has_posyandu else None,
+        target_balita=numbers["target_balita"] if has_posyandu else None,
+        target_bumil=numbers["target_bumil"] if has_posyandu else None,
+        deadline_day=numbers["deadline_day"],
+        lokmin_day=numbers["lokmin_day"] if has_puskesmas else None,
+    )
+    return row, []
+
+
+def _code_error(column: str, value: Any, text: str) -> list[str]:
+    if isinstance(value, float) and not value.is_integer():
+        return [
+            f"{column} {value} was stored as a number; format the column as text so codes "
+            "keep every digit (32.10, not 32.1)"
+        ]
+    if len(text) > CODE_LENGTH:
+        return [f"{column} '{text}' is longer than {CODE_LENGTH} characters"]
+    return []
+
+
+def _whole_number(column: str, value: Any, low: int, high: int) -> tuple[int | None, str]:
+    """An optional whole-number cell: (None, "") when empty, else the number or an error."""
+    text = _text(value)
+    if not text:
+        return None, ""
+    number = int(text) if text.lstrip("-").isdigit() else None
+    if number is None or not low <= number <= high:
+        return None, f"{column} '{text}' must be a whole number from {low} to {high}"
+    return number, ""
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone by its lower-case name, plus the Indonesian abbreviations."""
+    return {name.lower(): name for name in available_timezones()} | ZONE_ALIASES
