@@ -33,6 +33,8 @@ def route(turn: TurnContext) -> list[Reply]:
         return COMMANDS[name](turn, args)
     if turn.draft is not None:
         return conversation.resume(turn)
+    if turn.inbound.question_id is not None:
+        return [Reply(T.STALE_NO_FORM)]
     text = " ".join(turn.inbound.answer.split())
     shown = text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
     return [Reply(T.NOT_UNDERSTOOD.format(text=shown))]

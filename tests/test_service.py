@@ -214,3 +214,12 @@ def test_cancel_outside_a_form_and_unknown_text(service):
     assert "Tidak ada laporan yang sedang diisi" in chat.send("batal")
     assert "tidak mengerti 'apa kabar'" in chat.send("apa kabar")
     assert "bantuan" in chat.send("x" * 5000)[:200]
+
+
+def test_a_button_from_a_finished_form_is_closed(service):
+    chat = ServiceChat(service, KADER)
+    chat.send_all("lapor", "1", "2026-10")
+    old = chat.replies[-1]
+    chat.send("batal")
+    chat.replies = [old]
+    assert "sudah ditutup" in chat.send("ya", choice="ya")
