@@ -14,11 +14,12 @@ MAX_ECHO = 30
 def parse_command(inbound: Inbound) -> tuple[str, list[str]] | None:
     """``/lapor``, ``lapor``, ``LAPOR``, ``/lapor@PosyanduBot`` -> ("lapor", []); else None.
 
-    Only typed text can be a command; a pressed button is always an answer.
+    A button that answers a question is never a command; a button sent with
+    no question (``rekap`` drill-down, say) carries a command as its value.
     """
-    if inbound.choice is not None:
+    if inbound.choice is not None and inbound.question_id is not None:
         return None
-    words = inbound.text.strip().split()
+    words = inbound.answer.strip().split()
     if not words:
         return None
     name = words[0].removeprefix("/").split("@", 1)[0].casefold()

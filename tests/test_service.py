@@ -223,3 +223,10 @@ def test_a_button_from_a_finished_form_is_closed(service):
     chat.send("batal")
     chat.replies = [old]
     assert "sudah ditutup" in chat.send("ya", choice="ya")
+
+
+def test_a_button_without_a_question_runs_its_command(service):
+    chat = ServiceChat(service, KADER)
+    chat.send("halo")
+    chat.replies = []
+    assert "Status laporan bulanan" in chat.send("", choice="status")
