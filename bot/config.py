@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_rate_per_second: float = Field(default=80, gt=0)
+    whatsapp_template_name: str = "pemberitahuan"
+    whatsapp_template_language: str = "id"
+    whatsapp_inbox_retry_seconds: float = Field(default=30, gt=0)
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)

@@ -394,3 +394,13 @@ TELEGRAM_EDITED = (
     "Pesan yang diedit tidak dibaca. Kirim jawaban sebagai pesan baru; untuk memperbaiki "
     "jawaban sebelumnya, ketik kembali."
 )
+
+
+# --- whatsapp ------------------------------------------------------------------------
+# Read only by the WhatsApp adapter (bot/channels/whatsapp*.py).
+WA_UNSUPPORTED = (
+    "Maaf, saya hanya bisa membaca pesan teks dan pilihan tombol. "
+    "Silakan ketik jawaban Anda, atau ketik bantuan."
+)
+WA_LIST_BUTTON = "Pilih jawaban"
+WA_CHOOSE = "Silakan pilih:"

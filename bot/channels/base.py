@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from typing import Protocol
 
 from aiohttp import web
@@ -15,6 +16,11 @@ class Core(Protocol):
     """The core service as adapters see it (``handlers.Service``)."""
 
     def handle(self, inbound: Inbound) -> list[Reply]: ...
+
+
+OUTBOX_ID: ContextVar[int | None] = ContextVar("outbox_id", default=None)
+"""The outbox row a proactive ``send`` is delivering (None for replies), set by the dispatcher;
+an adapter may read it to link the platform's message id to the row (WhatsApp statuses)."""
 
 
 class DeliveryError(Exception):

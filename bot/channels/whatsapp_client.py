@@ -1,0 +1,185 @@
+"""Talking to the WhatsApp Cloud API (Graph API): sends and media uploads.
+
+One ``httpx.AsyncClient`` per process keeps TLS connections to Graph open
+(pooled, with timeouts so a hung request cannot stall a user's queue). Sends
+are paced by ``aiolimiter`` (a maintained asyncio leaky bucket with fair,
+cancellation-safe waiting) at the number's throughput, 80 messages/s by
+default. Throttling (429, 130429, the per-user pair limit 131056) and server
+errors are retried with exponential backoff and jitter; anything else is a
+permanent :class:`GraphError`. The access token only ever travels in the
+``Authorization`` header: it is in no URL, log line or exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from aiolimiter import AsyncLimiter
+
+from bot.channels.base import DeliveryError
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+WINDOW_CLOSED = 131047
+# Throughput, spam and pair (same recipient) rate limits: wait and try again.
+THROTTLED = frozenset({4, 80007, 130429, 131048, 131056})
+# "Service unavailable" and "something went wrong" on Meta's side.
+TRANSIENT = frozenset({1, 2, 131000, 131016, 133004})
+DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+MAX_REASON = 120
+
+
+class GraphError(DeliveryError):
+    """Graph refused a request; ``code`` is its error code (None when the body was not JSON)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None,
+        permanent: bool,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, permanent=permanent, retry_after=retry_after)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How often and how patiently a throttled or failing request is tried again."""
+
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int) -> float:
+        """Exponential backoff with "equal jitter": never zero, never in lock-step with others."""
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+class GraphClient:
+    """Sends messages and uploads media for one WhatsApp business phone number."""
+
+    def __init__(
+        self,
+        base_url: str,
+        phone_number_id: str,
+        access_token: str,
+        *,
+        rate_per_second: float = 80,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + "/",
+            headers={"Authorization": f"Bearer {access_token}"},
+            timeout=DEFAULT_TIMEOUT,
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        )
+        self._phone_number_id = phone_number_id
+        # A bucket of one: requests are evenly spaced, never a burst above the rate.
+        self._limiter = AsyncLimiter(1, 1 / rate_per_second)
+        self._retry = retry or RetryPolicy()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, retry: RetryPolicy | None = None) -> GraphClient:
+        """The client for the configured number (token, phone number id, API base, rate)."""
+        if settings.whatsapp_access_token is None or settings.whatsapp_phone_number_id is None:
+            raise ValueError("set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID")
+        return cls(
+            settings.whatsapp_api_base_url,
+            settings.whatsapp_phone_number_id,
+            settings.whatsapp_access_token.get_secret_value(),
+            rate_per_second=settings.whatsapp_rate_per_second,
+            retry=retry,
+        )
+
+    async def send_message(self, body: dict[str, Any]) -> str:
+        """Send one ``/messages`` request; returns the ``wamid`` WhatsApp gave the message."""
+        data = await self._post("messages", paced=True, json=body)
+        try:
+            return str(data["messages"][0]["id"])
+        except (KeyError, IndexError, TypeError):
+            raise GraphError("no message id in the answer", code=None, permanent=True) from None
+
+    async def upload_media(self, filename: str, content: bytes, mime_type: str) -> str:
+        """Upload a file for a document or image message; returns its media id."""
+        data = await self._post(
+            "media",
+            paced=False,
+            data={"messaging_product": "whatsapp", "type": mime_type},
+            files={"file": (filename, content, mime_type)},
+            timeout=UPLOAD_TIMEOUT,
+        )
+        if not isinstance(data.get("id"), str):
+            raise GraphError("no media id in the answer", code=None, permanent=True)
+        return data["id"]
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def _post(self, endpoint: str, *, paced: bool, **request: Any) -> dict[str, Any]:
+        """POST with pacing and retries; the parsed JSON answer, or a :class:`GraphError`."""
+        path = f"{self._phone_number_id}/{endpoint}"
+        attempt = 0
+        while True:
+            attempt += 1
+            if paced:
+                await self._limiter.acquire()
+            try:
+                response = await self._http.post(path, **request)
+            except httpx.TransportError as error:
+                failure = GraphError(
+                    f"network error: {type(error).__name__}", code=None, permanent=False
+                )
+            else:
+                if response.is_success:
+                    return _json(response)
+                failure = _failure(response)
+            if failure.permanent or attempt >= self._retry.attempts:
+                raise failure
+            delay = max(self._retry.delay(attempt), failure.retry_after or 0)
+            log.warning("whatsapp %s: %s; retry %d in %.2fs", endpoint, failure, attempt, delay)
+            await asyncio.sleep(delay)
+
+
+def _failure(response: httpx.Response) -> GraphError:
+    """Classify an error answer: throttled or server-side errors may be retried, others not."""
+    body = _json(response)
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    code = error.get("code") if isinstance(error.get("code"), int) else None
+    reason = str(error.get("message") or response.reason_phrase)[:MAX_REASON]
+    retryable = (
+        response.status_code == 429
+        or response.status_code >= 500
+        or code in THROTTLED
+        or code in TRANSIENT
+    )
+    return GraphError(
+        f"HTTP {response.status_code}, code {code}: {reason}",
+        code=code,
+        permanent=not retryable,
+        retry_after=_retry_after(response),
+    )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return float(response.headers["Retry-After"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
