@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     whatsapp_phone_number_id: str | None = None
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
-    whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v23.0"
     whatsapp_rate_per_second: float = Field(default=80, gt=0)
     whatsapp_template_name: str = "pemberitahuan"
     whatsapp_template_language: str = "id"
