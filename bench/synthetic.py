@@ -8,6 +8,7 @@ from sqlalchemy import insert
 
 from storage import Database
 from storage.models import (
+    ChannelIdentity,
     Desa,
     Kabupaten,
     Kecamatan,
@@ -96,3 +97,24 @@ def load_kader_roster(database: Database, count: int) -> None:
             insert(PersonPosyandu),
             [{"person_id": i + 1, "posyandu_code": f"B{i:06d}"} for i in range(count)],
         )
+
+
+def link_accounts(database: Database, count: int, channel: str, every: int) -> int:
+    """Give every ``every``-th of the first ``count`` kader a linked ``channel`` account.
+
+    Linked WhatsApp accounts use the phone digits as their id, like the real
+    adapter; the others are reached by roster phone. Returns how many were linked.
+    """
+    rows = [
+        {
+            "channel": channel,
+            "external_id": kader_phone(i).lstrip("+"),
+            "person_id": i + 1,
+            "created_at": CREATED,
+            "last_inbound_at": CREATED,
+        }
+        for i in range(0, count, every)
+    ]
+    with database.transaction() as session:
+        session.execute(insert(ChannelIdentity), rows)
+    return len(rows)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.config import Settings
+from bot.scheduler.cli import jobs_app, schedule_app
 from bot.wiring import build_service, configure_logging, open_database
 from storage import Database
 
@@ -22,6 +23,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(schedule_app, name="schedule")
 
 DEMO_KADER_PHONE = "+6281200000001"
 
@@ -46,13 +49,18 @@ def run() -> None:
         )
         raise typer.Exit(2)
     from bot.runner import build_channels, install_signal_handlers, run_channels
+    from bot.scheduler.service import scheduling
 
-    service = build_service(open_database(settings))
+    database = open_database(settings)
+    service = build_service(database)
 
     async def main() -> None:
         stop = asyncio.Event()
         install_signal_handlers(stop)
-        await run_channels(settings, build_channels(settings, service), stop)
+        channels = build_channels(settings, service)
+        await run_channels(
+            settings, channels, stop, lambda: scheduling(database, channels, settings)
+        )
 
     asyncio.run(main())
 
@@ -71,6 +79,7 @@ def console(
     """
     from bot.channels.console import ConsoleChannel
     from bot.demo import roster_is_empty, seed_demo
+    from bot.scheduler.service import deliver_pending
 
     settings = Settings()
     configure_logging("WARNING")
@@ -78,7 +87,13 @@ def console(
     if roster_is_empty(database):
         seed_demo(database, datetime.now(UTC))
         typer.echo("Empty database: loaded the demo district (phone numbers in README).", err=True)
-    channel = ConsoleChannel(build_service(database), phone, sys.stdin, sys.stdout)
+    channel = ConsoleChannel(
+        build_service(database),
+        phone,
+        sys.stdin,
+        sys.stdout,
+        check_outbox=lambda: deliver_pending(database, channel, phone),
+    )
     raise typer.Exit(channel.run())
 
 

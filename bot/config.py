@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: str | None = None
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
+    telegram_rate_per_second: float = Field(default=30, gt=0)
 
     whatsapp_access_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None
@@ -37,6 +38,7 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
     default_timezone: str = "Asia/Jakarta"
+    holidays: str = ""
     log_level: str = "INFO"
 
     @property

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 
 from bot.channels.base import Channel, Core
 from bot.config import Settings
@@ -26,8 +28,18 @@ def build_channels(settings: Settings, core: Core) -> list[Channel]:
     return channels
 
 
-async def run_channels(settings: Settings, channels: list[Channel], stop: asyncio.Event) -> None:
-    """Serve webhooks and run every channel until ``stop`` is set."""
+async def run_channels(
+    settings: Settings,
+    channels: list[Channel],
+    stop: asyncio.Event,
+    background: Callable[[], AbstractAsyncContextManager[None]] = nullcontext,
+) -> None:
+    """Serve webhooks and run every channel until ``stop`` is set.
+
+    ``background`` (the scheduler and the outbox dispatcher) runs while the
+    channels are up: started after them, so proactive sends find them ready,
+    and stopped before them.
+    """
     app = create_app([channel.add_routes for channel in channels])
     runner = await serve(app, settings.http_host, settings.http_port)
     log.info("web server on http://%s:%d", settings.http_host, settings.http_port)
@@ -37,7 +49,8 @@ async def run_channels(settings: Settings, channels: list[Channel], stop: asynci
             await channel.start()
             started.append(channel)
             log.info("%s channel started", channel.name)
-        await stop.wait()
+        async with background():
+            await stop.wait()
     finally:
         for channel in reversed(started):
             await channel.stop()

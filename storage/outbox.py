@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +35,40 @@ def enqueue(
         "created_at": now,
     }
     return _INSERT(session, values)
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """One reminder for :func:`enqueue_many`; ``send_before`` ends its useful life."""
+
+    key: str
+    person_id: int
+    rule: str
+    text: str
+    send_before: datetime | None
+
+
+def enqueue_many(session: Session, messages: Sequence[Queued], now: datetime) -> set[str]:
+    """Queue many messages at once; returns the keys that were new (the rest were queued before).
+
+    Rows go in key order, so two schedulers queueing the same occurrence at
+    once wait on each other's rows in the same order and never deadlock.
+    """
+    rows = [
+        {
+            "key": message.key,
+            "person_id": message.person_id,
+            "rule": message.rule,
+            "payload": {"text": message.text},
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "send_before": message.send_before,
+        }
+        for message in sorted(messages, key=lambda message: message.key)
+    ]
+    return _INSERT.many(session, rows)
 
 
 def pending(session: Session, limit: int = 100) -> list[Outbox]:

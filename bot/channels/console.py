@@ -9,6 +9,7 @@ brackets. Works the same interactively and with piped input.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
 from conversations import Inbound, Reply
@@ -21,10 +22,25 @@ class Core(Protocol):
 
 
 class ConsoleChannel:
-    """One person (identified by phone number) chatting through stdin/stdout."""
+    """One person (identified by phone number) chatting through stdin/stdout.
 
-    def __init__(self, core: Core, phone: str, stdin: TextIO, stdout: TextIO) -> None:
+    ``check_outbox`` is called at the start and after every line: it delivers
+    the proactive messages (alerts, reminders) queued for this person, which
+    arrive through :meth:`send` and are printed like any other message.
+    """
+
+    name = CHANNEL
+
+    def __init__(
+        self,
+        core: Core,
+        phone: str,
+        stdin: TextIO,
+        stdout: TextIO,
+        check_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
         self._core = core
+        self._check_outbox = check_outbox
         self._phone = phone
         self._in = stdin
         self._out = stdout
@@ -35,6 +51,7 @@ class ConsoleChannel:
     def run(self) -> int:
         """Chat until end of input; returns the exit status."""
         interactive = self._in.isatty()
+        self._check_outbox()
         while True:
             if interactive:
                 self._out.write("> ")
@@ -47,9 +64,16 @@ class ConsoleChannel:
                 continue
             if not interactive:
                 self._out.write(f"> {text}\n")
-            self.send(text)
+            self.say(text)
+            self._check_outbox()
 
-    def send(self, text: str) -> list[Reply]:
+    async def send(self, user_id: str, replies: Sequence[Reply]) -> None:
+        """Print a proactive message addressed to this console's person."""
+        for reply in replies:
+            self._out.write(f"🔔 {render(reply)}\n\n")
+        self._out.flush()
+
+    def say(self, text: str) -> list[Reply]:
         """Deliver one typed line to the bot and print what comes back."""
         self._count += 1
         choice, question = self._as_choice(text)

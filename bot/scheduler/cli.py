@@ -1,0 +1,284 @@
+"""``python -m bot jobs …`` and ``python -m bot schedule …``: the scheduler for operators.
+
+``jobs list`` shows each job's next run per time zone of the roster;
+``jobs run NAME --now …`` runs one rule as the tick would at that instant and
+prints who was queued and who cannot be reached; ``schedule show|set|reset``
+manages the per-kabupaten overrides of the rules' defaults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.config import Settings
+from bot.scheduler.dispatcher import Stats
+from bot.scheduler.rules import RULES, parse_numbers, resolve, validate
+from bot.scheduler.tick import RunReport
+from bot.scheduler.timing import abbreviation, zone
+from bot.wiring import configure_logging, open_database
+from storage import Database, schedule
+from storage.phone import mask_phone
+
+jobs_app = typer.Typer(help="The scheduled reminder jobs.", no_args_is_help=True)
+schedule_app = typer.Typer(help="Per-kabupaten reminder settings.", no_args_is_help=True)
+console = Console()
+
+
+def _open() -> tuple[Settings, Database]:
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return settings, open_database(settings)
+
+
+def _instant(text: str | None, default_zone: str) -> datetime:
+    """``--now``: an ISO date-time; without an offset it is read in DEFAULT_TIMEZONE."""
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date-time like 2026-11-02T08:30") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone(default_zone))
+
+
+def _rule_name(name: str) -> str:
+    if name not in RULES:
+        raise typer.BadParameter(f"unknown job {name!r}; one of: {', '.join(RULES)}")
+    return name
+
+
+@jobs_app.command("list")
+def list_jobs(
+    now: Annotated[str | None, typer.Option(help="Pretend the clock reads this (ISO).")] = None,
+) -> None:
+    """Each job, whom it reaches, and its next run in every time zone of the roster."""
+    from bot.scheduler.planner import next_runs
+    from bot.scheduler.service import tick_config
+
+    settings, database = _open()
+    instant = _instant(now, settings.default_timezone)
+    with database.transaction() as session:
+        kabupaten = schedule.kabupaten_facts(session)
+        overrides = schedule.overrides(session)
+    if not kabupaten:
+        console.print("No kabupaten in the roster yet: import one (python -m bot import FILE).")
+        raise typer.Exit(1)
+    zones = sorted({name for facts in kabupaten for name in facts.zones})
+    runs = next_runs(kabupaten, overrides, tick_config(settings, ()).calendar, instant)
+    table = Table(title="Scheduled jobs (next run, local time)")
+    table.add_column("job", style="bold")
+    table.add_column("what")
+    for name in zones:
+        table.add_column(f"{name} ({abbreviation(name)})")
+    for name, rule in RULES.items():
+        if not rule.once:
+            cells = ["every minute, 06:00-21:00"] * len(zones)
+        else:
+            cells = [_when(runs[name].get(timezone)) for timezone in zones]
+        table.add_row(name, rule.summary, *cells)
+    console.print(table)
+    console.print(
+        "The tick runs every minute (and at start-up) inside `python -m bot run`; "
+        "`python -m bot schedule show` lists the settings per kabupaten."
+    )
+
+
+def _when(at: datetime | None) -> str:
+    return at.strftime("%a %d %b %Y %H:%M") if at else "-"
+
+
+@jobs_app.command("run")
+def run_job(
+    name: Annotated[str, typer.Argument(help="Job name, as `jobs list` shows it.")],
+    now: Annotated[
+        str | None,
+        typer.Option(help="Run as if the clock read this ISO date-time (default: now)."),
+    ] = None,
+    dispatch: Annotated[
+        bool, typer.Option(help="Also send the queued messages (only when the bot is not running).")
+    ] = False,
+) -> None:
+    """Run one job now: queue what is due at --now, then print whom it reached and whom not.
+
+    Safe to repeat: a message already queued for the same occurrence and person is not queued
+    again. Nothing is queued for an occurrence that is not due at --now (another day, before
+    its hour, or 21:00-06:00 local).
+    """
+    from bot.scheduler.service import channel_names, tick_config
+    from bot.scheduler.tick import tick
+
+    rule = _rule_name(name)
+    settings, database = _open()
+    instant = _instant(now, settings.default_timezone)
+    channels = channel_names(settings)
+    reports = tick(database, instant, tick_config(settings, channels), only=rule, force=True)
+    _print_reports(rule, instant, reports, channels)
+    if dispatch:
+        stats = asyncio.run(_dispatch(settings, database))
+        console.print(
+            f"dispatched: {stats.sent} sent, {stats.retried} to retry, {stats.failed} failed, "
+            f"{stats.unreachable} unreachable"
+        )
+    if any(report.error for report in reports):
+        raise typer.Exit(1)
+
+
+def _print_reports(
+    rule: str, instant: datetime, reports: list[RunReport], channels: tuple[str, ...]
+) -> None:
+    if not channels:
+        console.print(
+            "[yellow]No channel is configured (TELEGRAM_BOT_TOKEN, WHATSAPP_ACCESS_TOKEN): "
+            "nobody can be reached.[/yellow]"
+        )
+    if not reports:
+        console.print(f"{rule}: nothing due at {instant.isoformat()}.")
+        return
+    totals: Counter[str] = Counter()
+    new: Counter[str] = Counter()
+    for report in reports:
+        due = report.due
+        counts = ", ".join(
+            f"{role} {count} ({report.new[role]} new)"
+            for role, count in sorted(report.messages.items())
+        )
+        detail = counts or report.note or "no recipients"
+        if report.error:
+            detail = f"[red]failed: {report.error}[/red]"
+        console.print(
+            f"{rule} {due.occurrence.tag} · {due.kabupaten.code} {due.kabupaten.name} · "
+            f"{due.timezone}: {detail}"
+        )
+        totals.update(report.messages)
+        new.update(report.new)
+    summary = ", ".join(
+        f"{role}: {count} ({new[role]} new)" for role, count in sorted(totals.items())
+    )
+    console.print(f"messages per recipient kind: {summary or 'none'}")
+    if instant < datetime.now(UTC) - timedelta(hours=12) and sum(new.values()):
+        console.print(
+            "[yellow]--now lies in the past: reminders are only sent until 21:00 of their day, "
+            "so the dispatcher marks these expired instead of sending them late.[/yellow]"
+        )
+    unreachable = [person for report in reports for person in report.unreachable]
+    if unreachable:
+        console.print(f"[yellow]{len(unreachable)} cannot be reached on any channel:[/yellow]")
+        for person in unreachable:
+            console.print(f"  {person.role} {person.name} {mask_phone(person.phone)}")
+
+
+async def _dispatch(settings: Settings, database: Database) -> Stats:
+    from bot.runner import build_channels
+    from bot.scheduler.dispatcher import Dispatcher
+    from bot.scheduler.service import channel_limits
+    from bot.wiring import build_service
+
+    channels = build_channels(settings, build_service(database))
+    started = []
+    try:
+        for channel in channels:
+            await channel.start()
+            started.append(channel)
+        return await Dispatcher(database, channels, limits=channel_limits(settings)).drain()
+    finally:
+        for channel in reversed(started):
+            await channel.stop()
+
+
+@schedule_app.command("show")
+def show_schedule(
+    kabupaten: Annotated[str | None, typer.Argument(help="Kabupaten code (default: all).")] = None,
+) -> None:
+    """The rules as each kabupaten runs them (defaults, or its overrides marked *)."""
+    _, database = _open()
+    with database.transaction() as session:
+        facts = [f for f in schedule.kabupaten_facts(session) if kabupaten in (None, f.code)]
+        overrides = schedule.overrides(session)
+    if not facts:
+        console.print(
+            f"No kabupaten {kabupaten!r} in the roster." if kabupaten else "No kabupaten."
+        )
+        raise typer.Exit(1)
+    for item in facts:
+        table = Table(
+            title=f"{item.code} {item.name} · {item.timezone} · deadline day {item.deadline_day}"
+        )
+        for column in ("job", "enabled", "days", "meaning of days", "hour", "months"):
+            table.add_column(column)
+        for name, rule in RULES.items():
+            setting = resolve(rule, overrides.get((item.code, name)))
+            mark = " *" if setting.overridden else ""
+            table.add_row(
+                name + mark,
+                "yes" if setting.enabled else "no",
+                ",".join(map(str, setting.days)) or "-",
+                rule.days_meaning,
+                f"{setting.hour:02d}:00",
+                ",".join(map(str, setting.months)) or "-",
+            )
+        console.print(table)
+    console.print(
+        "* overridden for this kabupaten; `schedule reset KABUPATEN JOB` restores defaults."
+    )
+
+
+@schedule_app.command("set")
+def set_schedule(
+    kabupaten: Annotated[str, typer.Argument(help="Kabupaten code.")],
+    job: Annotated[str, typer.Argument(help="Job name.")],
+    enabled: Annotated[
+        bool | None, typer.Option("--enable/--disable", help="Turn the job on or off.")
+    ] = None,
+    days: Annotated[str | None, typer.Option(help="Comma-separated day numbers.")] = None,
+    hour: Annotated[int | None, typer.Option(help="Local hour it runs at.")] = None,
+    months: Annotated[str | None, typer.Option(help="Months (lokmin_tribulanan).")] = None,
+) -> None:
+    """Override a job's defaults for one kabupaten (days, hour, months as `schedule show`)."""
+    rule = RULES[_rule_name(job)]
+    problems = validate(rule, days, hour, months)
+    if problems:
+        for problem in problems:
+            console.print(f"[red]{problem}[/red]")
+        raise typer.Exit(2)
+    _, database = _open()
+    with database.transaction() as session:
+        if not schedule.kabupaten_exists(session, kabupaten):
+            console.print(f"[red]No kabupaten with code {kabupaten!r}.[/red]")
+            raise typer.Exit(1)
+        schedule.save_override(
+            session,
+            kabupaten,
+            rule.name,
+            datetime.now(UTC),
+            enabled=enabled,
+            days=_normalised(days),
+            hour=hour,
+            months=_normalised(months),
+        )
+    console.print(f"{rule.name} for {kabupaten} saved.")
+
+
+def _normalised(numbers: str | None) -> str | None:
+    return ",".join(map(str, parse_numbers(numbers))) if numbers is not None else None
+
+
+@schedule_app.command("reset")
+def reset_schedule(
+    kabupaten: Annotated[str, typer.Argument(help="Kabupaten code.")],
+    job: Annotated[str, typer.Argument(help="Job name.")],
+) -> None:
+    """Back to the defaults for one job in one kabupaten."""
+    name = _rule_name(job)
+    _, database = _open()
+    with database.transaction() as session:
+        removed = schedule.clear_override(session, kabupaten, name)
+    console.print(
+        f"{name} for {kabupaten}: " + ("defaults restored." if removed else "no override.")
+    )

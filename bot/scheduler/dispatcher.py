@@ -1,0 +1,325 @@
+"""The outbox dispatcher: claims due rows, sends them at the platforms' pace, settles the results.
+
+Rows are claimed in batches under a lease (see ``storage.dispatch``), handed
+to a pool of senders through a queue that holds at most two batches (so a
+claimed row is sent long before its lease ends), and their outcomes are
+written back every 100 ms in one transaction. Several dispatchers can share
+one PostgreSQL database; a stopped or crashed one's unsent rows are released
+(or, after a hard kill, claimable again when the lease ends).
+
+Exactly once: a row is marked ``sent`` right after the platform accepted it
+and is never claimed again; only a hard kill between a send and the next
+flush (at most 100 ms of sends) can send those few rows a second time.
+
+Failures: a transient error (429, 5xx, network) retries with exponential
+backoff and jitter, honouring ``retry_after``; a permanent one (bot blocked,
+unknown user) fails the row and marks the chat account unreachable, so the
+next reminders go to another channel or list the person as unreachable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from bot.channels.base import OUTBOX_ID, DeliveryError
+from bot.scheduler.pacing import DEFAULT_LIMITS, FALLBACK_LIMIT, ChannelPace, Limit
+from conversations import Reply
+from storage import Database, dispatch
+from storage.dispatch import Claimed, Settlement
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+LEASE_MARGIN = timedelta(seconds=30)
+FLUSH_SECONDS = 0.1
+POLL_SECONDS = 1.0
+EXPIRE_EVERY_SECONDS = 60.0
+STOP_GRACE_SECONDS = 10.0
+MAX_ATTEMPTS = 8
+BASE_BACKOFF_SECONDS = 10.0
+MAX_BACKOFF_SECONDS = 3600.0
+
+
+class Sender(Protocol):
+    """What the dispatcher needs of a channel (``bot.channels.base.Channel`` has it)."""
+
+    name: str
+
+    async def send(self, user_id: str, replies: Sequence[Reply]) -> None: ...
+
+
+@dataclass(slots=True)
+class Stats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unreachable: int = 0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def backoff(attempts: int, retry_after: float | None, rng: random.Random) -> float:
+    """Seconds before the next attempt: doubling per attempt, jittered, at least ``retry_after``."""
+    ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
+    return max(rng.uniform(ceiling / 2, ceiling), retry_after or 0.0)
+
+
+class Dispatcher:
+    """Sends queued proactive messages through the channels, within their rate limits.
+
+    ``person_id`` restricts it to one person's messages and ``keep_unreachable``
+    leaves rows no channel reaches queued instead of failing them (the console,
+    which reaches one person only). One instance serves one ``drain``/``run``
+    at a time; run several instances (or processes) to share the load.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        channels: Sequence[Sender],
+        *,
+        limits: Mapping[str, Limit] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        person_id: int | None = None,
+        keep_unreachable: bool = False,
+        batch: int | None = None,
+        concurrency: int = 64,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._db = database
+        self._channels = {channel.name: channel for channel in channels}
+        known = {**DEFAULT_LIMITS, **(limits or {})}
+        self._limits = {name: known.get(name, FALLBACK_LIMIT) for name in self._channels}
+        self._paces: dict[str, ChannelPace] = {}
+        total = sum(limit.per_second for limit in self._limits.values())
+        self._batch = batch or max(10, min(500, int(total * 2)))
+        self._concurrency = concurrency
+        self._clock = clock
+        self._person_id = person_id
+        self._keep_unreachable = keep_unreachable
+        self._rng = rng or random.Random()
+        self._run = _RunState()
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    async def drain(self) -> Stats:
+        """Send everything due now, then return (``jobs run --dispatch``, the console, tests)."""
+        return await self._serve(asyncio.Event(), until_idle=True)
+
+    async def run(self, stop: asyncio.Event) -> Stats:
+        """Keep sending until ``stop`` is set (``python -m bot run``)."""
+        return await self._serve(stop, until_idle=False)
+
+    async def _serve(self, stop: asyncio.Event, *, until_idle: bool) -> Stats:
+        self._run = state = _RunState()
+        self._paces = {name: ChannelPace(limit) for name, limit in self._limits.items()}
+        workers = [asyncio.create_task(self._work()) for _ in range(self._concurrency)]
+        flusher = asyncio.create_task(self._flush_periodically())
+        try:
+            await self._produce(stop, until_idle=until_idle)
+        finally:
+            await self._shut_down(workers, flusher)
+        if state.crash is not None:
+            raise state.crash
+        return state.stats
+
+    async def _produce(self, stop: asyncio.Event, *, until_idle: bool) -> None:
+        """Claim a batch whenever fewer than one are queued; ``until_idle``: stop when dry."""
+        state = self._run
+        loop = asyncio.get_running_loop()
+        next_expiry = 0.0
+        idle = False
+        while not stop.is_set() and state.crash is None:
+            if loop.time() >= next_expiry:
+                await asyncio.to_thread(self._expire)
+                next_expiry = loop.time() + EXPIRE_EVERY_SECONDS
+            if state.queue.qsize() >= self._batch:
+                await asyncio.sleep(0.005)
+                continue
+            claimed = await asyncio.to_thread(self._claim)
+            for row in claimed:
+                state.in_hand.add(row.id)
+                state.queue.put_nowait(row)
+            if claimed:
+                idle = False
+            elif not until_idle:
+                await self._until_done(stop.wait(), timeout=POLL_SECONDS)
+            elif idle:
+                return
+            else:
+                await self._until_done(state.queue.join())
+                await self._flush()
+                idle = True
+
+    async def _until_done(
+        self, awaitable: Coroutine[Any, Any, Any], timeout: float | None = None
+    ) -> None:
+        """Wait for ``awaitable``, a crashed sender, or ``timeout``, whichever comes first."""
+        waiting = asyncio.create_task(awaitable)
+        crashed = asyncio.create_task(self._run.crashed.wait())
+        await asyncio.wait({waiting, crashed}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        for task in (waiting, crashed):
+            task.cancel()
+
+    async def _work(self) -> None:
+        """Take rows off the queue and deliver them; anything but a send error is a crash."""
+        state = self._run
+        while True:
+            row = await state.queue.get()
+            try:
+                if state.sending:
+                    await self._deliver(row)
+            except asyncio.CancelledError:
+                raise
+            except BaseException as error:
+                state.crash = state.crash or error
+                state.crashed.set()
+                raise
+            finally:
+                state.queue.task_done()
+
+    async def _deliver(self, row: Claimed) -> None:
+        state = self._run
+        if row.address is None:
+            if self._keep_unreachable:
+                return
+            state.ledger.failed.append(
+                (row.id, None, "unreachable: no channel reaches this person")
+            )
+            state.in_hand.discard(row.id)
+            state.stats.unreachable += 1
+            return
+        address = row.address
+        await self._paces[address.channel].wait(address.external_id)
+        if not state.sending or row.claimed_until - self._clock() < LEASE_MARGIN:
+            return
+        token = OUTBOX_ID.set(row.id)
+        try:
+            await self._channels[address.channel].send(address.external_id, [Reply(row.text)])
+        except DeliveryError as error:
+            self._failed(row, str(error), permanent=error.permanent, retry_after=error.retry_after)
+        except Exception as error:
+            self._failed(row, f"{type(error).__name__}: {error}", permanent=False, retry_after=None)
+        else:
+            state.ledger.sent.append((row.id, address.channel))
+            state.stats.sent += 1
+        finally:
+            OUTBOX_ID.reset(token)
+        state.in_hand.discard(row.id)
+
+    def _failed(
+        self, row: Claimed, error: str, *, permanent: bool, retry_after: float | None
+    ) -> None:
+        assert row.address is not None
+        state = self._run
+        channel = row.address.channel
+        if retry_after:
+            self._paces[channel].pause(retry_after)
+        if permanent or row.attempts >= MAX_ATTEMPTS:
+            log.warning("outbox %d (%s) failed on %s: %s", row.id, row.rule, channel, error)
+            state.ledger.failed.append((row.id, channel, error))
+            if permanent and row.address.identity_id is not None:
+                state.ledger.blocked_identities.append(row.address.identity_id)
+            state.stats.failed += 1
+            return
+        delay = backoff(row.attempts, retry_after, self._rng)
+        log.info(
+            "outbox %d (%s) retry in %.0f s on %s: %s", row.id, row.rule, delay, channel, error
+        )
+        state.ledger.retry.append((row.id, self._clock() + timedelta(seconds=delay), error))
+        state.stats.retried += 1
+
+    async def _flush(self) -> None:
+        """Write the outcomes gathered so far; on a database error keep them for the next try."""
+        state = self._run
+        if not len(state.ledger) and not state.ledger.blocked_identities:
+            return
+        settlement, state.ledger = state.ledger, Settlement()
+        try:
+            await asyncio.to_thread(self._settle, settlement)
+        except Exception:
+            state.ledger.absorb(settlement)
+            raise
+
+    async def _flush_periodically(self) -> None:
+        done = self._run.done
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), FLUSH_SECONDS)
+            try:
+                await self._flush()
+            except Exception:
+                log.exception("writing send outcomes failed; retrying at the next flush")
+
+    async def _shut_down(
+        self, workers: list[asyncio.Task[None]], flusher: asyncio.Task[None]
+    ) -> None:
+        """Let sends in flight finish (not after a crash), write every outcome, release the rest."""
+        state = self._run
+        state.stopping = True
+        if state.crash is None:
+            await self._until_done(state.queue.join(), timeout=STOP_GRACE_SECONDS)
+        for worker in workers:
+            worker.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        state.done.set()
+        await asyncio.gather(flusher, return_exceptions=True)
+        await self._flush()
+        if state.in_hand:
+            await asyncio.to_thread(self._release, sorted(state.in_hand))
+
+    def _claim(self) -> list[Claimed]:
+        now = self._clock()
+        with self._db.transaction() as session:
+            return dispatch.claim(
+                session,
+                self.worker,
+                now,
+                now + LEASE,
+                self._batch,
+                list(self._channels),
+                self._person_id,
+            )
+
+    def _settle(self, settlement: Settlement) -> None:
+        with self._db.transaction() as session:
+            dispatch.settle(session, settlement, self._clock())
+
+    def _release(self, ids: list[int]) -> None:
+        with self._db.transaction() as session:
+            dispatch.release(session, self.worker, ids)
+
+    def _expire(self) -> None:
+        with self._db.transaction() as session:
+            expired = dispatch.expire(session, self._clock())
+        if expired:
+            log.info("%d reminder(s) expired unsent (past 21:00 local)", expired)
+
+
+@dataclass(slots=True)
+class _RunState:
+    """One ``drain``/``run``: the queue, rows in hand, outcomes not yet written, a crash if any."""
+
+    queue: asyncio.Queue[Claimed] = field(default_factory=asyncio.Queue)
+    in_hand: set[int] = field(default_factory=set)
+    ledger: Settlement = field(default_factory=Settlement)
+    stats: Stats = field(default_factory=Stats)
+    crash: BaseException | None = None
+    crashed: asyncio.Event = field(default_factory=asyncio.Event)
+    stopping: bool = False
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def sending(self) -> bool:
+        return not self.stopping and self.crash is None

@@ -1,0 +1,65 @@
+"""``draft_expiring``: anyone whose unfinished report will be deleted within 24 hours.
+
+Drafts live 7 days after the last answer. Checked on every tick in working
+hours, so a draft expiring at night is announced by 06:00 the same morning;
+the key names the expiry, so a draft continued and left again is announced
+again before its new expiry, and never twice for the same one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from bot.scheduler.jobs.base import Message, Occurrence, Outcome, Scope, key
+from bot.scheduler.rules import RULES, Setting
+from bot.scheduler.timing import Calendar, zone
+from conversations import catalogue as T
+from storage import reminders
+from storage.periods import day_in_month, shift_month
+from storage.schedule import KabupatenFacts
+
+NOTICE = timedelta(hours=24)
+
+
+class DraftExpiringJob:
+    rule = RULES["draft_expiring"]
+
+    def schedule(
+        self, kabupaten: KabupatenFacts, setting: Setting, calendar: Calendar, month: str
+    ) -> list[Occurrence]:
+        first = day_in_month(month, 1)
+        last = day_in_month(shift_month(month, 1), 1)
+        return [
+            Occurrence(day.isoformat(), day, setting.hour)
+            for day in (first + timedelta(days=n) for n in range((last - first).days))
+        ]
+
+    def run(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
+        drafts = reminders.expiring_drafts(
+            session,
+            scope.kabupaten.code,
+            scope.now,
+            scope.now + NOTICE,
+            scope.channels,
+            scope.zone,
+        )
+        today = scope.local_now.date()
+        messages = []
+        for draft in drafts:
+            expires = draft.expires_at.astimezone(zone(scope.timezone))
+            text = T.REMIND_DRAFT_EXPIRING.format(
+                title=T.FORM_TITLES.get(draft.form, draft.form),
+                when=_when(expires.date(), today),
+                time=expires.strftime("%H:%M"),
+            )
+            stamp = draft.expires_at.strftime("%Y%m%dT%H%M%SZ")
+            messages.append(
+                Message(key(self.rule.name, stamp, draft.person.person_id), draft.person, text)
+            )
+        return Outcome(messages)
+
+
+def _when(day: date, today: date) -> str:
+    return T.TODAY if day == today else T.TOMORROW

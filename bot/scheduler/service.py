@@ -1,0 +1,119 @@
+"""Wiring for ``python -m bot run``: the reminder tick on APScheduler, and the dispatcher.
+
+APScheduler only provides the heartbeat: one interval job, every minute and
+once at start-up, in memory. Its misfire handling and job store are not
+relied on (a missed run is caught up by the next tick from our own tables,
+and two processes both ticking queue nothing twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.config import Settings
+from bot.scheduler.dispatcher import Dispatcher, Sender, utc_now
+from bot.scheduler.holidays import parse_holidays
+from bot.scheduler.pacing import DEFAULT_LIMITS, Limit
+from bot.scheduler.tick import TickConfig, tick
+from bot.scheduler.timing import Calendar
+from storage import Database, people
+from storage.phone import normalize_phone
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+RESTART_SECONDS = 5
+
+
+def channel_names(settings: Settings) -> tuple[str, ...]:
+    """The channels configured in the environment: who can be reached depends on them."""
+    names = []
+    if settings.telegram_enabled:
+        names.append("telegram")
+    if settings.whatsapp_enabled:
+        names.append("whatsapp")
+    return tuple(names)
+
+
+def tick_config(settings: Settings, channels: Sequence[str]) -> TickConfig:
+    return TickConfig(Calendar(parse_holidays(settings.holidays)), tuple(channels))
+
+
+def channel_limits(settings: Settings) -> dict[str, Limit]:
+    """The platforms' default limits, with the per-second rates from the settings."""
+    return {
+        **DEFAULT_LIMITS,
+        "telegram": Limit(
+            settings.telegram_rate_per_second, DEFAULT_LIMITS["telegram"].per_chat_seconds
+        ),
+        "whatsapp": Limit(
+            settings.whatsapp_rate_per_second, DEFAULT_LIMITS["whatsapp"].per_chat_seconds
+        ),
+    }
+
+
+@asynccontextmanager
+async def scheduling(
+    database: Database,
+    channels: Sequence[Sender],
+    settings: Settings,
+    clock: Callable[[], datetime] = utc_now,
+) -> AsyncIterator[None]:
+    """Run the reminder tick and the outbox dispatcher while the block runs."""
+    config = tick_config(settings, [channel.name for channel in channels])
+
+    async def heartbeat() -> None:
+        try:
+            await asyncio.to_thread(tick, database, clock(), config)
+        except Exception:
+            log.exception("scheduler tick failed; the next tick tries again")
+
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        heartbeat,
+        "interval",
+        seconds=TICK_SECONDS,
+        id="reminder_tick",
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+    )
+    dispatcher = Dispatcher(database, channels, limits=channel_limits(settings), clock=clock)
+    stop = asyncio.Event()
+
+    async def dispatch_until_stopped() -> None:
+        while not stop.is_set():
+            try:
+                await dispatcher.run(stop)
+            except Exception:
+                log.exception("dispatcher stopped; restarting in %d s", RESTART_SECONDS)
+                await asyncio.sleep(RESTART_SECONDS)
+
+    sending = asyncio.create_task(dispatch_until_stopped())
+    scheduler.start()
+    log.info("scheduler started: tick every %d s, dispatcher %s", TICK_SECONDS, dispatcher.worker)
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=False)
+        stop.set()
+        await sending
+
+
+def deliver_pending(database: Database, channel: Sender, phone: str) -> None:
+    """Send the console's person what the outbox holds for them (alerts, reminders), now."""
+    number = normalize_phone(phone)
+    with database.transaction() as session:
+        profile = people.by_phone(session, number) if number else None
+    if profile is not None:
+        dispatcher = Dispatcher(
+            database, [channel], person_id=profile.person_id, keep_unreachable=True, concurrency=1
+        )
+        asyncio.run(dispatcher.drain())
