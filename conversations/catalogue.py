@@ -384,6 +384,7 @@ TELEGRAM_COMMANDS = {
     "mulai": "Mulai dan lihat petunjuk singkat",
     "lapor": "Isi laporan Posyandu",
     "status": "Laporan bulan ini yang belum dikirim",
+    "jadwal": "Hari Posyandu, batas laporan, lokakarya mini",
     "bantuan": "Petunjuk pemakaian",
     "batal": "Hentikan laporan yang sedang diisi",
 }
