@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,34 +129,47 @@ def import_roster(
 @app.command()
 def rekap(
     period: Annotated[
-        str | None, typer.Option(help="Month as YYYY-MM (default: last month).")
+        str | None,
+        typer.Option(help="Month as YYYY-MM (default: the last month whose deadline passed)."),
     ] = None,
     area: Annotated[
         str | None, typer.Option(help="Region or Posyandu code (default: all).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Output format: csv.")] = "csv",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="text (as in chat), csv (one row per Posyandu), xlsx or png."
+        ),
+    ] = "csv",
     out: Annotated[Path | None, typer.Option(help="Write to FILE instead of stdout.")] = None,
 ) -> None:
-    """Print the monthly summary of an area, one row per Posyandu."""
-    from storage import export, periods, regions
+    """Print the monthly summary of an area: the chat text, CSV, an Excel workbook or a chart."""
+    from conversations.parsing import parse_month
+    from handlers.rekap_files import OUTPUTS, file_bytes
+    from storage.rekap import default_period
+    from storage.rekap_areas import Area, by_code
 
-    database = open_database(_settings())
-    month = period or periods.shift_month(periods.month_of(datetime.now(UTC).date()), -1)
-    if fmt != "csv":
-        typer.echo(f"Unknown format {fmt!r}; this release writes csv.", err=True)
+    if fmt not in OUTPUTS:
+        typer.echo(f"Unknown format {fmt!r}; choose one of {', '.join(OUTPUTS)}.", err=True)
         raise typer.Exit(2)
+    database = open_database(_settings())
+    now = datetime.now(UTC)
     with database.transaction() as session:
-        level = regions.find_level(session, area) if area else None
-        if area and level is None:
+        found = by_code(session, area) if area else Area(None, None, "")
+        if found is None:
             typer.echo(f"No region or Posyandu with code {area!r}.", err=True)
             raise typer.Exit(1)
-        rows = export.monthly_rows(session, month, level, area)
-    stream = out.open("w", newline="", encoding="utf-8") if out else sys.stdout
-    writer = csv.DictWriter(stream, fieldnames=export.COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
+        month = parse_month(period, now.date()) if period else default_period(session, found, now)
+        if month is None:
+            typer.echo(f"Unknown month {period!r}; use YYYY-MM.", err=True)
+            raise typer.Exit(2)
+        content = file_bytes(session, found, month, fmt, now.date())
     if out:
-        stream.close()
+        out.write_bytes(content)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
 
 
 @db_app.command("upgrade")

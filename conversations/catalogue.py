@@ -120,6 +120,8 @@ HELP = (
     "• lapor — isi laporan (bulanan Posyandu, kunjungan rumah, kegiatan luar gedung)\n"
     "• status — laporan bulan ini yang belum dikirim\n"
     "• jadwal — hari Posyandu, batas laporan dan lokakarya mini\n"
+    "• rekap — rekap bulanan wilayah Anda, mis. rekap oktober, rekap bulan lalu Mawar, "
+    "rekap oktober excel\n"
     "• batal — hentikan laporan yang sedang diisi\n"
     "• bantuan — pesan ini\n"
     "Saat mengisi: kembali = mundur satu pertanyaan, lewati = lewati bagian yang tidak ada, "
@@ -378,6 +380,169 @@ OUTREACH_CHECKS = {
     "referred_le_served": "Orang dirujuk ({dirujuk}) tidak boleh lebih dari yang dilayani ({dilayani}).",
 }
 
+# --- rekap -------------------------------------------------------------------------------
+# The rekap and tinjau commands (handlers/rekap*.py) and the Excel, CSV and chart files.
+REKAP_COMMAND = "rekap"
+# Words read after "rekap" (lower case): a page, a file format, a level before a name.
+REKAP_WORD_PAGE = ("hal", "halaman")
+REKAP_WORD_FORMATS = {
+    "excel": "xlsx",
+    "xlsx": "xlsx",
+    "csv": "csv",
+    "grafik": "png",
+    "png": "png",
+}
+REKAP_WORD_LEVELS = {
+    "provinsi": "provinsi",
+    "kabupaten": "kabupaten",
+    "kab": "kabupaten",
+    "kota": "kabupaten",
+    "puskesmas": "puskesmas",
+    "pkm": "puskesmas",
+    "desa": "desa",
+    "kelurahan": "desa",
+    "posyandu": "posyandu",
+}
+# What a region's name often starts with, so "Cibening" finds "Puskesmas Cibening".
+REKAP_NAME_PREFIXES = ("Puskesmas", "Posyandu", "Desa", "Kelurahan", "Kabupaten", "Kota")
+REKAP_NATIONAL = "Indonesia"
+REKAP_LEVELS = {
+    "provinsi": "Provinsi",
+    "kabupaten": "Kabupaten",
+    "kecamatan": "Kecamatan",
+    "puskesmas": "Puskesmas",
+    "desa": "Desa",
+    "posyandu": "Posyandu",
+}
+REKAP_TITLE = "📊 Rekap {month}\n{area}"
+REKAP_TITLE_PAGE = "📊 Rekap {month} — {area} (hal {page}/{pages})"
+REKAP_REPORTED = "Laporan masuk: {reported}/{expected} Posyandu ({percent}){change}"
+REKAP_ON_TIME = "Tepat waktu: {count} ({percent})"
+REKAP_NOT_HELD = "Tidak buka: {count} Posyandu"
+REKAP_RATIOS = "D/S {ds}{change} · K/S {ks} · N/D {nd}"
+REKAP_SKDN = "S {s} · K {k} · D {d} · N {n}"
+REKAP_RISKS = "BGM {bgm} · 2T {t2} · Bumil KEK {kek}"
+REKAP_ADULTS = "Hipertensi {ht} · Terduga TBC {tbc}"
+REKAP_VITAL = "Dirujuk {referred} · Lahir {born} · Kematian bayi {infant} · ibu {mother}"
+REKAP_VISITS = "🏠 Kunjungan rumah {count} (tanda bahaya {danger})"
+REKAP_VISIT_ITEM = "{label} {count}"
+REKAP_VISIT_ITEM_DANGER = "{label} {count} ({danger} bahaya)"
+REKAP_OUTREACH = "📣 Kegiatan luar gedung {count}, peserta {people}"
+REKAP_OUTREACH_ITEM = "{label} {count} ({people} org)"
+REKAP_CHANGE_UP = " ▲{points} dari {month}"
+REKAP_CHANGE_DOWN = " ▼{points} dari {month}"
+REKAP_CHANGE_SAME = " = {month}"
+REKAP_NO_VALUE = "-"
+REKAP_AT_DEADLINE = "Saat batas waktu ({date}): lapor {reported}/{expected}, D/S {ds}"
+REKAP_NOW = "Sekarang: lapor {reported}/{expected}, D/S {ds}"
+REKAP_REVIEWED = "✔️ Sudah ditinjau {name}, {date}"
+REKAP_NOT_REVIEWED = "Belum ditinjau. Ketik tinjau {period} setelah memeriksa."
+REKAP_MISSING_HEADER = "Belum lapor ({count}):"
+REKAP_MISSING_LINE = "• {posyandu} — {desa}"
+REKAP_MISSING_MORE = "… dan {count} lainnya (lengkapnya di Excel)"
+REKAP_ALL_REPORTED = "Semua Posyandu sudah lapor 👍"
+REKAP_COLUMNS = {
+    "reported": "Lapor",
+    "ds": "D/S",
+    "change": "±",
+    "s": "S",
+    "d": "D",
+    "status": "Ket",
+}
+# One word per Posyandu row: reported on time, late, not held, not reported.
+REKAP_STATUS = {"on_time": "tepat", "late": "telat", "not_held": "tutup", "missing": "belum"}
+REKAP_ACTIONS = "Unduh rekap ini:"
+REKAP_ACTIONS_MORE = "Unduh rekap ini, atau lihat halaman berikutnya:"
+REKAP_DRILL_HINT = "Ketuk nama untuk rinciannya."
+BUTTON_EXCEL = "📥 Excel"
+BUTTON_CHART = "📈 Grafik"
+BUTTON_NEXT_PAGE = "Hal berikutnya ›"
+REKAP_FILE_CAPTION = {
+    "xlsx": "📥 Rekap {month} — {area} (Excel)",
+    "csv": "📥 Rekap {month} — {area} (CSV, satu baris per Posyandu)",
+    "png": "📈 D/S dan kelengkapan laporan — {area}, {month}",
+}
+REKAP_NOT_ALLOWED = "Maaf, Anda hanya bisa melihat rekap {area} dan wilayah di bawahnya."
+REKAP_NOT_ALLOWED_KADER = "Maaf, kader hanya bisa melihat rekap Posyandu sendiri: {posyandu}."
+REKAP_UNKNOWN_AREA = (
+    "Maaf, wilayah '{text}' tidak ditemukan. Ketik nama atau kode Puskesmas, desa atau "
+    "Posyandu, mis. rekap oktober Mawar."
+)
+REKAP_WHICH_AREA = "Ada beberapa wilayah bernama '{text}'. Pilih salah satu:"
+REKAP_FUTURE = "Bulan {month} belum berjalan. Pilih bulan ini atau sebelumnya."
+REKAP_EMPTY = "Belum ada Posyandu aktif di {area}."
+TINJAU_NOT_ALLOWED = "Maaf, hanya petugas Dinas Kesehatan yang bisa menandai rekap sudah ditinjau."
+TINJAU_BAD_MONTH = "Maaf, bulan '{text}' tidak dikenali. Contoh: tinjau 2026-10, tinjau oktober."
+TINJAU_NOT_CLOSED = "Rekap {month} belum bisa ditinjau: batas laporan {deadline} belum lewat."
+TINJAU_DONE = "✅ Rekap {month} {area} ditandai sudah ditinjau oleh {name}."
+TINJAU_ALREADY = "Rekap {month} {area} sudah ditinjau {name}, {date}."
+# The chart (PNG).
+CHART_TITLE = "{area} — {month}"
+CHART_BY_AREA = "Per {level}"
+CHART_LOWEST = "{count} {level} dengan D/S terendah"
+CHART_TREND = "Tren {months} bulan"
+CHART_DS = "D/S"
+CHART_COMPLETENESS = "Kelengkapan laporan"
+# The Excel workbook: sheet names (at most 31 characters) and column headers.
+XLSX_SHEETS = {
+    "summary": "Ringkasan",
+    "missing": "Belum lapor",
+    "visits": "Kunjungan rumah",
+    "types": "Luar gedung - jenis",
+    "funds": "Luar gedung - dana",
+    "trend": "Tren 6 bulan",
+}
+XLSX_SUMMARY_HEADERS = ("Indikator", "Sekarang", "Saat batas waktu", "Bulan lalu")
+XLSX_TITLE = "Rekap {month} — {area}"
+XLSX_MADE = "Dibuat {date}. Angka dari revisi laporan terakhir."
+XLSX_COLUMNS = {
+    "code": "Kode",
+    "name": "Nama",
+    "parent": "Induk",
+    "expected": "Posyandu aktif",
+    "reported": "Lapor",
+    "completeness": "Kelengkapan",
+    "on_time": "Tepat waktu",
+    "timeliness": "Ketepatan",
+    "not_held": "Tidak buka",
+    "s": "S",
+    "k": "K",
+    "d": "D",
+    "n": "N",
+    "ds": "D/S",
+    "ks": "K/S",
+    "nd": "N/D",
+    "bgm": "BGM",
+    "t2": "2T",
+    "bumil_kek": "Bumil KEK",
+    "hypertension": "Hipertensi",
+    "terduga_tbc": "Terduga TBC",
+    "dirujuk": "Dirujuk",
+    "lahir": "Lahir",
+    "mati_bayi": "Kematian bayi",
+    "mati_ibu": "Kematian ibu",
+    "visits": "Kunjungan rumah",
+    "visit_danger": "Kunjungan tanda bahaya",
+    "outreach": "Kegiatan luar gedung",
+    "participants": "Peserta luar gedung",
+    "previous_completeness": "Kelengkapan bulan lalu",
+    "previous_ds": "D/S bulan lalu",
+    "deadline_reported": "Lapor saat batas waktu",
+    "deadline_ds": "D/S saat batas waktu",
+    "kabupaten": "Kabupaten",
+    "puskesmas": "Puskesmas",
+    "desa": "Desa",
+    "posyandu": "Posyandu",
+    "target": "Sasaran",
+    "count": "Jumlah",
+    "danger": "Dengan tanda bahaya",
+    "type": "Jenis kegiatan",
+    "fund": "Sumber dana",
+    "sessions": "Kegiatan",
+    "people": "Peserta",
+    "period": "Bulan",
+}
+
 # --- telegram ----------------------------------------------------------------------------
 # The command menu Telegram shows next to the text box (setMyCommands), in display order.
 TELEGRAM_COMMANDS = {
@@ -385,6 +550,7 @@ TELEGRAM_COMMANDS = {
     "lapor": "Isi laporan Posyandu",
     "status": "Laporan bulan ini yang belum dikirim",
     "jadwal": "Hari Posyandu, batas laporan, lokakarya mini",
+    "rekap": "Rekap bulanan wilayah Anda",
     "bantuan": "Petunjuk pemakaian",
     "batal": "Hentikan laporan yang sedang diisi",
 }
@@ -397,7 +563,6 @@ TELEGRAM_EDITED = (
     "jawaban sebelumnya, ketik kembali."
 )
 
-
 # --- whatsapp ------------------------------------------------------------------------
 # Read only by the WhatsApp adapter (bot/channels/whatsapp*.py).
 WA_UNSUPPORTED = (
@@ -406,7 +571,6 @@ WA_UNSUPPORTED = (
 )
 WA_LIST_BUTTON = "Pilih jawaban"
 WA_CHOOSE = "Silakan pilih:"
-
 
 # --- reminders -------------------------------------------------------------------------
 # Proactive messages from the scheduler (bot/scheduler/jobs) and the jadwal command.

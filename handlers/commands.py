@@ -1,4 +1,4 @@
-"""The chat commands: mulai/start, lapor, status, jadwal, bantuan, batal."""
+"""The chat commands: mulai/start, lapor, status, jadwal, rekap, tinjau, bantuan, batal."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from conversations import Reply
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from handlers import conversation, form_context, schedule
+from handlers import conversation, form_context, rekap, schedule
 from handlers.turn import TurnContext
 from storage import people, regions, reports
 from storage.periods import deadline_of, due_period
@@ -104,6 +104,8 @@ COMMANDS: dict[str, Command] = {
     "lapor": report,
     "status": status,
     "jadwal": schedule.show,
+    "rekap": rekap.show,
+    "tinjau": rekap.review,
     "bantuan": help_text,
     "help": help_text,
     "batal": cancel,

@@ -1,19 +1,18 @@
 """The plain per-Posyandu monthly table that ``rekap --format csv`` prints.
 
-One set-based query per table touched (Posyandu with their names, the latest
-monthly reports, home-visit and outreach counts), whatever the area's size.
+Built on the rekap's grouped queries at Posyandu level (:mod:`storage.rekap`),
+so the CSV, the chat rekap and the Excel workbook count the same way.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from storage.models import Desa, Kabupaten, Posyandu, Puskesmas, Report
-from storage.periods import deadline_end
-from storage.regions import in_area
+from storage.rekap import sub_areas
+from storage.rekap_areas import Area
+from storage.rekap_queries import places
 
 COLUMNS = (
     "period",
@@ -43,91 +42,29 @@ def monthly_rows(
 
     ``on_time`` compares the first revision's submission with the end of the
     kabupaten's deadline day: a correction after the deadline keeps an on-time
-    report on time.
+    report on time. Counts are empty where no report came or it was not held.
     """
-    area = in_area(level, code)
-    posyandu = session.exec(
-        select(
-            Posyandu.code,
-            Posyandu.name,
-            Desa.name,
-            Puskesmas.name,
-            Kabupaten.name,
-            Kabupaten.deadline_day,
-            Kabupaten.timezone,
-        )
-        .join(Desa, Desa.code == Posyandu.desa_code)
-        .join(Puskesmas, Puskesmas.code == Posyandu.puskesmas_code)
-        .join(Kabupaten, Kabupaten.code == Posyandu.kabupaten_code)
-        .where(area, Posyandu.active)
-        .order_by(Puskesmas.name, Desa.name, Posyandu.name)
-    ).all()
-    latest = {
-        row.posyandu_code: row
-        for row in session.exec(
-            select(Report.posyandu_code, Report.held, Report.data)
-            .join(Posyandu, Posyandu.code == Report.posyandu_code)
-            .where(area, Report.kind == "bulanan", Report.period == period, Report.is_latest)
-        )
-    }
-    first_submitted = dict(
-        session.exec(
-            select(Report.posyandu_code, func.min(Report.submitted_at))
-            .join(Posyandu, Posyandu.code == Report.posyandu_code)
-            .where(area, Report.kind == "bulanan", Report.period == period)
-            .group_by(Report.posyandu_code)
-        ).all()
-    )
-    visits = _counts(session, area, period, "kunjungan")
-    outreach = _counts(session, area, period, "luar_gedung")
-    participants = _participants(session, area, period)
+    area = Area(level, code, "")
+    figures = {row.code: row.figures for row in sub_areas(session, area, "posyandu", period)}
     rows = []
-    deadlines: dict[tuple[int, str], Any] = {}
-    for code, name, desa, puskesmas, kabupaten, deadline_day, timezone in posyandu:
-        report = latest.get(code)
-        data = report.data if report else {}
-        submitted = first_submitted.get(code)
-        key = (deadline_day, timezone)
-        if key not in deadlines:
-            deadlines[key] = deadline_end(period, deadline_day, timezone)
+    for place in places(session, area.where):
+        counts = figures[place.code]
+        reported = bool(counts.reported)
         rows.append(
             {
                 "period": period,
-                "kabupaten": kabupaten,
-                "puskesmas": puskesmas,
-                "desa": desa,
-                "posyandu_code": code,
-                "posyandu": name,
-                "reported": int(report is not None),
-                "on_time": int(submitted is not None and submitted < deadlines[key]),
-                "held": "" if report is None else int(bool(report.held)),
-                **{key.upper(): data.get(key, "") for key in SKDN},
-                "home_visits": visits.get(code, 0),
-                "outreach_sessions": outreach.get(code, 0),
-                "outreach_participants": participants.get(code, 0),
+                "kabupaten": place.kabupaten,
+                "puskesmas": place.puskesmas,
+                "desa": place.desa,
+                "posyandu_code": place.code,
+                "posyandu": place.name,
+                "reported": int(reported),
+                "on_time": counts.on_time,
+                "held": int(not counts.not_held) if reported else "",
+                **{key.upper(): counts.sums.get(key, "") for key in SKDN},
+                "home_visits": counts.visit_count,
+                "outreach_sessions": counts.outreach_sessions,
+                "outreach_participants": counts.outreach_participants,
             }
         )
     return rows
-
-
-def _counts(session: Session, area: Any, period: str, kind: str) -> dict[str, int]:
-    statement = (
-        select(Report.posyandu_code, func.count())
-        .join(Posyandu, Posyandu.code == Report.posyandu_code)
-        .where(area, Report.kind == kind, Report.period == period, Report.is_latest)
-        .group_by(Report.posyandu_code)
-    )
-    return dict(session.exec(statement).all())
-
-
-def _participants(session: Session, area: Any, period: str) -> dict[str, int]:
-    total = func.sum(
-        Report.data["peserta_l"].as_integer() + Report.data["peserta_p"].as_integer()
-    ).cast(Integer)
-    statement = (
-        select(Report.posyandu_code, total)
-        .join(Posyandu, Posyandu.code == Report.posyandu_code)
-        .where(area, Report.kind == "luar_gedung", Report.period == period, Report.is_latest)
-        .group_by(Report.posyandu_code)
-    )
-    return {code: int(value or 0) for code, value in session.exec(statement).all()}

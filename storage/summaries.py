@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from storage.models_schedule import SummaryRun
+from storage.rekap import take_snapshot
 from storage.sql import InsertIgnore
 
 _RUN = InsertIgnore(SummaryRun.__table__, ("kabupaten_code", "period"))
@@ -26,8 +27,12 @@ def store_monthly_summaries(
     Called by the scheduler inside its transaction, once the kabupaten's
     deadline for ``period`` has passed (``now`` is the scheduler's clock).
     Must stay idempotent: a second call for the same kabupaten and month
-    changes nothing. Today it only records that the snapshot ran (the
-    ``summary_run`` table); the rekap feature adds the per-area figures here,
-    in the same transaction, guarded by the return value of the record.
+    changes nothing. It records that the snapshot ran (the ``summary_run``
+    table) and, only when that record is new, stores the rekap's per-area
+    figures as known at the deadline (:func:`storage.rekap.take_snapshot`),
+    in the same transaction.
     """
-    return _RUN(session, {"kabupaten_code": kabupaten_code, "period": period, "ran_at": now})
+    taken = _RUN(session, {"kabupaten_code": kabupaten_code, "period": period, "ran_at": now})
+    if taken:
+        take_snapshot(session, kabupaten_code, period, now)
+    return taken

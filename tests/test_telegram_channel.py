@@ -214,7 +214,10 @@ async def test_registration_by_sharing_own_contact(bot, tg, sqlite_database):
     assert greeting.reply_markup == {"remove_keyboard": True}
     assert siti.user.reply_keyboard is None
     assert count(sqlite_database, ChannelIdentity) == 1
-    assert [c["command"] for c in tg.commands()] == ["mulai", "lapor", "status", "bantuan", "batal"]
+    assert [c["command"] for c in tg.commands()] == list(T.TELEGRAM_COMMANDS)
+    assert {"mulai", "lapor", "status", "jadwal", "rekap", "bantuan", "batal"} <= set(
+        T.TELEGRAM_COMMANDS
+    )
     assert tg.commands()[1]["description"] == T.TELEGRAM_COMMANDS["lapor"]
 
 

@@ -1,0 +1,250 @@
+"""The rekap as chat text: a short headline, then a narrow table of the sub-areas, page by page.
+
+Channel-neutral plain text: the table is aligned with spaces and kept within
+:data:`TABLE_WIDTH` characters, the width of a cheap phone held upright, so
+it reads in a monospace block where a channel has one and stays legible where
+it does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from conversations import catalogue as T
+from conversations.engine import format_date, format_month
+from handlers import rekap_format as F
+from storage.periods import shift_month
+from storage.rekap import Rekap, Row
+from storage.rekap_figures import Figures
+
+TABLE_WIDTH = 32
+PAGE_SIZE = 10
+MIN_NAME_WIDTH = 8
+BREAKDOWN_ITEMS = 4
+"""Target groups, activity types and funding sources listed in the headline (largest first)."""
+
+
+def page_count(rekap: Rekap, page_size: int = PAGE_SIZE) -> int:
+    return max(1, -(-len(rekap.rows) // page_size))
+
+
+def page_rows(rekap: Rekap, page: int, page_size: int = PAGE_SIZE) -> list[Row]:
+    start = (page - 1) * page_size
+    return rekap.rows[start : start + page_size]
+
+
+def render(
+    rekap: Rekap, page: int = 1, *, invite_review: bool = False, page_size: int = PAGE_SIZE
+) -> str:
+    """One page of the rekap: page 1 has the headline and the missing list, later pages the table.
+
+    ``invite_review`` adds the "type tinjau" hint for district officers on a
+    month nobody has reviewed yet. The command line prints every row on one
+    page (``page_size`` of the row count).
+    """
+    pages = page_count(rekap, page_size)
+    area = F.area_label(rekap.area)
+    month = format_month(rekap.period)
+    if page > 1:
+        title = T.REKAP_TITLE_PAGE.format(month=month, area=area, page=page, pages=pages)
+        return "\n".join([title, "", *table(rekap, page, page_size)])
+    lines = [T.REKAP_TITLE.format(month=month, area=area), *headline(rekap)]
+    lines.extend(_deadline_comparison(rekap))
+    lines.extend(_review(rekap, invite_review))
+    lines.extend(["", *table(rekap, 1, page_size)])
+    if pages > 1:
+        lines.append(f"(hal 1/{pages})")
+    lines.extend(["", *_missing(rekap)])
+    return "\n".join(lines)
+
+
+def headline(rekap: Rekap) -> list[str]:
+    """Completeness, timeliness and D/S with their change, then the other figures in short lines."""
+    now, before = rekap.total, rekap.previous
+    previous_month = F.short_month(shift_month(rekap.period, -1))
+    lines = [
+        T.REKAP_REPORTED.format(
+            reported=F.count(now.reported),
+            expected=F.count(now.expected),
+            percent=F.percent(now.completeness),
+            change=_change(now.completeness, before.completeness, previous_month),
+        ),
+        T.REKAP_ON_TIME.format(count=F.count(now.on_time), percent=F.percent(now.timeliness)),
+    ]
+    if now.not_held:
+        lines.append(T.REKAP_NOT_HELD.format(count=F.count(now.not_held)))
+    lines.extend(figures_lines(now, _change(now.ds, before.ds, previous_month)))
+    return lines
+
+
+def figures_lines(figures: Figures, ds_change: str = "") -> list[str]:
+    """The report figures of one area, a few per line."""
+    get = figures.get
+    lines = [
+        T.REKAP_RATIOS.format(
+            ds=F.percent(figures.ds),
+            change=ds_change,
+            ks=F.percent(figures.ks),
+            nd=F.percent(figures.nd),
+        ),
+        T.REKAP_SKDN.format(**{key: F.count(get(key)) for key in ("s", "k", "d", "n")}),
+        T.REKAP_RISKS.format(
+            bgm=F.count(get("bgm")), t2=F.count(get("t2")), kek=F.count(get("bumil_kek"))
+        ),
+        T.REKAP_ADULTS.format(ht=F.count(figures.hypertension), tbc=F.count(get("terduga_tbc"))),
+        T.REKAP_VITAL.format(
+            referred=F.count(get("dirujuk")),
+            born=F.count(get("lahir")),
+            infant=F.count(get("mati_bayi")),
+            mother=F.count(get("mati_ibu")),
+        ),
+        T.REKAP_VISITS.format(
+            count=F.count(figures.visit_count), danger=F.count(figures.visit_danger)
+        ),
+    ]
+    if figures.visits:
+        lines.append(_visit_breakdown(figures.visits))
+    lines.append(
+        T.REKAP_OUTREACH.format(
+            count=F.count(figures.outreach_sessions),
+            people=F.count(figures.outreach_participants),
+        )
+    )
+    for table_, labels in (
+        (figures.outreach_by_type, T.OUTREACH_TYPES),
+        (figures.outreach_by_fund, T.FUNDING),
+    ):
+        if table_:
+            lines.append(_outreach_breakdown(table_, labels))
+    return lines
+
+
+def table(rekap: Rekap, page: int, page_size: int = PAGE_SIZE) -> list[str]:
+    """The sub-areas of one page: Posyandu with S, D, D/S and status; areas with reports and D/S."""
+    rows = page_rows(rekap, page, page_size)
+    level = rekap.child_level
+    header = T.REKAP_LEVELS[level]
+    names = [F.without_level(level, row.name) for row in rows]
+    if level == "posyandu":
+        headers = [header, *(T.REKAP_COLUMNS[key] for key in ("s", "d", "ds", "status"))]
+        cells = [
+            [name, *_posyandu_cells(row.figures)] for name, row in zip(names, rows, strict=True)
+        ]
+    else:
+        headers = [header, *(T.REKAP_COLUMNS[key] for key in ("reported", "ds", "change"))]
+        cells = [[name, *_area_cells(row)] for name, row in zip(names, rows, strict=True)]
+    return aligned(headers, cells)
+
+
+def aligned(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], width: int = TABLE_WIDTH
+) -> list[str]:
+    """Rows as fixed-width lines: the first column left and cut to fit, the others right."""
+    widths = [max(len(line[i]) for line in (headers, *rows)) for i in range(len(headers))]
+    rest = sum(widths[1:]) + len(widths) - 1
+    first = max(MIN_NAME_WIDTH, min(widths[0], width - rest))
+    lines = []
+    for cells in (headers, *rows):
+        name = cells[0] if len(cells[0]) <= first else cells[0][: first - 1] + "…"
+        others = "".join(f" {cell:>{w}}" for cell, w in zip(cells[1:], widths[1:], strict=True))
+        lines.append((name.ljust(first) + others).rstrip())
+    return lines
+
+
+def status(figures: Figures) -> str:
+    """One Posyandu's monthly report: on time, late, not held, or missing."""
+    if not figures.reported:
+        return T.REKAP_STATUS["missing"]
+    if figures.not_held:
+        return T.REKAP_STATUS["not_held"]
+    return T.REKAP_STATUS["on_time" if figures.on_time else "late"]
+
+
+def _posyandu_cells(figures: Figures) -> list[str]:
+    held = figures.reported and not figures.not_held
+    numbers = [F.count(figures.get(key)) if held else T.REKAP_NO_VALUE for key in ("s", "d")]
+    return [*numbers, F.percent(figures.ds), status(figures)]
+
+
+def _area_cells(row: Row) -> list[str]:
+    now, before = row.figures, row.previous
+    reported = f"{F.count(now.reported)}/{F.count(now.expected)}"
+    return [reported, F.percent(now.ds), F.signed(F.points(now.ds, before.ds))]
+
+
+def _change(current: float | None, previous: float | None, month: str) -> str:
+    points = F.points(current, previous)
+    if points is None:
+        return ""
+    if points > 0:
+        return T.REKAP_CHANGE_UP.format(points=points, month=month)
+    if points < 0:
+        return T.REKAP_CHANGE_DOWN.format(points=-points, month=month)
+    return T.REKAP_CHANGE_SAME.format(month=month)
+
+
+def _visit_breakdown(visits: dict[str, list[int]]) -> str:
+    items = []
+    for group, (count, danger) in _largest(visits):
+        label = T.TARGET_GROUPS.get(group, group)
+        template = T.REKAP_VISIT_ITEM_DANGER if danger else T.REKAP_VISIT_ITEM
+        items.append(template.format(label=label, count=F.count(count), danger=F.count(danger)))
+    return "  " + ", ".join(items)
+
+
+def _outreach_breakdown(table_: dict[str, list[int]], labels: dict[str, str]) -> str:
+    items = [
+        T.REKAP_OUTREACH_ITEM.format(
+            label=labels.get(key, key), count=F.count(sessions), people=F.count(people)
+        )
+        for key, (sessions, people) in _largest(table_)
+    ]
+    return "  " + ", ".join(items)
+
+
+def _largest(table_: dict[str, list[int]]) -> list[tuple[str, list[int]]]:
+    ordered = sorted(table_.items(), key=lambda item: (-item[1][0], item[0]))
+    return ordered[:BREAKDOWN_ITEMS]
+
+
+def _deadline_comparison(rekap: Rekap) -> list[str]:
+    """ "At the deadline" next to "now", when late reports or corrections changed the figures."""
+    stored = rekap.at_deadline
+    if stored is None or rekap.deadline is None or not rekap.total.differs_from(stored.figures):
+        return []
+    then, now = stored.figures, rekap.total
+    return [
+        T.REKAP_AT_DEADLINE.format(
+            date=format_date(rekap.deadline),
+            reported=F.count(then.reported),
+            expected=F.count(then.expected),
+            ds=F.percent(then.ds),
+        ),
+        T.REKAP_NOW.format(
+            reported=F.count(now.reported), expected=F.count(now.expected), ds=F.percent(now.ds)
+        ),
+    ]
+
+
+def _review(rekap: Rekap, invite: bool) -> list[str]:
+    if rekap.review is not None:
+        zone = ZoneInfo(rekap.timezone or "UTC")
+        when = format_date(rekap.review.reviewed_at.astimezone(zone).date())
+        return [T.REKAP_REVIEWED.format(name=rekap.review.reviewer, date=when)]
+    if invite and rekap.kabupaten_code is not None:
+        return [T.REKAP_NOT_REVIEWED.format(period=rekap.period)]
+    return []
+
+
+def _missing(rekap: Rekap) -> list[str]:
+    count = rekap.total.missing
+    if not count:
+        return [T.REKAP_ALL_REPORTED]
+    lines = [T.REKAP_MISSING_HEADER.format(count=F.count(count))]
+    lines.extend(
+        T.REKAP_MISSING_LINE.format(posyandu=place.name, desa=place.desa) for place in rekap.missing
+    )
+    if count > len(rekap.missing):
+        lines.append(T.REKAP_MISSING_MORE.format(count=F.count(count - len(rekap.missing))))
+    return lines

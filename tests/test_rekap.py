@@ -1,0 +1,376 @@
+"""The rekap's numbers, worked out by hand for tests/rekap_district.py, in every output format.
+
+October 2026, Kabupaten Uji Rekap (5 active Posyandu), live (latest revisions):
+
+    reported 4 (Melati, Mawar corrected, Kenanga not held, Dahlia late), missing Teratai
+    on time 3 (Melati at 23:59 WIB on the deadline day, Mawar's first revision, Kenanga)
+    S = 100 + 50 + 60 = 210     K = 90 + 45 + 60 = 195
+    D = 80 + 44 + 30 = 154      N = 60 + 30 + 20 = 110
+    D/S = 154/210 = 73%   K/S = 93%   N/D = 110/154 = 71%
+    September D/S = (70+35+30+40+15)/(100+50+40+60+30) = 190/280 = 68%: +5 points
+    completeness 4/5 = 80%, September 5/5: -20 points; timeliness 3/5 = 60%
+    BGM 2+1+3 = 6, 2T 3+1+0 = 4, bumil KEK 1+1+2 = 4, high blood pressure
+    (4+6)+(2+3)+(5+1) = 21, TB suspects 1+2+0 = 3, referred 5+3+4 = 12, births 3,
+    infant deaths 1, maternal deaths 1
+    home visits 5: balita 2 (1 with danger signs), bumil 2 (1 with fever), lansia 1 (1)
+    outreach 3, participants 30+12+20 = 62: BOK 2 (42), Dana Desa 1 (20);
+    penyuluhan 2 (50), kelas ibu hamil 1 (12)
+
+Per Puskesmas: Anggrek 3/3, D/S 124/150 = 83% (Sep 135/190 = 71%: +12);
+Bakung 1/2, D/S 30/60 = 50% (Sep 55/90 = 61%: -11).
+
+At the deadline (snapshot): reported 3, on time 3, S 150, K 135, D 120 (Mawar's first
+40), N 80, D/S 80%; 4 home visits (the one filed on 8 Nov is not known yet).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from sqlalchemy import func
+from sqlmodel import select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from conversations import ALL_FORMS, Engine
+from handlers import Service, rekap_files
+from storage import Database, rekap_store
+from storage.models import Person
+from storage.models_rekap import SummarySnapshot
+from storage.rekap import build, last_closed_period, take_snapshot, trend
+from storage.rekap_areas import Area, by_code
+from storage.summaries import store_monthly_summaries
+from tests.chat import ServiceChat
+from tests.rekap_district import ADMIN, DINKES, KABUPATEN, PERIOD, load_district
+
+NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
+LIVE_SUMS = {
+    "s": 210,
+    "k": 195,
+    "d": 154,
+    "n": 110,
+    "bgm": 6,
+    "t2": 4,
+    "bumil_kek": 4,
+    "dewasa_ht": 11,
+    "lansia_ht": 10,
+    "terduga_tbc": 3,
+    "dirujuk": 12,
+    "lahir": 3,
+    "mati_bayi": 1,
+    "mati_ibu": 1,
+}
+HEADLINE = [
+    "📊 Rekap Oktober 2026",
+    "Kabupaten Uji Rekap",
+    "Laporan masuk: 4/5 Posyandu (80%) ▼20 dari Sep",
+    "Tepat waktu: 3 (60%)",
+    "Tidak buka: 1 Posyandu",
+    "D/S 73% ▲5 dari Sep · K/S 93% · N/D 71%",
+    "S 210 · K 195 · D 154 · N 110",
+    "BGM 6 · 2T 4 · Bumil KEK 4",
+    "Hipertensi 21 · Terduga TBC 3",
+    "Dirujuk 12 · Lahir 3 · Kematian bayi 1 · ibu 1",
+    "🏠 Kunjungan rumah 5 (tanda bahaya 3)",
+    "  Bayi/balita 2 (1 bahaya), Ibu hamil 2 (1 bahaya), Lansia 1 (1 bahaya)",
+    "📣 Kegiatan luar gedung 3, peserta 62",
+    "  Penyuluhan 2 (50 org), Kelas ibu hamil 1 (12 org)",
+    "  BOK 2 (42 org), Dana Desa/APBDes 1 (20 org)",
+]
+TABLE = [
+    "Puskesmas Lapor D/S   ±",
+    "Anggrek     3/3 83% +12",
+    "Bakung      1/2 50% -11",
+]
+MISSING = ["Belum lapor (1):", "• Teratai — Karanganyar"]
+CSV_ROWS = [
+    # posyandu_code, posyandu, desa, reported, on_time, held, S, K, D, N, visits, outreach, people
+    ("PA3", "Kenanga", "Sukadana", "1", "1", "0", "", "", "", "", "0", "0", "0"),
+    ("PA2", "Mawar", "Sukarame", "1", "1", "1", "50", "45", "44", "30", "1", "1", "12"),
+    ("PA1", "Melati", "Sukarame", "1", "1", "1", "100", "90", "80", "60", "2", "1", "30"),
+    ("PB1", "Dahlia", "Karanganyar", "1", "0", "1", "60", "60", "30", "20", "2", "1", "20"),
+    ("PB2", "Teratai", "Karanganyar", "0", "0", "", "", "", "", "", "0", "0", "0"),
+]
+
+
+@pytest.fixture
+def district(database: Database) -> Database:
+    load_district(database)
+    return database
+
+
+def kabupaten(session) -> Area:
+    area = by_code(session, KABUPATEN)
+    assert area is not None
+    return area
+
+
+# --- storage: live figures, snapshot, review (SQLite and PostgreSQL) --------------------------
+
+
+def test_live_figures_match_the_hand_count(district):
+    with district.transaction() as session:
+        rekap = build(session, kabupaten(session), PERIOD)
+    total = rekap.total
+    assert (total.expected, total.reported, total.on_time, total.not_held) == (5, 4, 3, 1)
+    assert total.sums == LIVE_SUMS and total.hypertension == 21
+    assert round(total.ds, 4) == round(154 / 210, 4) and total.completeness == 0.8
+    assert total.visits == {"balita": [2, 1], "bumil": [2, 1], "lansia": [1, 1]}
+    assert total.outreach_by_fund == {"bok": [2, 42], "dana_desa": [1, 20]}
+    assert total.outreach_by_type == {"penyuluhan": [2, 50], "kelas_bumil": [1, 12]}
+    assert (rekap.previous.reported, rekap.previous.get("s"), rekap.previous.get("d")) == (
+        5,
+        280,
+        190,
+    )
+    rows = {row.name: row for row in rekap.rows}
+    assert list(rows) == ["Puskesmas Anggrek", "Puskesmas Bakung"]
+    anggrek, bakung = rows["Puskesmas Anggrek"].figures, rows["Puskesmas Bakung"].figures
+    assert (anggrek.expected, anggrek.reported, anggrek.get("s"), anggrek.get("d")) == (
+        3,
+        3,
+        150,
+        124,
+    )
+    assert (bakung.expected, bakung.reported, bakung.on_time, bakung.get("d")) == (2, 1, 0, 30)
+    assert [place.name for place in rekap.missing] == ["Teratai"]
+
+
+def test_inactive_posyandu_and_other_districts_never_count(district):
+    with district.transaction() as session:
+        country = build(session, Area(None, None, ""), PERIOD)
+    [province] = country.rows
+    assert (province.code, province.figures.expected, province.figures.reported) == ("35", 6, 5)
+    assert province.figures.get("s") == 210 + 70
+
+
+def test_trend_covers_six_months_against_todays_posyandu(district):
+    with district.transaction() as session:
+        rekap = build(session, kabupaten(session), PERIOD)
+        months = trend(session, rekap)
+    assert [period for period, _ in months] == [
+        "2026-05",
+        "2026-06",
+        "2026-07",
+        "2026-08",
+        "2026-09",
+        "2026-10",
+    ]
+    september, october = months[-2][1], months[-1][1]
+    assert (september.completeness, round(september.ds, 4)) == (1.0, round(190 / 280, 4))
+    assert (october.completeness, october.get("d")) == (0.8, 154)
+    assert months[0][1].completeness == 0.0 and months[0][1].ds is None
+
+
+def test_snapshot_keeps_what_was_known_at_the_deadline(district):
+    with district.transaction() as session:
+        assert take_snapshot(session, KABUPATEN, PERIOD, NOW) == 1 + 2 + 3 + 5
+        stored = rekap_store.stored(session, PERIOD, "kabupaten", [KABUPATEN])[KABUPATEN]
+        posyandu = rekap_store.stored(session, PERIOD, "posyandu", ["PA2", "PB1", "PA1"])
+    then = stored.figures
+    assert stored.as_of == datetime(2026, 11, 5, 17, 0, tzinfo=UTC)
+    assert (then.expected, then.reported, then.on_time, then.not_held) == (5, 3, 3, 1)
+    assert (then.get("s"), then.get("k"), then.get("d"), then.get("n")) == (150, 135, 120, 80)
+    assert then.ds == 0.8 and then.get("terduga_tbc") == 1 and then.get("mati_ibu") == 0
+    assert (then.visit_count, then.visit_danger) == (4, 3)
+    assert posyandu["PA2"].figures.get("d") == 40  # the correction came after the deadline
+    assert posyandu["PB1"].figures.reported == 0  # late: unknown at the deadline
+    assert posyandu["PA1"].figures.on_time == 1  # 23:59 WIB on the deadline day
+
+
+def test_scheduler_hook_stores_the_snapshot_once(district):
+    with district.transaction() as session:
+        assert store_monthly_summaries(session, KABUPATEN, PERIOD, NOW)
+    with district.transaction() as session:
+        assert not store_monthly_summaries(session, KABUPATEN, PERIOD, NOW)
+        count = session.exec(select(func.count()).select_from(SummarySnapshot)).one()
+        levels = session.exec(
+            select(SummarySnapshot.level, func.count()).group_by(SummarySnapshot.level)
+        ).all()
+    assert count == 11
+    assert dict(levels) == {"kabupaten": 1, "puskesmas": 2, "desa": 3, "posyandu": 5}
+
+
+def test_review_is_recorded_once_with_who_and_when(district):
+    with district.transaction() as session:
+        dinkes = session.exec(select(Person.id).where(Person.phone == DINKES)).one()
+        admin = session.exec(select(Person.id).where(Person.phone == ADMIN)).one()
+        assert rekap_store.mark_reviewed(session, KABUPATEN, PERIOD, dinkes, NOW)
+        assert not rekap_store.mark_reviewed(session, KABUPATEN, PERIOD, admin, NOW)
+        review = rekap_store.review_of(session, KABUPATEN, PERIOD)
+    assert review == rekap_store.Review("Agus", NOW)
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        ("2026-11-03T03:00:00+00:00", "2026-09"),
+        ("2026-11-05T16:59:00+00:00", "2026-09"),
+        ("2026-11-05T17:00:00+00:00", "2026-10"),
+        ("2027-01-10T00:00:00+00:00", "2026-12"),
+    ],
+)
+def test_default_month_is_the_last_one_whose_deadline_passed(now, expected):
+    assert last_closed_period(datetime.fromisoformat(now), 5, "Asia/Jakarta") == expected
+
+
+# --- every output format shows the same numbers ----------------------------------------------
+
+
+def test_chat_text_shows_the_hand_count(district):
+    service = Service(district, Engine(ALL_FORMS), clock=lambda: NOW)
+    text = ServiceChat(service, DINKES).send("rekap")
+    lines = text.split("\n")
+    assert lines[: len(HEADLINE)] == HEADLINE
+    assert "Belum ditinjau. Ketik tinjau 2026-10 setelah memeriksa." in lines
+    start = lines.index(TABLE[0])
+    assert lines[start : start + 3] == TABLE
+    assert lines[start + 4 : start + 6] == MISSING
+    assert all(len(line) <= 32 for line in TABLE)
+
+
+def test_snapshot_and_live_figures_show_side_by_side(district):
+    with district.transaction() as session:
+        take_snapshot(session, KABUPATEN, PERIOD, NOW)
+    service = Service(district, Engine(ALL_FORMS), clock=lambda: NOW)
+    text = ServiceChat(service, DINKES).send("rekap oktober")
+    assert "Saat batas waktu (5 Nov 2026): lapor 3/5, D/S 80%\nSekarang: lapor 4/5, D/S 73%" in text
+    with district.transaction() as session:
+        made = rekap_files.attachment(
+            session, kabupaten(session), PERIOD, "xlsx", date(2026, 11, 22)
+        )
+    summary = _rows(load_workbook(io.BytesIO(made.content))["Ringkasan"])
+    assert summary["Lapor"] == (4, 3, 5)
+    assert summary["D/S"][1] == 0.8 and summary["D"] == (154, 120, 190)
+
+
+def test_csv_has_the_contract_columns_and_the_hand_count(district):
+    with district.transaction() as session:
+        made = rekap_files.attachment(
+            session, kabupaten(session), PERIOD, "csv", date(2026, 11, 22)
+        )
+    assert made.filename == "rekap-35.90-2026-10.csv" and made.kind == "document"
+    rows = list(csv.DictReader(io.StringIO(made.content.decode("utf-8"))))
+    keys = ("posyandu_code", "posyandu", "desa", "reported", "on_time", "held", "S", "K", "D")
+    keys += ("N", "home_visits", "outreach_sessions", "outreach_participants")
+    assert [tuple(row[key] for key in keys) for row in rows] == CSV_ROWS
+    assert {row["period"] for row in rows} == {PERIOD}
+    assert {row["kabupaten"] for row in rows} == {"Kabupaten Uji Rekap"}
+
+
+def test_workbook_holds_every_level_with_formats(district):
+    with district.transaction() as session:
+        made = rekap_files.attachment(
+            session, kabupaten(session), PERIOD, "xlsx", date(2026, 11, 22)
+        )
+    assert made.filename == "rekap-35.90-2026-10.xlsx" and made.kind == "document"
+    book = load_workbook(io.BytesIO(made.content))
+    assert book.sheetnames == [
+        "Ringkasan",
+        "Puskesmas",
+        "Desa",
+        "Posyandu",
+        "Kunjungan rumah",
+        "Luar gedung - jenis",
+        "Luar gedung - dana",
+        "Tren 6 bulan",
+        "Belum lapor",
+    ]
+    summary = _rows(book["Ringkasan"])
+    assert summary["Posyandu aktif"][0] == 5 and summary["Lapor"] == (4, None, 5)
+    assert summary["Kelengkapan"][0] == 0.8 and summary["Ketepatan"][0] == 0.6
+    assert summary["Tidak buka"][0] == 1 and summary["Hipertensi"][0] == 21
+    for name, value in LIVE_SUMS.items():
+        header = {"s": "S", "k": "K", "d": "D", "n": "N", "bgm": "BGM", "t2": "2T"}.get(name)
+        if header:
+            assert summary[header][0] == value
+    assert summary["Kunjungan tanda bahaya"][0] == 3 and summary["Peserta luar gedung"][0] == 62
+
+    puskesmas = book["Puskesmas"]
+    assert puskesmas.freeze_panes == "C2"
+    header = [cell.value for cell in puskesmas[1]]
+    anggrek = dict(zip(header, [cell.value for cell in puskesmas[2]], strict=True))
+    assert anggrek["Nama"] == "Puskesmas Anggrek" and anggrek["Induk"] == "Kabupaten Uji Rekap"
+    assert (anggrek["Lapor"], anggrek["S"], anggrek["D"]) == (3, 150, 124)
+    assert round(anggrek["D/S bulan lalu"], 4) == round(135 / 190, 4)
+    ds_cell = puskesmas.cell(row=2, column=header.index("D/S") + 1)
+    assert ds_cell.number_format == "0.0%" and round(ds_cell.value, 4) == round(124 / 150, 4)
+    assert puskesmas.column_dimensions["B"].width >= len("Puskesmas Anggrek")
+
+    posyandu = {row[0].value: row for row in book["Posyandu"].iter_rows(min_row=2)}
+    assert set(posyandu) == {"PA1", "PA2", "PA3", "PB1", "PB2"}
+    assert posyandu["PA2"][1].value == "Mawar" and posyandu["PA2"][2].value == "Sukarame"
+    desa = [row[1].value for row in book["Desa"].iter_rows(min_row=2)]
+    assert desa == ["Karanganyar", "Sukadana", "Sukarame"]
+
+    funds = [[c.value for c in row] for row in book["Luar gedung - dana"].iter_rows(min_row=2)]
+    assert funds == [
+        ["PKA", "Puskesmas Anggrek", "BOK", 2, 42],
+        ["PKB", "Puskesmas Bakung", "Dana Desa/APBDes", 1, 20],
+        [KABUPATEN, "Kabupaten Uji Rekap", "BOK", 2, 42],
+        [KABUPATEN, "Kabupaten Uji Rekap", "Dana Desa/APBDes", 1, 20],
+    ]
+    visits = [[c.value for c in row] for row in book["Kunjungan rumah"].iter_rows(min_row=2)]
+    assert [KABUPATEN, "Kabupaten Uji Rekap", "Bayi/balita", 2, 1] in visits
+    assert [KABUPATEN, "Kabupaten Uji Rekap", "Lansia", 1, 1] in visits
+    types = [[c.value for c in row] for row in book["Luar gedung - jenis"].iter_rows(min_row=2)]
+    assert [KABUPATEN, "Kabupaten Uji Rekap", "Penyuluhan", 2, 50] in types
+    missing = [[c.value for c in row] for row in book["Belum lapor"].iter_rows(min_row=2)]
+    assert missing == [["Kabupaten Uji Rekap", "Puskesmas Bakung", "Karanganyar", "PB2", "Teratai"]]
+    assert book["Belum lapor"].freeze_panes == "A2"
+
+
+def test_chart_is_a_png_of_sensible_size(district):
+    with district.transaction() as session:
+        made = rekap_files.attachment(
+            session, kabupaten(session), PERIOD, "png", date(2026, 11, 22)
+        )
+    assert made.filename == "rekap-35.90-2026-10.png"
+    assert (made.kind, made.mime_type) == ("photo", "image/png")
+    assert made.content.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(io.BytesIO(made.content))
+    image.verify()
+    width, height = image.size
+    assert width == 800 and 500 <= height <= 2000
+    assert 10_000 < len(made.content) < 1_000_000
+
+
+def test_command_line_prints_the_same_rekap_in_every_format(sqlite_database, tmp_path, monkeypatch):
+    load_district(sqlite_database)
+    monkeypatch.setenv("DATABASE_URL", sqlite_database.url)
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    runner = CliRunner()
+    base = ["rekap", "--period", PERIOD, "--area", KABUPATEN]
+
+    text = runner.invoke(app, [*base, "--format", "text"])
+    assert text.exit_code == 0, text.output
+    lines = text.output.split("\n")
+    assert lines[:3] == HEADLINE[:3] and TABLE[1] in lines and MISSING[1] in lines
+
+    table = runner.invoke(app, [*base, "--format", "csv"])
+    assert table.exit_code == 0, table.output
+    rows = list(csv.DictReader(io.StringIO(table.output)))
+    assert [(row["posyandu_code"], row["D"]) for row in rows] == [
+        (row[0], row[8]) for row in CSV_ROWS
+    ]
+
+    for fmt, magic in (("xlsx", b"PK\x03\x04"), ("png", b"\x89PNG")):
+        out = tmp_path / f"rekap.{fmt}"
+        result = runner.invoke(app, [*base, "--format", fmt, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(magic)
+
+    unknown = runner.invoke(app, [*base, "--format", "pdf"])
+    assert unknown.exit_code == 2 and "text, csv, xlsx, png" in unknown.output
+    nowhere = runner.invoke(app, ["rekap", "--area", "99.99", "--format", "text"])
+    assert nowhere.exit_code == 1
+
+
+def _rows(sheet) -> dict[str, tuple]:
+    """The summary sheet as indicator -> (now, at the deadline, last month)."""
+    return {row[0].value: tuple(c.value for c in row[1:4]) for row in sheet.iter_rows(min_row=5)}
