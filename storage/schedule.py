@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, tuple_
+from sqlalchemy import Select, delete, tuple_
 from sqlmodel import Session, select
 
 from storage.models import Desa, Kabupaten, Person, PersonPosyandu, Posyandu, Puskesmas
@@ -38,25 +38,21 @@ class KabupatenFacts:
 
 def kabupaten_facts(session: Session) -> list[KabupatenFacts]:
     """Every kabupaten with its recipient zones and event days (four queries in all)."""
-    zones: dict[str, set[str]] = defaultdict(set)
-    for code, zone in session.exec(
+    zones = _grouped(
+        session,
         select(Person.kabupaten_code, Person.timezone)
         .where(Person.active, Person.timezone.is_not(None))
-        .distinct()
-    ):
-        zones[code].add(zone)
-    posyandu_days: dict[str, set[int]] = defaultdict(set)
-    for code, day in session.exec(
+        .distinct(),
+    )
+    posyandu_days = _grouped(
+        session,
         select(Posyandu.kabupaten_code, Posyandu.posyandu_day)
         .where(Posyandu.active, Posyandu.posyandu_day.is_not(None))
-        .distinct()
-    ):
-        posyandu_days[code].add(day)
-    lokmin_days: dict[str, set[int]] = defaultdict(set)
-    for code, day in session.exec(
-        select(Puskesmas.kabupaten_code, Puskesmas.lokmin_day).distinct()
-    ):
-        lokmin_days[code].add(day)
+        .distinct(),
+    )
+    lokmin_days = _grouped(
+        session, select(Puskesmas.kabupaten_code, Puskesmas.lokmin_day).distinct()
+    )
     kabupaten = session.exec(
         select(Kabupaten.code, Kabupaten.name, Kabupaten.timezone, Kabupaten.deadline_day).order_by(
             Kabupaten.code
@@ -74,6 +70,14 @@ def kabupaten_facts(session: Session) -> list[KabupatenFacts]:
         )
         for code, name, zone, deadline_day in kabupaten
     ]
+
+
+def _grouped(session: Session, statement: Select) -> dict[str, set]:
+    """(kabupaten, value) rows as a set of values per kabupaten."""
+    grouped: dict[str, set] = defaultdict(set)
+    for code, value in session.exec(statement):
+        grouped[code].add(value)
+    return grouped
 
 
 def overrides(session: Session) -> dict[tuple[str, str], ScheduleSetting]:
