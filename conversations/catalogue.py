@@ -108,11 +108,11 @@ GREETING = {
     "kader": "Halo {name}, kader {area}. Ketik lapor untuk mengirim laporan, status untuk melihat "
     "laporan yang belum dikirim, bantuan untuk petunjuk.",
     "bidan": "Halo Bu {name}, bidan desa {area}. Ketik lapor untuk mengisi laporan Posyandu di desa "
-    "Anda, status untuk melihat laporan bulan ini, bantuan untuk petunjuk.",
+    "Anda, status untuk melihat laporan bulan ini, rekap untuk rekap desa, bantuan untuk petunjuk.",
     "puskesmas": "Halo {name}, petugas {area}. Ketik status untuk melihat laporan bulan ini, "
-    "bantuan untuk petunjuk.",
-    "dinkes": "Halo {name}, Dinas Kesehatan {area}. Ketik status untuk melihat laporan bulan ini, "
-    "bantuan untuk petunjuk.",
+    "rekap untuk rekap bulanan, jadwal untuk lokakarya mini, bantuan untuk petunjuk.",
+    "dinkes": "Halo {name}, Dinas Kesehatan {area}. Ketik rekap untuk rekap bulanan kabupaten, "
+    "status untuk laporan bulan ini, bantuan untuk petunjuk.",
     "admin": "Halo {name}, admin {area}. Ketik bantuan untuk petunjuk.",
 }
 HELP = (
