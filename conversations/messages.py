@@ -69,6 +69,8 @@ class Reply:
     ``free_text`` says the choices are only shortcuts and any typed answer is
     read as text (a count question with a "0" button); otherwise the answer
     must be one of the choices, and a channel may let the user type its number.
+    ``monospace`` asks for a fixed-width font where the channel has one, so a
+    table's columns line up on a phone.
     """
 
     text: str
@@ -77,3 +79,4 @@ class Reply:
     free_text: bool = False
     request_contact: bool = False
     attachment: Attachment | None = None
+    monospace: bool = False

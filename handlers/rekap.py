@@ -151,7 +151,7 @@ def _page(turn: TurnContext, rekap: Rekap, page: int) -> list[Reply]:
         actions.append((next_page, T.BUTTON_NEXT_PAGE))
     buttons = tuple(Choice(value, label) for value, label in actions if value is not None)
     more = T.REKAP_ACTIONS_MORE if page < pages else T.REKAP_ACTIONS
-    return [Reply(text, choices=tuple(drill)), Reply(more, choices=buttons)]
+    return [Reply(text, choices=tuple(drill), monospace=True), Reply(more, choices=buttons)]
 
 
 def _format_word(output: str) -> str:

@@ -60,6 +60,7 @@ async def test_rekap_drill_down_excel_and_chart_arrive(bot, tg):
     assert "Laporan masuk: 4/5 Posyandu (80%) ▼20 dari Sep" in rekap.text
     assert "Anggrek     3/3 83% +12" in rekap.text
     assert rekap.button_texts == ["Puskesmas Anggrek", "Puskesmas Bakung"]
+    assert [entity["type"] for entity in rekap.entities] == ["pre"], "the table is monospace"
     actions = await agus.hears(T.REKAP_ACTIONS)
     assert actions.button_texts == [T.BUTTON_EXCEL, T.BUTTON_CHART]
 

@@ -251,3 +251,12 @@ def test_unknown_button_is_answered_but_not_passed_on():
 def test_button_in_a_group_is_only_answered():
     received = parse_update(press("4:ya", chat={"id": -5, "type": "group", "title": "G"}))
     assert received.callback_query_id == "77" and received.chat_id is None
+
+
+def test_a_monospace_reply_is_one_pre_entity_per_message():
+    reply = Reply("Puskesmas Lapor D/S\nCibening   5/6  68% 📊", monospace=True)
+    [message] = render_reply(reply)
+    assert message.entities() == [
+        {"type": "pre", "offset": 0, "length": telegram_length(reply.text)}
+    ]
+    assert render_reply(Reply("biasa"))[0].entities() == []

@@ -490,3 +490,10 @@ def test_replies_survive_storage():
         Reply("Rekap", attachment=Attachment("r.xlsx", b"\x00\xffdata", XLSX, "document")),
     ]
     assert wp.replies_from_data(wp.replies_to_data(replies)) == replies
+
+
+def test_a_monospace_reply_is_wrapped_in_backticks_when_it_fits_one_message():
+    [body] = wp.render_reply("628111", Reply("S   K   D\n80  70  60", monospace=True))
+    assert body["text"]["body"] == "```S   K   D\n80  70  60```"
+    [long_body, *_] = wp.render_reply("628111", Reply("x" * 4095, monospace=True))
+    assert not long_body["text"]["body"].startswith("```")

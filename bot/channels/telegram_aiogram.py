@@ -36,6 +36,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    MessageEntity,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     TelegramObject,
@@ -139,7 +140,11 @@ class AiogramBackend:
         markup = _markup(message.keyboard)
         attachment = message.attachment
         if attachment is None:
-            await _call(self._bot.send_message(chat_id, message.text, reply_markup=markup))
+            entities = [MessageEntity(**entity) for entity in message.entities()]
+            send = self._bot.send_message(
+                chat_id, message.text, reply_markup=markup, entities=entities or None
+            )
+            await _call(send)
             return
         upload = BufferedInputFile(attachment.content, attachment.filename)
         caption = message.text or None

@@ -75,6 +75,13 @@ class Outgoing:
     text: str
     keyboard: Keyboard | None = None
     attachment: Attachment | None = None
+    monospace: bool = False
+
+    def entities(self) -> list[dict[str, Any]]:
+        """A ``pre`` entity over the whole text for a monospace reply (no parse mode needed)."""
+        if not self.monospace or not self.text:
+            return []
+        return [{"type": "pre", "offset": 0, "length": telegram_length(self.text)}]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +146,10 @@ def render_reply(reply: Reply) -> list[Outgoing]:
     chunks = split_text(reply.text)
     if not chunks:
         return []
-    return [Outgoing(chunk) for chunk in chunks[:-1]] + [Outgoing(chunks[-1], keyboard)]
+    mono = reply.monospace
+    return [Outgoing(chunk, monospace=mono) for chunk in chunks[:-1]] + [
+        Outgoing(chunks[-1], keyboard, monospace=mono)
+    ]
 
 
 def reply_keyboard(reply: Reply) -> Keyboard | None:

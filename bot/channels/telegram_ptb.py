@@ -22,6 +22,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    MessageEntity,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -96,7 +97,11 @@ class PtbBackend:
         markup = _markup(message.keyboard)
         attachment = message.attachment
         if attachment is None:
-            await _call(self._bot.send_message(chat_id, message.text, reply_markup=markup))
+            entities = [MessageEntity.de_json(e, self._bot) for e in message.entities()]
+            send = self._bot.send_message(
+                chat_id, message.text, reply_markup=markup, entities=entities or None
+            )
+            await _call(send)
         elif attachment.kind == "photo":
             await _call(
                 self._bot.send_photo(

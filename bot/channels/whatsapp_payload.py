@@ -18,7 +18,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ from storage.whatsapp import CHANNEL
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 BUTTON_BODY_LIMIT = 1024
+MONOSPACE = "```"  # WhatsApp's fixed-width markup, around the text
 MAX_BUTTONS = 3
 BUTTON_TITLE_LIMIT = 20
 BUTTON_ID_LIMIT = 256
@@ -242,6 +243,7 @@ def render_reply(to: str, reply: Reply, media_id: str | None = None) -> list[dic
     An attachment must have been uploaded first (``media_id``); its text
     becomes the caption when it is short and has no choices.
     """
+    reply = _fixed_width(reply)
     attachment = reply.attachment
     if attachment is None:
         return _text_and_choices(to, reply)
@@ -250,6 +252,15 @@ def render_reply(to: str, reply: Reply, media_id: str | None = None) -> list[dic
     if not reply.choices and len(reply.text) <= CAPTION_LIMIT:
         return [_media(to, attachment, media_id, reply.text)]
     return [*_text_and_choices(to, reply), _media(to, attachment, media_id, "")]
+
+
+def _fixed_width(reply: Reply) -> Reply:
+    """A monospace reply in WhatsApp's ```…``` markup, when it stays one message."""
+    limit = BUTTON_BODY_LIMIT if reply.choices else TEXT_LIMIT
+    wrapped = f"{MONOSPACE}{reply.text}{MONOSPACE}"
+    if not reply.monospace or len(wrapped) > limit:
+        return reply
+    return replace(reply, text=wrapped)
 
 
 def render_template(to: str, name: str, language: str, text: str) -> dict[str, Any]:
