@@ -84,14 +84,10 @@ class RosterRead:
     ignored_columns: list[str]
 
 
-def read_roster(path: Path) -> tuple[list[RosterRow], list[str]]:
-    """Read and validate a roster; the rows are only to be imported when there are no errors."""
-    result = read_roster_file(path)
-    return result.rows, result.errors
-
-
 def read_roster_file(path: Path) -> RosterRead:
-    """Like :func:`read_roster`, also naming the columns the importer does not know.
+    """Read and validate a roster, also naming the columns the importer does not know.
+
+    The rows are only to be imported when there are no errors.
 
     Unknown columns (a row number, remarks) are common in spreadsheets and are
     skipped, but a misspelt ``posyandu_kode`` would silently make codes from

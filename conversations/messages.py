@@ -8,7 +8,6 @@ boundary, so the conversation logic never learns which platform it runs on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Literal
 
 
@@ -32,7 +31,6 @@ class Inbound:
     choice: str | None = None
     question_id: str | None = None
     phone: str | None = None
-    received_at: datetime | None = None
 
     @property
     def answer(self) -> str:

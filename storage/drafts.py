@@ -95,13 +95,3 @@ def discard(session: Session, person_id: int, read: Draft | None) -> None:
     )
     if result.rowcount != 1:
         raise StaleDraftError(person_id)
-
-
-def expiring(session: Session, before: datetime) -> list[tuple[int, str, datetime]]:
-    """(person, form, expiry) of drafts that expire before ``before`` (for reminders)."""
-    statement = (
-        select(Conversation.person_id, Conversation.form, Conversation.expires_at)
-        .where(Conversation.expires_at < before)
-        .order_by(Conversation.expires_at)
-    )
-    return [tuple(row) for row in session.exec(statement)]

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.roster_file import import_file, read_roster
+from bot.roster_file import import_file, read_roster_file
 from storage import Database, people
 from storage.models import (
     Desa,
@@ -234,7 +234,8 @@ def test_xlsx_reads_the_same_as_csv(database, tmp_path):
 
 
 def test_phone_numbers_are_stored_in_e164(tmp_path):
-    rows, errors = read_roster(write_csv(tmp_path / "r.csv", ROWS))
+    read = read_roster_file(write_csv(tmp_path / "r.csv", ROWS))
+    rows, errors = read.rows, read.errors
 
     assert errors == []
     assert [row.phone for row in rows] == [
@@ -647,7 +648,8 @@ def test_a_5000_row_roster_imports_in_seconds_and_reimports_as_no_change(databas
 
 
 def test_progress_adds_up_to_the_row_count(database, tmp_path):
-    rows, errors = read_roster(write_csv(tmp_path / "big.csv", large_roster(1200)))
+    read = read_roster_file(write_csv(tmp_path / "big.csv", large_roster(1200)))
+    rows, errors = read.rows, read.errors
     assert errors == []
     done: list[int] = []
 

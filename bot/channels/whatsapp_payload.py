@@ -19,7 +19,6 @@ import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from conversations import Attachment, Choice, Inbound, Reply
@@ -159,7 +158,6 @@ def parse_message(raw: dict[str, Any]) -> IncomingMessage | None:
         choice=choice,
         question_id=question_id,
         phone=normalize_phone(wa_id) if _text(wa_id) else None,
-        received_at=_timestamp(message.get("timestamp")),
     )
     return IncomingMessage(inbound, content is not None, raw)
 
@@ -216,13 +214,6 @@ def _contacts(contacts: Any) -> dict[str, dict[str, Any]]:
             if _text(contact.get(key)):
                 found[contact[key]] = contact
     return found
-
-
-def _timestamp(value: Any) -> datetime | None:
-    try:
-        return datetime.fromtimestamp(int(value), UTC)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
 
 
 def _dicts(items: Any) -> Iterator[dict[str, Any]]:
