@@ -34,6 +34,7 @@ from storage.models import (
     Provinsi,
     Puskesmas,
 )
+from tests.roster import monthly_report
 
 KABUPATEN = "35.90"
 OTHER_KABUPATEN = "35.91"
@@ -246,18 +247,7 @@ def _monthly(
     held = numbers is not None
     data: dict[str, Any] = {"periode": period, "buka": held}
     data.update(numbers if numbers is not None else {"alasan_tutup": "bencana"})
-    new = reports.NewReport(
-        kind="bulanan",
-        report_key=reports.monthly_key(code, period),
-        posyandu_code=code,
-        period=period,
-        data=data,
-        submitted_by=by,
-        channel="telegram",
-        message_id=None,
-        held=held,
-    )
-    reports.add_revision(session, new, when)
+    reports.add_revision(session, monthly_report(by, code, period, data, channel="telegram"), when)
 
 
 def _event(

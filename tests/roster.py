@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from storage import Database
+from storage import Database, reports
 from storage.models import (
     Desa,
     Kabupaten,
@@ -85,3 +86,20 @@ def load_roster(database: Database) -> None:
             session.flush()
             for code in posyandu:
                 session.add(PersonPosyandu(person_id=person.id, posyandu_code=code))
+
+
+def monthly_report(
+    person: int, posyandu: str, period: str, data: dict[str, Any], *, channel: str = "console"
+) -> reports.NewReport:
+    """A monthly report revision as the engine would submit it (``buka`` decides ``held``)."""
+    return reports.NewReport(
+        kind="bulanan",
+        report_key=reports.monthly_key(posyandu, period),
+        posyandu_code=posyandu,
+        period=period,
+        data=data,
+        submitted_by=person,
+        channel=channel,
+        message_id=None,
+        held=data["buka"],
+    )

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from storage import Database, drafts, export, inbox, outbox, reports
 from storage.models import Person, Report
-from tests.roster import KADER, load_roster
+from tests.roster import KADER, load_roster, monthly_report
 
 NOW = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
 
@@ -28,17 +28,7 @@ def person_id(database: Database, phone: str) -> int:
 
 def monthly(person: int, posyandu: str, period: str, s: int, **extra: object) -> reports.NewReport:
     data = {"periode": period, "buka": True, "s": s, "k": s, "d": s - 10, "n": s - 20, **extra}
-    return reports.NewReport(
-        kind="bulanan",
-        report_key=reports.monthly_key(posyandu, period),
-        posyandu_code=posyandu,
-        period=period,
-        data=data,
-        submitted_by=person,
-        channel="console",
-        message_id=None,
-        held=True,
-    )
+    return monthly_report(person, posyandu, period, data)
 
 
 def test_message_ids_are_recorded_once(roster):
