@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import holidays as holiday_package
 import pytest
 
-from bot.scheduler.holidays import DEFAULT_HOLIDAYS, parse_holidays
+from bot.scheduler.holidays import parse_holidays
 from bot.scheduler.jobs import JOBS
 from bot.scheduler.rules import RULES, resolve, validate
 from bot.scheduler.timing import Calendar, in_working_hours, zone
@@ -52,9 +53,44 @@ def test_holidays_from_settings_add_and_remove_dates():
     holidays = parse_holidays("2026-11-03, -2026-12-25,")
     assert date(2026, 11, 3) in holidays and date(2026, 12, 25) not in holidays
     assert date(2026, 8, 17) in holidays
-    assert {date(2026, 3, 21), date(2027, 8, 17)} <= DEFAULT_HOLIDAYS
     with pytest.raises(ValueError, match="'3 Nov' is not a date"):
         parse_holidays("3 Nov")
+
+
+# The national holidays and cuti bersama of 2026 as decreed (SKB 3 Menteri 2025,
+# Nomor 1497/2/5 Tahun 2025), kept by hand to check the package against the decree.
+SKB_2026 = (
+    "01-01 01-16 02-16 02-17 03-18 03-19 03-20 03-21 03-22 03-23 03-24 04-03 04-05 "
+    "05-01 05-14 05-15 05-27 05-28 05-31 06-01 06-16 08-17 08-25 12-24 12-25"
+)
+
+
+def _days_of(calendar, year: int) -> set[date]:
+    start = date(year, 1, 1).toordinal()
+    days = (date.fromordinal(n) for n in range(start, date(year + 1, 1, 1).toordinal()))
+    return {day for day in days if day in calendar}
+
+
+def test_the_calendar_is_the_decree_in_2026():
+    decreed = {date.fromisoformat(f"2026-{md}") for md in SKB_2026.split()}
+    assert _days_of(parse_holidays(""), 2026) == decreed
+
+
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_the_calendar_follows_the_holidays_package_with_cuti_bersama(year):
+    package = holiday_package.country_holidays(
+        "ID", years=year, categories=(holiday_package.PUBLIC, holiday_package.GOVERNMENT)
+    )
+    assert _days_of(parse_holidays(""), year) == set(package)
+    public_only = holiday_package.country_holidays("ID", years=year)
+    assert set(package) > set(public_only), "cuti bersama are included"
+
+
+def test_the_calendar_does_not_run_out():
+    calendar = parse_holidays("")
+    assert {date(2035, 8, 17), date(2040, 12, 25)} <= _days_of(calendar, 2035) | _days_of(
+        calendar, 2040
+    )
 
 
 def test_sundays_and_holidays_move_reminders_to_a_working_day():

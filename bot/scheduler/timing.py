@@ -9,6 +9,7 @@ often hold Posyandu on Saturdays).
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -64,7 +65,7 @@ def end_of_working_day(day: date, timezone: str) -> datetime:
 class Calendar:
     """Working days: every day but Sundays and the configured holidays."""
 
-    holidays: frozenset[date]
+    holidays: Container[date]
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() != SUNDAY and day not in self.holidays
