@@ -20,6 +20,7 @@ class Words(NamedTuple):
 # --- engine ------------------------------------------------------------------
 POSITION = "({index}/{total})"
 HINT_COUNT = "Ketik angka (0 jika tidak ada)."
+HINT_COUNT_MIN = "Ketik angka, paling sedikit {minimum}."
 HINT_DECIMAL = "Ketik angka, boleh pakai koma (mis. 1,5)."
 HINT_YES_NO = "Jawab ya atau tidak."
 HINT_DATE = "Ketik tanggal, mis. 12, 12/11, 12-11-2026, hari ini, kemarin."
@@ -34,6 +35,7 @@ HINT_SKIP_SECTION = "lewati = lewati bagian {section}"
 ERR_COUNT = "Maaf, '{answer}' bukan angka. Ketik angka bulat, mis. 12 atau 0."
 ERR_DECIMAL = "Maaf, '{answer}' bukan angka. Ketik angka, mis. 2 atau 1,5."
 ERR_YES_NO = "Maaf, jawab dengan ya atau tidak."
+ERR_WARNING_ANSWER = "Maaf, jawab ya atau tidak, atau langsung ketik jawaban yang benar."
 ERR_DATE = "Maaf, tanggal '{answer}' tidak dikenali. Contoh: 12, 12/11, 12-11-2026, kemarin."
 ERR_MONTH = "Maaf, bulan '{answer}' tidak dikenali. Contoh: 2026-11, 11/2026, November."
 ERR_CHOICE = "Maaf, pilihan '{answer}' tidak ada. Pilih nomor 1 sampai {count}."
@@ -66,6 +68,7 @@ BUTTON_SKIP = "Lewati"
 BUTTON_ZERO = "0"
 BUTTON_NONE = "Tidak ada"
 SUGGESTION = "{value} (seperti bulan lalu)"
+PREVIOUS_ANSWER = "{value} (sebelumnya)"
 CURRENT_VALUE = "Jawaban sebelumnya: {value}."
 
 # Words the engine listens for in every question (lower case).
@@ -183,20 +186,20 @@ MONTHLY_FIELDS = {
     "periode": Words("Bulan laporan", "Laporan bulan apa?"),
     "ganti": Words(
         "Ganti laporan lama",
-        "Laporan bulan ini sudah pernah dikirim ({existing}). Ganti dengan laporan baru?",
+        "Laporan bulan {periode} sudah pernah dikirim ({existing}). Ganti dengan laporan baru?",
     ),
-    "buka": Words("Posyandu buka", "Apakah Posyandu buka (dilaksanakan) bulan ini?"),
+    "buka": Words("Posyandu buka", "Apakah Posyandu buka (dilaksanakan) di bulan {periode}?"),
     "alasan_tutup": Words("Alasan tidak buka", "Mengapa Posyandu tidak buka?"),
     "s": Words(
         "S (balita di wilayah)", "S: berapa jumlah balita (0-59 bulan) di wilayah Posyandu?"
     ),
     "k": Words("K (punya KMS/Buku KIA)", "K: berapa balita yang punya KMS atau Buku KIA?"),
-    "d": Words("D (ditimbang)", "D: berapa balita yang ditimbang bulan ini?"),
+    "d": Words("D (ditimbang)", "D: berapa balita yang ditimbang di bulan {periode}?"),
     "n": Words("N (naik berat badan)", "N: dari yang ditimbang, berapa yang berat badannya naik?"),
     "t": Words("T (tidak naik)", "T: berapa yang ditimbang tetapi berat badannya tidak naik?"),
     "o": Words(
         "O (tidak ditimbang bulan lalu)",
-        "O: berapa yang ditimbang bulan ini tetapi tidak bulan lalu?",
+        "O: berapa yang ditimbang di bulan {periode} tetapi tidak di bulan sebelumnya?",
     ),
     "b": Words("B (baru pertama ditimbang)", "B: berapa balita yang baru pertama kali ditimbang?"),
     "t2": Words(
@@ -234,10 +237,10 @@ MONTHLY_FIELDS = {
     "terduga_tbc": Words(
         "Terduga TBC", "Berapa orang dengan gejala TBC (batuk 2 minggu atau lebih, dll.)?"
     ),
-    "lahir": Words("Kelahiran", "Berapa bayi yang lahir bulan ini?"),
-    "mati_bayi": Words("Kematian bayi", "Berapa bayi yang meninggal bulan ini?"),
+    "lahir": Words("Kelahiran", "Berapa bayi yang lahir di bulan {periode}?"),
+    "mati_bayi": Words("Kematian bayi", "Berapa bayi yang meninggal di bulan {periode}?"),
     "mati_ibu": Words(
-        "Kematian ibu", "Berapa ibu (hamil, bersalin, nifas) yang meninggal bulan ini?"
+        "Kematian ibu", "Berapa ibu (hamil, bersalin, nifas) yang meninggal di bulan {periode}?"
     ),
     "balita_dirujuk": Words(
         "Balita dirujuk", "Berapa balita yang dirujuk (mis. karena 2T atau BGM)?"
@@ -245,6 +248,9 @@ MONTHLY_FIELDS = {
     "dirujuk": Words("Total dirujuk", "Berapa orang seluruhnya yang dirujuk ke Pustu/Puskesmas?"),
     "kader_hadir": Words("Kader bertugas", "Berapa kader yang bertugas hari itu?"),
 }
+REPLACE_DECLINED = (
+    "Baik, laporan yang sudah dikirim tidak diganti. Pilih bulan lain, atau ketik batal."
+)
 CLOSED_REASONS = {
     "bencana": "Bencana/cuaca buruk",
     "libur": "Hari libur/bertepatan acara desa",
@@ -255,11 +261,12 @@ CLOSED_REASONS = {
 MONTHLY_CHECKS = {
     "k_le_s": "K ({k}) tidak boleh lebih dari S ({s}).",
     "d_le_s": "D ({d}) tidak boleh lebih dari S ({s}).",
+    "ntob_le_d": "{parts} ({ntob}) tidak boleh lebih dari D ({d}).",
     "ntob_eq_d": "N+T+O+B harus sama dengan D ({d}), sekarang {ntob}. Periksa lagi N, T, O dan B "
     "(ketik kembali untuk mengubah angka sebelumnya).",
     "t2_le_t": "2T ({t2}) tidak boleh lebih dari T ({t}).",
     "bgm_le_d": "BGM ({bgm}) tidak boleh lebih dari D ({d}).",
-    "vit_a_le_d": "Jumlah kapsul vitamin A tidak boleh lebih dari S ({s}).",
+    "vit_a_le_s": "Vitamin A biru + merah ({vit_a}) tidak boleh lebih dari S ({s}).",
     "kek_le_hadir": "Ibu hamil KEK ({bumil_kek}) tidak boleh lebih dari yang datang ({bumil_hadir}).",
     "ttd_le_hadir": "Ibu hamil dapat TTD ({bumil_ttd}) tidak boleh lebih dari yang datang ({bumil_hadir}).",
     "dewasa_ht_le": "Dewasa dengan tekanan darah tinggi ({dewasa_ht}) tidak boleh lebih dari yang "

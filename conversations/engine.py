@@ -33,6 +33,7 @@ DRAFT_LIFETIME = timedelta(days=7)
 """An unfinished report is kept this long after the last answer."""
 
 _EDIT = re.compile(rf"^{T.WORD_EDIT}\s*(\d+)$")
+_TRAILING_PUNCTUATION = ".!?,"
 _MULTI_SPLIT = re.compile(r"\s*(?:,|;|\bdan\b|\s)\s*")
 
 
@@ -80,11 +81,16 @@ class Engine:
         state = State(form=form_id, context={**context, "today": now.date().isoformat()})
         return self._advance(self.form(form_id), state, now, [])
 
-    def reprompt(self, state: State, now: datetime, note: str = "") -> Turn:
-        """Ask the current question again (after a command interrupted the form)."""
+    def reprompt(self, state: State, now: datetime, note: str = "", *, hint: bool = False) -> Turn:
+        """Show again what is open (question, warning or summary) after a command.
+
+        ``hint`` adds the typing and navigation hint to a question, which is
+        otherwise shown only at a form's first question and after an error
+        (the ``bantuan`` command asks for it).
+        """
         form = self.form(state.form)
         state = state.copy()
-        return Turn(state, [self._question(form, state, now, [note] if note else [])])
+        return self._again(form, state, now, note, hint=hint)
 
     def resume(self, state: State, inbound: Inbound, now: datetime) -> Turn:
         """Take the user's next message and move the conversation on."""
@@ -100,17 +106,17 @@ class Engine:
             return self._again(form, state, now, T.ERR_TOO_LONG.format(length=len(raw)))
         if inbound.question_id is not None and inbound.question_id != str(state.turn):
             return self._again(form, state, now, T.STALE_BUTTON)
-        text = normalize(raw)
-        if text in T.WORD_CANCEL:
+        word = normalize(raw).rstrip(_TRAILING_PUNCTUATION)
+        if word in T.WORD_CANCEL:
             return Turn(None, [Reply(T.CANCELLED)], [Cancelled(form.id, "user")])
         if state.pending is not None:
             return self._confirm_warning(form, state, raw, now)
         if state.current == SUMMARY:
-            return self._at_summary(form, state, text, now)
+            return self._at_summary(form, state, word, now)
         current = form.field(state.current)
-        if text in T.WORD_BACK:
-            return self._back(form, state, now)
-        if text in T.WORD_SKIP and inbound.choice is None:
+        if word in T.WORD_BACK:
+            return self._back(form, state, now, [])
+        if word in T.WORD_SKIP and inbound.choice is None:
             return self._skip(form, state, current, now)
         return self._answer(form, state, current, raw, now)
 
@@ -123,7 +129,7 @@ class Engine:
         if next_field is not None:
             state.current = next_field.name
             return Turn(state, [self._question(form, state, now, notes)])
-        state.editing = False
+        state.edit = {}
         if not form.confirm:
             return self._submit(form, state, quiet=True)
         state.current = SUMMARY
@@ -138,25 +144,38 @@ class Engine:
     def _applicable(self, form: Form, state: State) -> list[Field]:
         return [f for f in form.fields if f.applies(state.answers, state.context)]
 
-    def _back(self, form: Form, state: State, now: datetime) -> Turn:
-        if state.editing:
-            state.editing = False
-            if state.remembered.get(state.current) is not None:
-                state.answers[state.current] = state.remembered.pop(state.current)
-            return self._advance(form, state, now, [])
-        applicable = self._applicable(form, state)
-        names = [f.name for f in applicable]
-        position = names.index(state.current) if state.current in names else len(names)
-        previous = next(
-            (f for f in reversed(applicable[:position]) if f.name in state.answers),
-            None,
-        )
-        if previous is None:
-            return self._again(form, state, now, T.ERR_NO_BACK)
-        state.remembered[previous.name] = state.answers.pop(previous.name)
-        return self._advance(form, state, now, [])
+    def _back(self, form: Form, state: State, now: datetime, notes: list[str]) -> Turn:
+        """Ask the previous answered question again.
+
+        While an edit from the summary is under way, ``kembali`` moves only
+        among the questions of that edit; at its first question it puts every
+        cleared answer back and returns to the summary, so an edit of a block
+        (D, N, T, O, B) can never be left half done.
+        """
+        applicable = [f.name for f in self._applicable(form, state)]
+        position = applicable.index(state.current) if state.current in applicable else None
+        earlier = [
+            name
+            for name in applicable[:position]
+            if name in state.answers and (not state.edit or name in state.edit)
+        ]
+        if earlier:
+            previous = earlier[-1]
+            answer = state.answers.pop(previous)
+            before_edit = state.edit.get(previous)
+            state.remembered[previous] = answer if before_edit is None else before_edit
+            return self._advance(form, state, now, notes)
+        if state.edit:
+            self._undo_edit(state)
+            return self._advance(form, state, now, notes)
+        return self._again(form, state, now, T.ERR_NO_BACK)
 
     def _skip(self, form: Form, state: State, current: Field, now: datetime) -> Turn:
+        """Leave out an optional question, or the rest of a skippable section.
+
+        Answers already given in the section are kept: only its open
+        questions are marked skipped.
+        """
         if current.optional:
             state.skipped.append(current.name)
             return self._advance(form, state, now, [])
@@ -164,19 +183,24 @@ class Engine:
         if section is None or not section.skippable:
             return self._again(form, state, now, T.ERR_CANNOT_SKIP)
         for member in form.fields:
-            if member.section == section.name:
-                state.answers.pop(member.name, None)
-                if member.name not in state.skipped:
-                    state.skipped.append(member.name)
+            open_question = member.name not in state.answers and member.name not in state.skipped
+            if member.section == section.name and open_question:
+                state.skipped.append(member.name)
         return self._advance(form, state, now, [])
 
-    def _again(self, form: Form, state: State, now: datetime, note: str) -> Turn:
-        """Say ``note`` and ask whatever is open again: a warning, the summary or a question."""
+    def _again(
+        self, form: Form, state: State, now: datetime, note: str, *, hint: bool = True
+    ) -> Turn:
+        """Say ``note`` and ask whatever is open again: a warning, the summary or a question.
+
+        After an error the question comes with its full hint (``hint``).
+        """
+        notes = [note] if note else []
         if state.pending is not None:
-            return Turn(state, [self._warning(state, [note])])
+            return Turn(state, [self._warning(state, notes)])
         if state.current == SUMMARY:
-            return Turn(state, [self._summary(form, state, [note])])
-        return Turn(state, [self._question(form, state, now, [note])])
+            return Turn(state, [self._summary(form, state, notes)])
+        return Turn(state, [self._question(form, state, now, notes, hint=hint)])
 
     # --- answering ---------------------------------------------------------------
 
@@ -189,10 +213,11 @@ class Engine:
     def _accept(self, form: Form, state: State, current: Field, value: Any, now: datetime) -> Turn:
         """Run the cross-field checks on a parsed answer, then store it or object."""
         if current.stop_when is not None and value == current.stop_when:
-            return Turn(None, [Reply(current.stop_text)], [Cancelled(form.id, "declined")])
+            return self._decline(form, state, current, now)
         candidate = {**state.answers, current.name: value}
         for check in form.checks:
-            if current.name not in check.fields or not _has_all(candidate, check.fields):
+            needs = check.fields if check.needs is None else check.needs
+            if current.name not in check.fields or not _has_all(candidate, needs):
                 continue
             if check.holds(candidate, state.context):
                 continue
@@ -209,20 +234,42 @@ class Engine:
                 return Turn(state, [self._warning(state, [])])
         return self._store(form, state, current, value, now)
 
+    def _decline(self, form: Form, state: State, current: Field, now: datetime) -> Turn:
+        """The user declined to go on (not replacing a report already sent).
+
+        On a fresh start nothing else was said, so the conversation ends. Once
+        later questions have answers (the month was changed from the summary),
+        the question before is asked again and every answer is kept.
+        """
+        names = [f.name for f in form.fields]
+        later = names[names.index(current.name) + 1 :]
+        if not any(name in state.answers for name in later):
+            return Turn(None, [Reply(current.stop_text)], [Cancelled(form.id, "declined")])
+        return self._back(form, state, now, [current.stop_back_text])
+
     def _store(self, form: Form, state: State, current: Field, value: Any, now: datetime) -> Turn:
         state.answers[current.name] = value
+        state.pending = None
         state.remembered.pop(current.name, None)
         if current.name in state.skipped:
             state.skipped.remove(current.name)
         return self._advance(form, state, now, [])
 
     def _confirm_warning(self, form: Form, state: State, raw: str, now: datetime) -> Turn:
-        """The answer to "is this number right?" after a soft warning."""
+        """The answer to "is this number right?" after a soft warning.
+
+        Besides yes or no, the user may type the corrected answer straight
+        away: it replaces the one being confirmed and is checked again. If it
+        is refused, the warning about the earlier answer stays open.
+        """
         pending = state.pending or {}
         current = form.field(pending["field"])
         yes = parse_yes_no(raw)
         if yes is None:
-            return self._again(form, state, now, T.ERR_YES_NO)
+            value, error = self._parse(current, raw, state.context, now.date())
+            if error:
+                return self._again(form, state, now, T.ERR_WARNING_ANSWER)
+            return self._accept(form, state, current, value, now)
         state.pending = None
         if not yes:
             state.current = current.name
@@ -294,22 +341,27 @@ class Engine:
 
     # --- summary and submit ---------------------------------------------------------
 
-    def _summary_items(self, form: Form, state: State) -> list[tuple[str, str, Field]]:
-        """(label, shown value, field to edit) per line; a skipped section is one line."""
-        items: list[tuple[str, str, Field]] = []
-        seen_sections: set[str] = set()
-        for item in self._applicable(form, state):
+    def _summary_items(self, form: Form, state: State) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(label, shown value, fields the line stands for) per summary line.
+
+        A section skipped whole is one line; in a section skipped part way,
+        the answers given and each skipped question have their own lines.
+        """
+        applicable = self._applicable(form, state)
+        items: list[tuple[str, str, tuple[str, ...]]] = []
+        for item in applicable:
             section = form.section(item.section)
-            if item.name in state.skipped and section is not None and section.skippable:
-                if section.name in seen_sections:
+            if section is not None and section.skippable and item.name in state.skipped:
+                members = tuple(f.name for f in applicable if f.section == section.name)
+                if set(members) <= set(state.skipped):
+                    if item.name == members[0]:
+                        items.append((section.title, T.SUMMARY_SKIPPED, members))
                     continue
-                seen_sections.add(section.name)
-                items.append((section.title, T.SUMMARY_SKIPPED, item))
-            elif item.name in state.skipped:
-                items.append((item.label, T.SUMMARY_SKIPPED, item))
+            if item.name in state.skipped:
+                items.append((item.label, T.SUMMARY_SKIPPED, (item.name,)))
             elif item.name in state.answers:
                 shown = self.display(item, state.answers[item.name], state.context)
-                items.append((item.label, shown, item))
+                items.append((item.label, shown, (item.name,)))
         return items
 
     def _summary(self, form: Form, state: State, notes: list[str]) -> Reply:
@@ -323,15 +375,16 @@ class Engine:
         buttons = (Choice("kirim", T.BUTTON_SEND), Choice("batal", T.BUTTON_CANCEL))
         return Reply("\n".join(lines), buttons, question_id=str(state.turn), free_text=True)
 
-    def _at_summary(self, form: Form, state: State, text: str, now: datetime) -> Turn:
-        if text in T.WORD_SEND:
+    def _at_summary(self, form: Form, state: State, word: str, now: datetime) -> Turn:
+        """``kirim`` (or any yes: ``ya``, ``ok``, ``sudah``), ``kembali`` or ``ubah N``."""
+        if word in T.WORD_SEND or parse_yes_no(word) is True:
             return self._submit(form, state, quiet=False)
-        if text in T.WORD_BACK:
+        if word in T.WORD_BACK:
             last = self._applicable(form, state)[-1]
             state.remembered[last.name] = state.answers.pop(last.name, None)
             state.skipped = [name for name in state.skipped if name != last.name]
             return self._advance(form, state, now, [])
-        match = _EDIT.match(text)
+        match = _EDIT.match(word)
         if match is None:
             return self._again(form, state, now, T.SUMMARY_UNKNOWN)
         items = self._summary_items(form, state)
@@ -340,17 +393,41 @@ class Engine:
             return self._again(
                 form, state, now, T.ERR_EDIT_NUMBER.format(number=number, count=len(items))
             )
-        target = items[number - 1][2]
-        section = form.section(target.section)
-        if target.name in state.skipped and section is not None and section.skippable:
-            state.skipped = [
-                name for name in state.skipped if form.field(name).section != section.name
-            ]
-        elif target.name in state.skipped:
-            state.skipped.remove(target.name)
-        state.remembered[target.name] = state.answers.pop(target.name, None)
-        state.editing = True
+        self._start_edit(form, state, items[number - 1][2])
         return self._advance(form, state, now, [])
+
+    def _start_edit(self, form: Form, state: State, names: tuple[str, ...]) -> None:
+        """Clear the answers of a summary line (and of any block it is in) to ask them again.
+
+        What was cleared is kept in ``state.edit`` (None for a skipped question)
+        so ``kembali`` can undo the edit, and in ``state.remembered`` so each
+        old answer is shown and offered as a button.
+        """
+        unit = form.unit(names)
+        for name in (f.name for f in form.fields if f.name in unit):
+            if name not in state.answers and name not in state.skipped:
+                continue
+            old = state.answers.pop(name, None)
+            state.edit[name] = old
+            if old is not None:
+                state.remembered[name] = old
+            if name in state.skipped:
+                state.skipped.remove(name)
+
+    @staticmethod
+    def _undo_edit(state: State) -> None:
+        """Put back every answer (and skip) the edit cleared."""
+        for name, old in state.edit.items():
+            state.remembered.pop(name, None)
+            if old is None:
+                state.answers.pop(name, None)
+                if name not in state.skipped:
+                    state.skipped.append(name)
+            else:
+                state.answers[name] = old
+                if name in state.skipped:
+                    state.skipped.remove(name)
+        state.edit = {}
 
     def _submit(self, form: Form, state: State, quiet: bool) -> Turn:
         applicable = {f.name for f in self._applicable(form, state)}
@@ -365,7 +442,10 @@ class Engine:
 
     # --- rendering ------------------------------------------------------------------
 
-    def _question(self, form: Form, state: State, now: datetime, notes: list[str]) -> Reply:
+    def _question(
+        self, form: Form, state: State, now: datetime, notes: list[str], *, hint: bool = False
+    ) -> Reply:
+        """One question; the full hint only at a report's first question or when ``hint``."""
         current = form.field(state.current)
         applicable = [f.name for f in self._applicable(form, state)]
         index = applicable.index(current.name) + 1 if current.name in applicable else 1
@@ -374,23 +454,20 @@ class Engine:
         if form.confirm:
             position = T.POSITION.format(index=index, total=len(applicable))
             lines.append(f"{position} {section.title}" if section else position)
-        lines.append(current.question(state.answers, state.context))
+        shown = {
+            name: self.display(form.field(name), value, state.context)
+            for name, value in state.answers.items()
+        }
+        lines.append(current.question(state.answers, state.context, shown))
         previous = state.remembered.get(current.name)
         if previous is not None:
             lines.append(
                 T.CURRENT_VALUE.format(value=self.display(current, previous, state.context))
             )
-        hints = [_HINTS[current.kind]]
-        if current.optional:
-            hints.append(T.HINT_SKIP_FIELD)
-        elif section is not None and section.skippable:
-            hints.append(T.HINT_SKIP_SECTION.format(section=section.title.lower()))
-        hints.append(T.HINT_CONTROLS)
-        lines.append(" ".join(hints[:1]) + "\n" + " · ".join(hints[1:]))
         options = self._buttons(form, current, state, now)
         if current.kind in (Kind.CHOICE, Kind.MULTI) and options:
-            numbered = [f"{n}. {c.label}" for n, c in enumerate(current.choices(state.context), 1)]
-            lines[-1:-1] = numbered
+            lines.extend(f"{n}. {c.label}" for n, c in enumerate(current.choices(state.context), 1))
+        lines.extend(_hints(form, current, full=hint or (form.confirm and state.turn == 0)))
         state.turn += 1
         free_text = current.kind not in (Kind.CHOICE, Kind.YES_NO)
         return Reply("\n".join(lines), options, question_id=str(state.turn), free_text=free_text)
@@ -411,11 +488,16 @@ class Engine:
             shown = self.display(current, suggestion, state.context)
             label = T.SUGGESTION.format(value=shown) if kind is Kind.COUNT else shown
             buttons.append(Choice(_as_text(suggestion), label))
-        if kind is Kind.COUNT and (current.minimum or 0) == 0:
+        previous = state.remembered.get(current.name)
+        if previous is not None and previous != suggestion and kind in _RETYPED_KINDS:
+            shown = self.display(current, previous, state.context)
+            label = shown if kind is Kind.MONTH else T.PREVIOUS_ANSWER.format(value=shown)
+            buttons.append(Choice(_as_text(previous), label))
+        if kind is Kind.COUNT and (current.minimum or 0) == 0 and 0 not in (suggestion, previous):
             buttons.append(Choice("0", T.BUTTON_ZERO))
         if kind is Kind.MONTH:
             for month in _recent_months(now.date(), 2):
-                if month != suggestion:
+                if month not in (suggestion, previous):
                     buttons.append(Choice(month, format_month(month)))
         section = form.section(current.section)
         if current.optional or (section is not None and section.skippable):
@@ -454,6 +536,33 @@ _HINTS = {
     Kind.MULTI: T.HINT_MULTI,
     Kind.TEXT: T.HINT_TEXT,
 }
+_ALWAYS_HINTED = frozenset({Kind.DATE, Kind.DECIMAL, Kind.MULTI})
+"""Kinds whose way of typing is not obvious from the question and its buttons."""
+_RETYPED_KINDS = frozenset({Kind.COUNT, Kind.DECIMAL, Kind.MONTH})
+"""Kinds whose earlier answer is offered as a one-tap button when asked again."""
+
+
+def _hints(form: Form, current: Field, *, full: bool) -> list[str]:
+    """The hint lines under a question.
+
+    Repeating the navigation words under every question made up half of a
+    report's text, so they come only when ``full`` (a report's first question,
+    after an error, on request); otherwise only a format that needs showing.
+    """
+    if current.kind is Kind.COUNT and (current.minimum or 0) > 0:
+        typing = T.HINT_COUNT_MIN.format(minimum=_as_text(current.minimum))
+    else:
+        typing = _HINTS[current.kind]
+    if not full:
+        return [typing] if current.kind in _ALWAYS_HINTED else []
+    section = form.section(current.section)
+    controls = []
+    if current.optional:
+        controls.append(T.HINT_SKIP_FIELD)
+    elif section is not None and section.skippable:
+        controls.append(T.HINT_SKIP_SECTION.format(section=section.title.lower()))
+    controls.append(T.HINT_CONTROLS)
+    return [typing, " · ".join(controls)]
 
 
 def _subject(state: State) -> str:

@@ -7,7 +7,7 @@ form and its words to the catalogue.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -37,11 +37,14 @@ class Kind(StrEnum):
 class Field:
     """One question.
 
-    ``label`` is the short name shown in the summary, ``prompt`` the question.
-    ``ask_if`` decides whether the question applies given earlier answers;
-    ``suggest`` offers a one-tap default (last month's S); ``stop_when`` ends
-    the conversation without saving when the answer equals it (declining to
-    replace an existing report).
+    ``label`` is the short name shown in the summary, ``prompt`` the question;
+    it may name earlier answers as the user reads them (``{periode}`` becomes
+    "Oktober 2026"). ``ask_if`` decides whether the question applies given
+    earlier answers; ``suggest`` offers a one-tap default (last month's S).
+    ``stop_when`` is the answer that declines to go on (not replacing an
+    existing report): on a fresh start it ends the conversation without saving
+    (``stop_text``); once later answers exist (an edit from the summary) it asks
+    the question before it again after ``stop_back_text``, so no answer is lost.
     """
 
     name: str
@@ -59,12 +62,15 @@ class Field:
     not_future: bool = False
     stop_when: Any = None
     stop_text: str = ""
+    stop_back_text: str = ""
     facts: Callable[[Answers, Context], Mapping[str, Any]] | None = None
 
-    def question(self, answers: Answers, context: Context) -> str:
-        """The prompt with context and derived facts filled in."""
+    def question(
+        self, answers: Answers, context: Context, shown: Mapping[str, str] | None = None
+    ) -> str:
+        """The prompt with context, earlier answers as ``shown`` to the user, and facts."""
         extra = self.facts(answers, context) if self.facts else {}
-        return self.prompt.format_map({**context, **extra})
+        return self.prompt.format_map({**context, **(shown or {}), **extra})
 
     def choices(self, context: Context) -> tuple[Choice, ...]:
         """The options, either fixed or taken from the conversation context."""
@@ -87,10 +93,13 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """A cross-field rule, evaluated once all its fields have answers.
+    """A cross-field rule, evaluated when one of its fields is answered.
 
-    ``soft`` checks only warn and ask for confirmation; hard ones refuse the
-    answer that broke them. ``message`` is formatted with the answers.
+    It is evaluated once the fields in ``needs`` (default: all its fields) have
+    answers; the others may still be open, so a running total (N+T so far must
+    not exceed D) is checked at the very answer that breaks it. ``soft`` checks
+    only warn and ask for confirmation; hard ones refuse the answer that broke
+    them. ``message`` is formatted with the answers.
     """
 
     name: str
@@ -99,11 +108,27 @@ class Check:
     message: str
     soft: bool = False
     facts: Callable[[Answers, Context], Mapping[str, Any]] | None = None
+    needs: tuple[str, ...] | None = None
 
     def explain(self, answers: Answers, context: Context) -> str:
         """The message with the answers (and any derived facts) filled in."""
         extra = self.facts(answers, context) if self.facts else {}
         return self.message.format_map({**answers, **extra})
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Fields that are edited as one unit, because one rule binds them all.
+
+    N+T+O+B = D cannot be kept by changing one number: ``ubah`` on any member
+    of a block clears and asks again every member (in form order, offering
+    the old answers as one-tap buttons), so the rule is checked once at the
+    end of the block instead of against half-edited answers. ``kembali`` at the
+    block's first question puts the old answers back.
+    """
+
+    name: str
+    fields: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +148,7 @@ class Form:
     fields: tuple[Field, ...]
     sections: tuple[Section, ...] = ()
     checks: tuple[Check, ...] = ()
+    blocks: tuple[Block, ...] = ()
     alerts: tuple[Alert, ...] = ()
     confirm: bool = True
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
@@ -132,9 +158,20 @@ class Form:
         if len(by_name) != len(self.fields):
             raise ValueError(f"form {self.id}: duplicate field names")
         object.__setattr__(self, "_by_name", by_name)
+        unknown = {name for block in self.blocks for name in block.fields} - set(by_name)
+        if unknown:
+            raise ValueError(f"form {self.id}: blocks name unknown fields {sorted(unknown)}")
 
     def field(self, name: str) -> Field:
         return self._by_name[name]
 
     def section(self, name: str | None) -> Section | None:
         return next((s for s in self.sections if s.name == name), None)
+
+    def unit(self, names: Iterable[str]) -> set[str]:
+        """``names`` with every block any of them belongs to: what an edit must ask again."""
+        wanted = set(names)
+        for block in self.blocks:
+            if wanted.intersection(block.fields):
+                wanted.update(block.fields)
+        return wanted

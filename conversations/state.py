@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-SCHEMA = 1
+SCHEMA = 2
 SUMMARY = "@summary"
 
 
@@ -26,8 +26,10 @@ class State:
     strings); ``remembered`` keeps an answer the user went back over, to show
     it as "Jawaban sebelumnya"; ``confirmed`` records soft warnings the user
     accepted, with the values they accepted them for; ``pending`` is an answer
-    awaiting such confirmation; ``turn`` numbers the questions, so a button
-    from an old question is recognised.
+    awaiting such confirmation; ``edit`` holds, while an ``ubah`` from the
+    summary is under way, the answers it cleared (None: the field had been
+    skipped), so ``kembali`` can put them all back; ``turn`` numbers the
+    questions, so a button from an old question is recognised.
     """
 
     form: str
@@ -38,7 +40,7 @@ class State:
     confirmed: dict[str, str] = field(default_factory=dict)
     pending: dict[str, Any] | None = None
     current: str = ""
-    editing: bool = False
+    edit: dict[str, Any] = field(default_factory=dict)
     turn: int = 0
     expires_at: str = ""
     schema: int = SCHEMA

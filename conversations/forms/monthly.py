@@ -2,20 +2,25 @@
 
 Rules from the SKDN method: K <= S, D <= S, N + T + O + B = D, 2T <= T,
 BGM <= D (hard); D/S below 50%, S more than 20% off last month, S above 250 and
-D > K (soft: the kader confirms). Vitamin A is asked only in February and
-August. Any death alerts the bidan.
+D > K (soft: the kader confirms). N, T, O and B are refused as soon as their
+running total passes D, and D with N, T, O, B is one block: changing any of
+them from the summary asks all five again. The month and "replace the report
+already sent?" are a block too, so a new month is asked about again. Vitamin
+A is asked only in February and August. Any death alerts the bidan.
 """
 
 from __future__ import annotations
 
 from conversations import catalogue as T
-from conversations.form import Alert, Answers, Check, Context, Field, Form, Kind, Section
+from conversations.form import Alert, Answers, Block, Check, Context, Field, Form, Kind, Section
 from conversations.forms._helpers import count, options, pct, total
 
 W = T.MONTHLY_FIELDS
 C = T.MONTHLY_CHECKS
 VITAMIN_A_MONTHS = ("02", "08")
 MAX_BALITA = 1000
+WEIGHED_PARTS = ("n", "t", "o", "b")
+"""The parts of D; their field codes are the SKDN letters the messages show."""
 
 
 def _held(answers: Answers, _context: Context) -> bool:
@@ -44,6 +49,15 @@ def _s_stable(answers: Answers, context: Context) -> bool:
 
 def _existing(answers: Answers, context: Context) -> bool:
     return answers.get("periode") in context.get("existing", {})
+
+
+def _parts_so_far(answers: Answers, _context: Context) -> dict[str, object]:
+    """N+T+O+B as far as answered, named by their letters (``N+T``), for the message."""
+    answered = [name for name in WEIGHED_PARTS if answers.get(name) is not None]
+    return {
+        "parts": "+".join(name.upper() for name in answered),
+        "ntob": total(answers, *answered),
+    }
 
 
 MONTHLY = Form(
@@ -85,6 +99,7 @@ MONTHLY = Form(
             facts=lambda a, c: {"existing": c.get("existing", {}).get(a.get("periode"), "")},
             stop_when=False,
             stop_text=T.CANCELLED,
+            stop_back_text=T.REPLACE_DECLINED,
         ),
         Field("buka", Kind.YES_NO, W["buka"].label, W["buka"].prompt, section="umum"),
         Field(
@@ -135,11 +150,19 @@ MONTHLY = Form(
         Check("k_le_s", ("k", "s"), lambda a, c: a["k"] <= a["s"], C["k_le_s"]),
         Check("d_le_s", ("d", "s"), lambda a, c: a["d"] <= a["s"], C["d_le_s"]),
         Check(
+            "ntob_le_d",
+            (*WEIGHED_PARTS, "d"),
+            lambda a, c: total(a, *WEIGHED_PARTS) <= a["d"],
+            C["ntob_le_d"],
+            facts=_parts_so_far,
+            needs=("d",),
+        ),
+        Check(
             "ntob_eq_d",
-            ("n", "t", "o", "b", "d"),
-            lambda a, c: total(a, "n", "t", "o", "b") == a["d"],
+            (*WEIGHED_PARTS, "d"),
+            lambda a, c: total(a, *WEIGHED_PARTS) == a["d"],
             C["ntob_eq_d"],
-            facts=lambda a, c: {"ntob": total(a, "n", "t", "o", "b")},
+            facts=_parts_so_far,
         ),
         Check("t2_le_t", ("t2", "t"), lambda a, c: a["t2"] <= a["t"], C["t2_le_t"]),
         Check("bgm_le_d", ("bgm", "d"), lambda a, c: a["bgm"] <= a["d"], C["bgm_le_d"]),
@@ -147,7 +170,8 @@ MONTHLY = Form(
             "vit_a_le_s",
             ("vit_a_biru", "vit_a_merah", "s"),
             lambda a, c: total(a, "vit_a_biru", "vit_a_merah") <= a["s"],
-            C["vit_a_le_d"],
+            C["vit_a_le_s"],
+            facts=lambda a, c: {"vit_a": total(a, "vit_a_biru", "vit_a_merah")},
         ),
         Check(
             "kek_le_hadir",
@@ -210,5 +234,6 @@ MONTHLY = Form(
         ),
         Check("d_gt_k", ("d", "k"), lambda a, c: a["d"] <= a["k"], C["d_gt_k"], soft=True),
     ),
+    blocks=(Block("periode", ("periode", "ganti")), Block("skdn", ("d", *WEIGHED_PARTS))),
     alerts=(Alert("kematian", lambda a: total(a, "mati_bayi", "mati_ibu") > 0),),
 )
