@@ -22,14 +22,16 @@ from sqlalchemy import create_engine, func, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import SQLModel, select
 
+from bot.scheduler.tick import TickConfig, tick
+from bot.scheduler.timing import Calendar
 from conversations import ALL_FORMS, Engine
 from handlers import Service
 from storage import Database, drafts
 from storage.db import alembic_config
-from storage.models import Person
+from storage.models import Conversation, Outbox, Person, Report
 from tests.chat import ServiceChat
 from tests.conftest import PG_ADMIN_URL
-from tests.roster import KADER, load_roster
+from tests.roster import BIDAN, DINKES, KADER, KADER_TWO_POSYANDU, PUSKESMAS, load_roster
 
 MONTHLY_START = ["lapor", "1", "2026-10", "ya", "80"]
 MONTHLY_REST = ["70", "60", "40", "10", "5", "5", "2", "1"]
@@ -62,6 +64,99 @@ def rename(database: Database, phone: str, name: str) -> None:
 
 def labels(chat: ServiceChat) -> list[str]:
     return [choice.label for reply in chat.replies for choice in reply.choices]
+
+
+# --- item 11: an urgent home visit does not cost the open monthly draft --------------------
+
+
+def test_home_visit_during_a_monthly_report_keeps_the_monthly_draft(service, database):
+    chat = ServiceChat(service, KADER)
+    chat.send_all(*MONTHLY_START)
+    offer = chat.send("lapor")
+    assert "Lanjutkan laporan bulanan Posyandu Melati Oktober 2026" in labels(chat)
+    assert "Kunjungan rumah" in labels(chat) and "laporan pilihan" not in offer
+    visit = chat.send("2")
+    assert "Laporan bulanan Posyandu Melati Oktober 2026 Anda disimpan" in visit
+    assert "ketik lapor untuk melanjutkan" in visit and "kunjungan rumah dilakukan" in visit
+    done = chat.send_all(*CALM_VISIT[2:])
+    assert "✅" in done and "Anda disimpan; ketik lapor untuk melanjutkan" in done
+    chat.send("lapor")
+    assert "K: berapa balita" in chat.send("1")
+    assert "✅" in chat.send_all(*MONTHLY_REST, *GROUPS, "kirim")
+    with database.transaction() as session:
+        kinds = sorted(session.exec(select(Report.kind)).all())
+    assert kinds == ["bulanan", "kunjungan"]
+    assert count(database, Conversation) == 0
+
+
+def test_lapor_offers_the_paused_draft_after_a_restart(database, clock):
+    load_roster(database)
+    first = Service(database, Engine(ALL_FORMS), clock=clock)
+    chat = ServiceChat(first, KADER)
+    chat.send_all(*MONTHLY_START, "lapor", "2")
+    restarted = ServiceChat(Service(Database(database.url), Engine(ALL_FORMS), clock=clock), KADER)
+    restarted.send("batal")
+    clock.advance(days=2)
+    offer = restarted.send("lapor")
+    assert "Laporan apa yang ingin Anda isi?" in offer
+    assert labels(restarted)[0] == "Lanjutkan laporan bulanan Posyandu Melati Oktober 2026"
+    assert "K: berapa balita" in restarted.send("Lanjutkan laporan bulanan")
+
+
+def test_a_paused_draft_of_a_bidan_continues_without_asking_the_posyandu_again(service):
+    chat = ServiceChat(service, BIDAN)
+    chat.send_all("lapor", "1", "Posyandu Mawar", "2026-10", "ya", "80", "lapor")
+    assert "Untuk Posyandu yang mana?" in chat.send("2")
+    chat.send("batal")
+    chat.send("lapor")
+    assert "K: berapa balita" in chat.send("1")
+
+
+def test_one_paused_draft_per_form_lapor_offers_to_continue_not_a_second_one(service):
+    chat = ServiceChat(service, KADER)
+    chat.send_all(*MONTHLY_START, "lapor")
+    assert labels(chat) == [
+        "Lanjutkan laporan bulanan Posyandu Melati Oktober 2026",
+        "Kunjungan rumah",
+        "Kegiatan luar gedung",
+    ]
+
+
+def test_cancelling_the_menu_or_a_visit_keeps_the_paused_draft(service, database):
+    chat = ServiceChat(service, KADER)
+    chat.send_all(*MONTHLY_START, "lapor")
+    reply = chat.send("batal")
+    assert "Laporan bulanan Posyandu Melati Oktober 2026 Anda disimpan" in reply
+    chat.send_all("lapor", "2")
+    assert "Anda disimpan" in chat.send("batal")
+    assert "Anda disimpan" in chat.send("batal")
+    assert count(database, Conversation) == 1
+    chat.send("lapor")
+    assert "K: berapa balita" in chat.send("1")
+
+
+def test_a_paused_draft_expires_like_an_open_one(service, database, clock):
+    chat = ServiceChat(service, KADER)
+    chat.send_all(*MONTHLY_START, "lapor", "2")
+    clock.advance(days=8)
+    reply = chat.send("lapor")
+    assert "Draf laporan bulanan sudah kedaluwarsa" in reply
+    assert labels(chat) == ["Laporan bulanan Posyandu", "Kunjungan rumah", "Kegiatan luar gedung"]
+    assert count(database, Conversation) == 1  # the new menu only
+
+
+def test_the_expiring_reminder_reaches_a_paused_draft_and_never_a_menu(service, database, clock):
+    ServiceChat(service, KADER).send_all(*MONTHLY_START, "lapor", "2")
+    ServiceChat(service, KADER_TWO_POSYANDU).send("lapor")
+    config = TickConfig(Calendar(frozenset()), ("console",))
+    tick(database, clock.now + timedelta(days=6, hours=2), config, only="draft_expiring")
+    with database.transaction() as session:
+        rows = session.exec(select(Outbox).where(Outbox.rule == "draft_expiring")).all()
+    texts = sorted(row.payload["text"] for row in rows)
+    assert [t.split(" Anda")[0] for t in texts] == [
+        "⏳ Laporan bulanan",
+        "⏳ Laporan kunjungan rumah",
+    ]
 
 
 # --- storage: one open conversation, paused drafts, versions ---------------------------------
@@ -190,3 +285,103 @@ def test_the_migration_keeps_the_open_drafts_of_a_running_bot(database_at_0004):
     with db.engine.connect() as connection:
         rows = connection.execute(text("SELECT form, state FROM conversation")).all()
     assert [tuple(row) for row in rows] == [("kunjungan", '{"v":1}')]
+
+
+# --- item 13: wording --------------------------------------------------------------------
+
+
+def test_lapor_at_the_menu_shows_the_menu_without_its_internal_title(service):
+    chat = ServiceChat(service, KADER)
+    chat.send("lapor")
+    for typed in ("lapor", "status", "bantuan", "jadwal", "mulai"):
+        reply = chat.send(typed)
+        assert "laporan pilihan" not in reply, (typed, reply)
+        assert "Laporan apa yang ingin Anda isi?" in reply, typed
+
+
+def test_a_title_in_the_roster_name_is_not_doubled(service, database):
+    assert "Halo Bu Nur, bidan desa" in ServiceChat(service, BIDAN).send("mulai")
+    for name in ("Bd. Nurhayati", "dr. Nur", "Ibu Nur", "Bapak Nur", "Bdn. Nur", "bu Nur"):
+        rename(database, BIDAN, name)
+        reply = ServiceChat(service, BIDAN).send("mulai")
+        assert reply.startswith(f"Halo {name}, bidan desa"), reply
+
+
+@pytest.mark.parametrize("phone", [PUSKESMAS, DINKES])
+def test_status_does_not_ask_offices_to_report(service, phone):
+    reply = ServiceChat(service, phone).send("status")
+    assert "Batas waktu laporan: 5 Des 2026" in reply
+    assert "Ketik lapor" not in reply
+
+
+def test_status_still_asks_a_kader_to_report(service):
+    assert "Ketik lapor untuk mengisi" in ServiceChat(service, KADER).send("status")
+
+
+def test_bantuan_is_written_for_each_role(service, database):
+    def help_for(phone: str) -> str:
+        return ServiceChat(service, phone).send("bantuan")
+
+    kader, bidan = help_for(KADER), help_for(BIDAN)
+    puskesmas, dinkes = help_for(PUSKESMAS), help_for(DINKES)
+    for words in (kader, bidan):
+        assert "• lapor" in words and "• status" in words and "• jadwal" in words
+        assert "tinjau" not in words
+    assert "• rekap" in bidan and "desa" in bidan.split("• rekap")[1].split("\n")[0]
+    for words in (puskesmas, dinkes):
+        assert "• lapor" not in words and "• rekap" in words and "• jadwal" in words
+    assert "• tinjau" in dinkes and "tinjau" not in puskesmas
+    assert len({kader, bidan, puskesmas, dinkes}) == 4
+    with database.transaction() as session:
+        session.exec(update(Person).where(Person.phone == DINKES).values(role="admin"))
+    admin = help_for(DINKES)
+    assert "python -m bot" in admin and "• lapor" not in admin
+
+
+# --- item 12: thanks and okays outside a form ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "terima kasih",
+        "Terima kasih!",
+        "makasih bu",
+        "ok",
+        "Oke",
+        "siap",
+        "🙏",
+        "👍",
+        "👍🏽",
+        "🙏🙏",
+    ],
+)
+def test_thanks_and_okays_outside_a_form_get_a_friendly_short_answer(service, said):
+    chat = ServiceChat(service, KADER)
+    chat.send("halo")
+    reply = chat.send(said)
+    assert "tidak mengerti" not in reply and len(reply) < 80, reply
+
+
+def test_thanks_do_not_answer_for_an_open_form(service):
+    chat = ServiceChat(service, KADER)
+    chat.send_all("lapor", "1", "2026-10")
+    assert "jawab dengan ya atau tidak" in chat.send("ok makasih")
+
+
+def test_real_nonsense_is_still_not_understood(service):
+    chat = ServiceChat(service, KADER)
+    chat.send("halo")
+    assert "tidak mengerti 'ok tapi caranya'" in chat.send("ok tapi caranya")
+
+
+# --- item 19: jadwal in a form ---------------------------------------------------------------
+
+
+def test_jadwal_in_the_middle_of_a_form_asks_the_question_again(service):
+    chat = ServiceChat(service, KADER)
+    chat.send_all(*MONTHLY_START)
+    reply = chat.send("jadwal")
+    assert "Jadwal Anda" in reply
+    assert "Anda sedang mengisi laporan bulanan" in reply and "K: berapa balita" in reply
+    assert "D: berapa" in chat.send("70")
