@@ -190,10 +190,17 @@ STATUS_FOOTER_DONE = "Semua laporan bulan ini sudah masuk. Terima kasih!"
 STATUS_NO_POSYANDU = "Tidak ada Posyandu di wilayah Anda."
 STATUS_MORE = "… dan {count} Posyandu lainnya."
 ALERT_TEXT = {
-    "kematian": "🚨 Laporan kematian dari {posyandu} ({period}): {details}. Dilaporkan oleh {reporter}.",
+    "kematian": "🚨 Laporan kematian dari {posyandu} ({period}): {details}. Dilaporkan oleh "
+    "{reporter} ({phone}).",
     "tanda_bahaya": "🚨 Kunjungan rumah {posyandu} ({date}): {details}. Tindak lanjut: "
-    "{follow_up}. Dilaporkan oleh {reporter}.",
+    "{follow_up}. Dilaporkan oleh {reporter} ({phone}).",
 }
+ALERT_SENT = "{bidan} sudah diberi tahu."
+ALERT_SENT_SEVERAL = "Bidan desa sudah diberi tahu."
+ALERT_NO_BIDAN = (
+    "Belum ada bidan desa yang terdaftar untuk {posyandu}, jadi belum ada yang diberi tahu. "
+    "Mohon hubungi bidan atau Puskesmas langsung."
+)
 MENU_LABELS = {
     "bulanan": "Laporan bulanan Posyandu",
     "kunjungan": "Kunjungan rumah",

@@ -94,7 +94,7 @@ def settle(turn: TurnContext, result: Turn) -> list[Reply]:
         if isinstance(event, Submitted) and event.form == MENU.id:
             replies.extend(_open_chosen(turn, event))
         elif isinstance(event, Submitted):
-            submission.store(turn, event)
+            replies.extend(submission.store(turn, event))
     if result.state is None and turn.draft is None:
         replies.extend(kept_drafts(turn))
     return replies

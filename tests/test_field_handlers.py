@@ -28,7 +28,7 @@ from conversations import ALL_FORMS, Engine
 from handlers import Service
 from storage import Database, drafts
 from storage.db import alembic_config
-from storage.models import Conversation, Outbox, Person, Report
+from storage.models import Conversation, Outbox, Person, PersonPosyandu, Report
 from tests.chat import ServiceChat
 from tests.conftest import PG_ADMIN_URL
 from tests.roster import BIDAN, DINKES, KADER, KADER_TWO_POSYANDU, PUSKESMAS, load_roster
@@ -385,3 +385,83 @@ def test_jadwal_in_the_middle_of_a_form_asks_the_question_again(service):
     assert "Jadwal Anda" in reply
     assert "Anda sedang mengisi laporan bulanan" in reply and "K: berapa balita" in reply
     assert "D: berapa" in chat.send("70")
+
+
+# --- item 20: the danger alert can be acted on, the kader knows it went out -------------------
+
+
+def alerts(database: Database) -> list[str]:
+    with database.transaction() as session:
+        return [row.payload["text"] for row in session.exec(select(Outbox).order_by(Outbox.id))]
+
+
+def test_the_danger_alert_carries_the_kader_phone_and_note(service, database):
+    chat = ServiceChat(service, KADER)
+    chat.send_all(*DANGER_VISIT, "Anak lemas, rumah dekat masjid")
+    reply = chat.send("kirim")
+    [alert] = alerts(database)
+    assert "Siti (0811-0000-0001)" in alert
+    assert "Catatan: Anak lemas, rumah dekat masjid" in alert
+    assert "Bidan Nur sudah diberi tahu." in reply
+
+
+def test_a_visit_without_a_note_makes_no_empty_note_line(service, database):
+    ServiceChat(service, KADER).send_all(*DANGER_VISIT, "lewati", "kirim")
+    [alert] = alerts(database)
+    assert "Catatan" not in alert and "0811-0000-0001" in alert
+
+
+def test_a_titled_bidan_is_named_as_written_when_the_kader_is_told(service, database):
+    rename(database, BIDAN, "Bd. Nurhayati")
+    reply = ServiceChat(service, KADER).send_all(*DANGER_VISIT, "lewati", "kirim")
+    assert "Bd. Nurhayati sudah diberi tahu." in reply and "Bidan Bd." not in reply
+
+
+def test_several_bidan_alerted_are_named_together(service, database):
+    with database.transaction() as session:
+        second = Person(
+            phone="+6281100000102",
+            name="Rina",
+            role="bidan",
+            area_code="32.98.01.2002",
+            kabupaten_code="32.98",
+            created_at=NOW,
+            updated_at=NOW,
+        )
+        session.add(second)
+        session.flush()
+        session.add(PersonPosyandu(person_id=second.id, posyandu_code="PY1"))
+    reply = ServiceChat(service, KADER).send_all(*DANGER_VISIT, "lewati", "kirim")
+    assert "Bidan desa sudah diberi tahu." in reply
+    assert len(alerts(database)) == 2
+
+
+def test_no_bidan_on_the_roster_means_the_kader_is_told_to_call(service, database):
+    reply = ServiceChat(service, KADER_TWO_POSYANDU).send_all(
+        "lapor", "2", "1", "kemarin", "3", "4", "ya", "1", "3", "lewati", "kirim"
+    )
+    assert "✅" in reply and "sudah diberi tahu" not in reply
+    assert "Belum ada bidan desa" in reply
+    assert alerts(database) == []
+
+
+def test_a_death_in_the_monthly_report_tells_the_kader_the_bidan_knows(service, database):
+    deaths = [*GROUPS[:11], "1", "0", *GROUPS[13:]]
+    chat = ServiceChat(service, KADER)
+    reply = chat.send_all(*MONTHLY_START, *MONTHLY_REST, *deaths, "kirim")
+    assert "Bidan Nur sudah diberi tahu." in reply
+    [alert] = alerts(database)
+    assert "Siti (0811-0000-0001)" in alert
+
+
+def test_a_bidan_reporting_a_danger_sign_is_not_alerted_about_her_own_visit(service, database):
+    reply = ServiceChat(service, BIDAN).send_all(
+        "lapor", "2", "Posyandu Melati", "kemarin", "3", "4", "ya", "1", "3", "lewati", "kirim"
+    )
+    assert "✅" in reply and "diberi tahu" not in reply and "Belum ada bidan" not in reply
+    assert alerts(database) == []
+
+
+def test_a_calm_visit_alerts_nobody_and_says_nothing_about_it(service, database):
+    reply = ServiceChat(service, KADER).send_all(*CALM_VISIT)
+    assert "✅" in reply and "diberi tahu" not in reply and alerts(database) == []
