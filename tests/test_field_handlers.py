@@ -9,6 +9,7 @@ or told to report when they cannot.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import SQLModel, select
+from typer.testing import CliRunner
 
+from bot.channels.console import ConsoleChannel
+from bot.cli import app
+from bot.scheduler.service import deliver_pending
 from bot.scheduler.tick import TickConfig, tick
 from bot.scheduler.timing import Calendar
 from conversations import ALL_FORMS, Engine
@@ -465,3 +470,28 @@ def test_a_bidan_reporting_a_danger_sign_is_not_alerted_about_her_own_visit(serv
 def test_a_calm_visit_alerts_nobody_and_says_nothing_about_it(service, database):
     reply = ServiceChat(service, KADER).send_all(*CALM_VISIT)
     assert "✅" in reply and "diberi tahu" not in reply and alerts(database) == []
+
+
+# --- items 19 and 22: the console at start-up --------------------------------------------
+
+
+def test_the_console_shows_queued_alerts_before_the_first_line(service, database):
+    ServiceChat(service, KADER).send_all(*DANGER_VISIT, "lewati", "kirim")
+    out = io.StringIO()
+    phone = "081100000101"
+    console = ConsoleChannel(
+        service,
+        phone,
+        io.StringIO(""),
+        out,
+        check_outbox=lambda: deliver_pending(database, console, phone),
+    )
+    assert console.run() == 0
+    assert out.getvalue().startswith("🔔 🚨 Kunjungan rumah Posyandu Melati")
+
+
+def test_the_console_start_up_line_is_indonesian(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/demo.db", "LOG_LEVEL": "WARNING"}
+    result = CliRunner().invoke(app, ["console"], input="", env=env)
+    assert result.exit_code == 0, result.output
+    assert "Basis data masih kosong: data demo sudah dimuat" in result.stderr
