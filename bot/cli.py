@@ -85,7 +85,9 @@ def console(
     database = open_database(settings)
     if roster_is_empty(database):
         seed_demo(database, datetime.now(UTC))
-        typer.echo("Empty database: loaded the demo district (phone numbers in README).", err=True)
+        typer.echo(
+            "Basis data masih kosong: data demo sudah dimuat (nomor HP ada di README).", err=True
+        )
     channel = ConsoleChannel(
         build_service(database),
         phone,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from conversations import Reply
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
 from handlers import conversation, form_context, rekap, schedule
+from handlers.names import addressed
 from handlers.turn import TurnContext
 from storage import people, regions, reports
 from storage.periods import deadline_of, due_period
@@ -17,33 +19,46 @@ STATUS_LIST_LIMIT = 25
 Command = Callable[[TurnContext, list[str]], list[Reply]]
 
 
+def keeps_the_form(command: Command) -> Command:
+    """Answer a command that is not about the form, then show where the person was.
+
+    ``status``, ``jadwal`` or ``bantuan`` half-way through a report leave it
+    open; its question is asked again so the next answer lands where it should.
+    """
+
+    @functools.wraps(command)
+    def answer(turn: TurnContext, args: list[str]) -> list[Reply]:
+        return command(turn, args) + conversation.where_we_are(turn)
+
+    return answer
+
+
+@keeps_the_form
 def greet(turn: TurnContext, _args: list[str]) -> list[Reply]:
     """``mulai``: who the bot thinks you are and what you can do."""
     profile = turn.profile
     area = people.area_name(turn.session, profile)
-    replies = [Reply(T.GREETING[profile.role].format(name=profile.name, area=area))]
-    if turn.draft is not None:
-        replies.extend(conversation.reprompt(turn, ""))
-    return replies
+    name = addressed(profile.name, T.HONORIFIC.get(profile.role, ""))
+    return [Reply(T.GREETING[profile.role].format(name=name, area=area))]
 
 
 def report(turn: TurnContext, _args: list[str]) -> list[Reply]:
-    """``lapor``: the menu of forms this person may file (or the open one)."""
-    if turn.draft is not None:
-        return conversation.reprompt(turn, _draft_note(turn))
+    """``lapor``: the menu of forms this person may file, offering to continue any put aside."""
     if turn.profile.role not in form_context.REPORTING_ROLES:
         return [Reply(T.NO_FORMS_FOR_ROLE)]
     posyandu = people.posyandu_of(turn.session, turn.profile)
     if not posyandu:
         return [Reply(T.NO_POSYANDU)]
-    return conversation.start(turn, "pilih", form_context.menu(posyandu))
+    return conversation.open_menu(turn, posyandu)
 
 
+@keeps_the_form
 def status(turn: TurnContext, _args: list[str]) -> list[Reply]:
     """``status``: which Posyandu in the person's area still owe this month's report."""
     profile = turn.profile
     period = due_period(turn.now.date(), profile.deadline_day)
-    if profile.role in form_context.REPORTING_ROLES:
+    reporting = profile.role in form_context.REPORTING_ROLES
+    if reporting:
         posyandu = people.posyandu_of(turn.session, profile)
     else:
         level = regions.ROLE_LEVEL[profile.role]
@@ -60,27 +75,20 @@ def status(turn: TurnContext, _args: list[str]) -> list[Reply]:
         lines.append(_status_line(turn, name, filed.get(code)))
     if len(ordered) > STATUS_LIST_LIMIT:
         lines.append(T.STATUS_MORE.format(count=len(ordered) - STATUS_LIST_LIMIT))
-    missing = len(posyandu) - len(filed)
     deadline = format_date(deadline_of(period, profile.deadline_day))
-    footer = T.STATUS_FOOTER_MISSING.format(deadline=deadline) if missing else T.STATUS_FOOTER_DONE
-    lines.append(footer)
-    replies = [Reply("\n".join(lines))]
-    if turn.draft is not None:
-        replies.extend(conversation.reprompt(turn, _draft_note(turn)))
-    return replies
+    lines.append(_status_footer(deadline, missing=len(posyandu) - len(filed), reporting=reporting))
+    return [Reply("\n".join(lines))]
 
 
+@keeps_the_form
 def help_text(turn: TurnContext, _args: list[str]) -> list[Reply]:
-    """``bantuan``: how to use the bot."""
-    replies = [Reply(T.HELP)]
-    if turn.draft is not None:
-        replies.extend(conversation.reprompt(turn, _draft_note(turn)))
-    return replies
+    """``bantuan``: what this person (by role) can do with the bot."""
+    return [Reply(T.HELP[turn.profile.role])]
 
 
 def cancel(turn: TurnContext, _args: list[str]) -> list[Reply]:
     """``batal`` outside a form (inside one, the engine handles it)."""
-    return [Reply(T.NOTHING_TO_CANCEL)]
+    return [Reply(T.NOTHING_TO_CANCEL), *conversation.kept_drafts(turn)]
 
 
 def _status_line(turn: TurnContext, name: str, filed: reports.MonthlyFiled | None) -> str:
@@ -91,10 +99,12 @@ def _status_line(turn: TurnContext, name: str, filed: reports.MonthlyFiled | Non
     return template.format(posyandu=name, when=when)
 
 
-def _draft_note(turn: TurnContext) -> str:
-    assert turn.draft is not None
-    form = turn.engine.form(turn.draft.form)
-    return T.DRAFT_OPEN.format(title=T.FORM_TITLES.get(form.id, form.title))
+def _status_footer(deadline: str, *, missing: int, reporting: bool) -> str:
+    """The deadline while reports are missing; only those who can report are asked to."""
+    if not missing:
+        return T.STATUS_FOOTER_DONE
+    footer = T.STATUS_FOOTER_MISSING.format(deadline=deadline)
+    return f"{footer} {T.STATUS_FOOTER_REPORT}" if reporting else footer
 
 
 COMMANDS: dict[str, Command] = {
@@ -103,7 +113,7 @@ COMMANDS: dict[str, Command] = {
     "halo": greet,
     "lapor": report,
     "status": status,
-    "jadwal": schedule.show,
+    "jadwal": keeps_the_form(schedule.show),
     "rekap": rekap.show,
     "tinjau": rekap.review,
     "bantuan": help_text,

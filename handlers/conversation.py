@@ -1,4 +1,11 @@
-"""Running the engine for a person: start a form, feed it answers, save what it returns."""
+"""Running the engine for a person: start a form, feed it answers, save what it returns.
+
+A person answers one open conversation at a time. Asking for the report menu
+(``lapor``) in the middle of a form puts that form aside rather than losing
+it: the menu then offers to continue it, next to the other forms. Forms put
+aside expire like open ones; whenever no form is open, the person is reminded
+of the ones waiting.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from conversations import Reply, State, Submitted, Turn
+from conversations import catalogue as T
+from conversations.engine import DRAFT_LIFETIME, format_month
 from conversations.forms import MENU
 from handlers import form_context, submission
 from handlers.turn import TurnContext
@@ -13,7 +22,7 @@ from storage import drafts
 
 
 def start(turn: TurnContext, form_id: str, context: dict[str, Any]) -> list[Reply]:
-    """Open ``form_id`` for this person, replacing any open conversation."""
+    """Open ``form_id`` for this person, replacing the open conversation if there is one."""
     return settle(turn, turn.engine.start(form_id, context, turn.now))
 
 
@@ -31,6 +40,48 @@ def reprompt(turn: TurnContext, note: str) -> list[Reply]:
     return settle(turn, turn.engine.reprompt(state, turn.now, note))
 
 
+def open_menu(turn: TurnContext, posyandu: list[tuple[str, str]]) -> list[Reply]:
+    """The report menu, offering to continue the forms put aside (the open one is put aside)."""
+    person = turn.profile.person_id
+    if turn.draft is not None and turn.draft.form != MENU.id:
+        drafts.pause(turn.session, person, turn.draft, turn.now)
+        turn.draft = None
+    replies = [
+        Reply(_expired(form)) for form in drafts.drop_expired(turn.session, person, turn.now)
+    ]
+    waiting = {draft.form: describe(draft) for draft in _paused(turn)}
+    return replies + start(turn, MENU.id, form_context.menu(posyandu, waiting))
+
+
+def where_we_are(turn: TurnContext) -> list[Reply]:
+    """After a command that is not about the form: its question again, or the forms put aside.
+
+    Someone who asked ``status`` or ``jadwal`` half-way through a report must
+    see where they were; the menu is shown again without naming itself.
+    """
+    if turn.draft is None:
+        return kept_drafts(turn)
+    note = "" if turn.draft.form == MENU.id else T.DRAFT_OPEN.format(title=describe(turn.draft))
+    return reprompt(turn, note)
+
+
+def kept_drafts(turn: TurnContext) -> list[Reply]:
+    """A reminder of the forms put aside, if there are any."""
+    waiting = [describe(draft) for draft in _paused(turn)]
+    if not waiting:
+        return []
+    return [Reply(T.DRAFTS_KEPT.format(drafts=T.DRAFTS_AND.join(waiting)))]
+
+
+def describe(draft: drafts.Draft) -> str:
+    """``bulanan Posyandu Melati Oktober 2026``: which form, for which Posyandu (and month)."""
+    state = State.from_json(draft.state)
+    parts = [T.FORM_TITLES.get(draft.form, draft.form), state.context.get("posyandu_name", "")]
+    if state.answers.get("periode"):
+        parts.append(format_month(state.answers["periode"]))
+    return " ".join(part for part in parts if part)
+
+
 def settle(turn: TurnContext, result: Turn) -> list[Reply]:
     """Save the new state (or drop a finished one) and apply the engine's events."""
     replies = list(result.replies)
@@ -43,15 +94,36 @@ def settle(turn: TurnContext, result: Turn) -> list[Reply]:
         if isinstance(event, Submitted) and event.form == MENU.id:
             replies.extend(_open_chosen(turn, event))
         elif isinstance(event, Submitted):
-            submission.store(turn, event)
+            replies.extend(submission.store(turn, event))
+    if result.state is None and turn.draft is None:
+        replies.extend(kept_drafts(turn))
     return replies
 
 
 def _open_chosen(turn: TurnContext, event: Submitted) -> list[Reply]:
-    """The menu was answered: open the chosen form for the chosen Posyandu."""
+    """The menu was answered: continue the form put aside, or open the chosen one."""
     form_id = event.answers.get("form") or event.context["forms"][0][0]
+    if form_id in event.context.get("paused", ()):
+        return _continue(turn, form_id, event.context["posyandu"])
     posyandu = event.answers.get("posyandu") or event.context["posyandu"][0][0]
-    return start(turn, form_id, form_context.for_form(turn, form_id, posyandu))
+    kept = kept_drafts(turn)
+    return kept + start(turn, form_id, form_context.for_form(turn, form_id, posyandu))
+
+
+def _continue(turn: TurnContext, form_id: str, posyandu: list[tuple[str, str]]) -> list[Reply]:
+    found = [draft for draft in _paused(turn) if draft.form == form_id]
+    if not found:  # it expired between the menu and the choice
+        return open_menu(turn, posyandu)
+    turn.draft = drafts.resume(turn.session, turn.profile.person_id, found[0], turn.now)
+    return where_we_are(turn)
+
+
+def _paused(turn: TurnContext) -> list[drafts.Draft]:
+    return drafts.paused(turn.session, turn.profile.person_id, turn.now)
+
+
+def _expired(form_id: str) -> str:
+    return T.EXPIRED.format(title=T.FORM_TITLES.get(form_id, form_id), days=DRAFT_LIFETIME.days)
 
 
 def _save(turn: TurnContext, state: State) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from conversations import catalogue as T
 from conversations.engine import format_date
 from conversations.forms import menu_context
 from handlers.turn import TurnContext
@@ -14,9 +16,20 @@ REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13
 
 
-def menu(posyandu: list[tuple[str, str]]) -> dict[str, Any]:
-    """The report menu: every report form, for the Posyandu the person reports for."""
-    return menu_context(["bulanan", "kunjungan", "luar_gedung"], posyandu)
+def menu(posyandu: list[tuple[str, str]], paused: Mapping[str, str]) -> dict[str, Any]:
+    """The report menu: every report form, for the Posyandu the person reports for.
+
+    A form with a draft put aside (``paused``: form -> what the draft is about)
+    is offered as "continue", in its place: one draft per form, so nothing
+    typed so far is dropped by starting the same form again.
+    """
+    context: dict[str, Any] = dict(menu_context(["bulanan", "kunjungan", "luar_gedung"], posyandu))
+    context["forms"] = [
+        (form_id, T.MENU_CONTINUE.format(draft=paused[form_id]) if form_id in paused else label)
+        for form_id, label in context["forms"]
+    ]
+    context["paused"] = sorted(paused)
+    return context
 
 
 def for_form(turn: TurnContext, form_id: str, posyandu_code: str) -> dict[str, Any]:

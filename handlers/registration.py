@@ -22,10 +22,20 @@ def register(
     """
     if inbound.phone is None:
         return None, [Reply(T.ASK_CONTACT, request_contact=True)]
-    phone = normalize_phone(inbound.phone)
-    profile = people.by_phone(session, phone) if phone else None
+    profile = link(session, inbound.channel, inbound.user_id, inbound.phone, now)
     if profile is None:
+        phone = normalize_phone(inbound.phone)
         return None, [Reply(T.UNKNOWN_NUMBER.format(phone=phone or inbound.phone.strip()[:20]))]
-    people.link_identity(session, profile.person_id, inbound.channel, inbound.user_id, now)
     inbox.mark_processed(session, inbound.channel, inbound.message_id, profile.person_id, now)
     return profile, []
+
+
+def link(
+    session: Session, channel: str, user_id: str, phone: str, now: datetime
+) -> people.Profile | None:
+    """Link the account to the roster person with this (vouched-for) number; None: not on it."""
+    number = normalize_phone(phone)
+    profile = people.by_phone(session, number) if number else None
+    if profile is not None:
+        people.link_identity(session, profile.person_id, channel, user_id, now)
+    return profile

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conversations import Inbound, Reply
 from conversations import catalogue as T
 from handlers import conversation
@@ -9,6 +11,9 @@ from handlers.commands import COMMANDS
 from handlers.turn import TurnContext
 
 MAX_ECHO = 30
+# Skin tones and the emoji presentation selector: 👍🏽 is 👍.
+_EMOJI_VARIANTS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f]")
+_WORDS = re.compile(r"\w+|[^\w\s.,!?~-]")
 
 
 def parse_command(inbound: Inbound) -> tuple[str, list[str]] | None:
@@ -37,5 +42,37 @@ def route(turn: TurnContext) -> list[Reply]:
     if turn.inbound.question_id is not None:
         return [Reply(T.STALE_NO_FORM)]
     text = " ".join(turn.inbound.answer.split())
+    kind = courtesy(text)
+    if kind is not None:
+        return [Reply(T.COURTESY_REPLY[kind])]
     shown = text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
     return [Reply(T.NOT_UNDERSTOOD.format(text=shown))]
+
+
+def courtesy(text: str) -> str | None:
+    """``"thanks"`` for ``Terima kasih bu! 🙏``, ``"ok"`` for ``oke siap 👍🏽``; else None.
+
+    People close a chat politely; answering "saya tidak mengerti" to a thank
+    you is rude. Only messages made of nothing but courtesies count, so a
+    question that starts with "ok" still gets the honest answer.
+    """
+    words = _WORDS.findall(_EMOJI_VARIANTS.sub("", text.casefold()))
+    found: set[str] = set()
+    index = 0
+    while index < len(words):
+        pair = " ".join(words[index : index + 2])
+        if pair in T.WORD_THANKS:
+            found.add("thanks")
+            index += 2
+            continue
+        word = words[index]
+        if word in T.WORD_THANKS:
+            found.add("thanks")
+        elif word in T.WORD_OK:
+            found.add("ok")
+        elif word not in T.WORD_COURTESY_FILLER:
+            return None
+        index += 1
+    if "thanks" in found:
+        return "thanks"
+    return "ok" if found else None

@@ -69,6 +69,18 @@ class Service:
         log.error("giving up on %s message %s", inbound.channel, inbound.message_id)
         return [Reply(T.BUSY)]
 
+    def link(self, channel: str, user_id: str, phone: str) -> bool:
+        """Link an account whose number the channel vouches for, before it has written.
+
+        The console does this at start-up, so that alerts and reminders queued
+        for its person are shown at once rather than after the first line.
+        False (and nothing stored) when the number is not on the roster.
+        """
+        with self._db.transaction() as session:
+            if people.by_identity(session, channel, user_id) is not None:
+                return True
+            return registration.link(session, channel, user_id, phone, self._clock()) is not None
+
     def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
         now = self._clock()
         profile = people.by_identity(session, inbound.channel, inbound.user_id)

@@ -122,14 +122,30 @@ class ChannelIdentity(SQLModel, table=True):
 
 
 class Conversation(SQLModel, table=True):
-    """The one open conversation of a person: JSON state with an optimistic-lock version."""
+    """A person's conversations: JSON state with an optimistic-lock version.
+
+    At most one is open (``paused_at`` is None) and receives the person's
+    answers; the others are drafts put aside to file another form first
+    (a home visit that cannot wait for the monthly report), one per form.
+    """
+
+    __table_args__ = (
+        Index(
+            "ux_conversation_open",
+            "person_id",
+            unique=True,
+            sqlite_where=text("paused_at IS NULL"),
+            postgresql_where=text("paused_at IS NULL"),
+        ),
+    )
 
     person_id: int = Field(foreign_key="person.id", primary_key=True)
-    form: str = Field(max_length=24)
+    form: str = Field(max_length=24, primary_key=True)
     state: str = Field(sa_column=Column(Text, nullable=False))
     version: int = 1
     updated_at: datetime = _utc()
     expires_at: datetime = _utc(index=True)
+    paused_at: datetime | None = _utc(default=None)
 
 
 class ProcessedMessage(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Row, bindparam, or_, update
 from sqlmodel import Session, select
@@ -122,12 +123,17 @@ def desa_name_of_posyandu(session: Session, posyandu_code: str) -> str:
     return session.exec(statement).first() or ""
 
 
-def bidan_of_posyandu(session: Session, posyandu_code: str) -> list[int]:
-    """Ids of the bidan responsible for this Posyandu's desa (or linked to it)."""
+class Contact(NamedTuple):
+    person_id: int
+    name: str
+
+
+def bidan_of_posyandu(session: Session, posyandu_code: str) -> list[Contact]:
+    """The bidan responsible for this Posyandu's desa (or linked to it), in roster order."""
     desa = select(Posyandu.desa_code).where(Posyandu.code == posyandu_code).scalar_subquery()
     linked = select(PersonPosyandu.person_id).where(PersonPosyandu.posyandu_code == posyandu_code)
     statement = (
-        select(Person.id)
+        select(Person.id, Person.name)
         .where(
             Person.role == "bidan",
             Person.active,
@@ -135,7 +141,7 @@ def bidan_of_posyandu(session: Session, posyandu_code: str) -> list[int]:
         )
         .order_by(Person.id)
     )
-    return list(session.exec(statement))
+    return [Contact(*row) for row in session.exec(statement)]
 
 
 def area_name(session: Session, profile: Profile) -> str:

@@ -65,7 +65,7 @@ OUTREACH_END = ["1", "kirim"]
 def test_fresh_database_three_reports_then_rekap_csv_shows_them(env):
     first = bot(env, "console", stdin="mulai\n")
     assert first.returncode == 0, first.stderr
-    assert "loaded the demo district" in first.stderr
+    assert "data demo sudah dimuat" in first.stderr
     assert "Halo Siti Aminah" in first.stdout
     s = previous_s(env["DATABASE_URL"])
 

@@ -20,13 +20,17 @@ CHANNEL = "console"
 class Core(Protocol):
     def handle(self, inbound: Inbound) -> list[Reply]: ...
 
+    def link(self, channel: str, user_id: str, phone: str) -> bool: ...
+
 
 class ConsoleChannel:
     """One person (identified by phone number) chatting through stdin/stdout.
 
     ``check_outbox`` is called at the start and after every line: it delivers
     the proactive messages (alerts, reminders) queued for this person, which
-    arrive through :meth:`send` and are printed like any other message.
+    arrive through :meth:`send` and are printed like any other message. The
+    account is linked at the start, so what was queued is shown before the
+    first line is typed.
     """
 
     name = CHANNEL
@@ -51,6 +55,7 @@ class ConsoleChannel:
     def run(self) -> int:
         """Chat until end of input; returns the exit status."""
         interactive = self._in.isatty()
+        self._core.link(CHANNEL, self._phone, self._phone)
         self._check_outbox()
         while True:
             if interactive:

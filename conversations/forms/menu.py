@@ -26,7 +26,8 @@ MENU = Form(
             T.MENU_POSYANDU.label,
             T.MENU_POSYANDU.prompt,
             options_from="posyandu",
-            ask_if=lambda a, c: len(c["posyandu"]) > 1,
+            # A draft put aside already knows its Posyandu.
+            ask_if=lambda a, c: len(c["posyandu"]) > 1 and a.get("form") not in c.get("paused", ()),
         ),
     ),
 )

@@ -1,9 +1,12 @@
 """``draft_expiring``: anyone whose unfinished report will be deleted within 24 hours.
 
-Drafts live 7 days after the last answer. Checked on every tick in working
-hours, so a draft expiring at night is announced by 06:00 the same morning;
-the key names the expiry, so a draft continued and left again is announced
-again before its new expiry, and never twice for the same one.
+Drafts live 7 days after the last answer, whether open or put aside for
+another form. Checked on every tick in working hours, so a draft expiring at
+night is announced by 06:00 the same morning; the key names the form and the
+expiry, so a draft continued and left again is announced again before its new
+expiry, never twice for the same one, and two drafts of one person expiring
+together are both announced. The report menu is no draft: nothing is lost
+when it expires, so it is never announced.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from bot.scheduler.jobs.base import Message, Occurrence, Outcome, Scope, key
 from bot.scheduler.rules import RULES, Setting
 from bot.scheduler.timing import Calendar, zone
 from conversations import catalogue as T
+from conversations.forms import MENU
 from storage import reminders
 from storage.periods import day_in_month, shift_month
 from storage.schedule import KabupatenFacts
@@ -48,15 +52,17 @@ class DraftExpiringJob:
         today = scope.local_now.date()
         messages = []
         for draft in drafts:
+            if draft.form == MENU.id:
+                continue
             expires = draft.expires_at.astimezone(zone(scope.timezone))
             text = T.REMIND_DRAFT_EXPIRING.format(
                 title=T.FORM_TITLES.get(draft.form, draft.form),
                 when=_when(expires.date(), today),
                 time=expires.strftime("%H:%M"),
             )
-            stamp = draft.expires_at.strftime("%Y%m%dT%H%M%SZ")
+            tag = f"{draft.form}:{draft.expires_at:%Y%m%dT%H%M%SZ}"
             messages.append(
-                Message(key(self.rule.name, stamp, draft.person.person_id), draft.person, text)
+                Message(key(self.rule.name, tag, draft.person.person_id), draft.person, text)
             )
         return Outcome(messages)
 
