@@ -80,10 +80,9 @@ def status(turn: TurnContext, _args: list[str]) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
-@keeps_the_form
 def help_text(turn: TurnContext, _args: list[str]) -> list[Reply]:
-    """``bantuan``: what this person (by role) can do with the bot."""
-    return [Reply(T.HELP[turn.profile.role])]
+    """``bantuan``: what this person (by role) can do, then the open question with its hint."""
+    return [Reply(T.HELP[turn.profile.role]), *conversation.where_we_are(turn, hint=True)]
 
 
 def cancel(turn: TurnContext, _args: list[str]) -> list[Reply]:

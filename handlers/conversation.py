@@ -33,11 +33,11 @@ def resume(turn: TurnContext) -> list[Reply]:
     return settle(turn, turn.engine.resume(state, turn.inbound, turn.now))
 
 
-def reprompt(turn: TurnContext, note: str) -> list[Reply]:
-    """Show the open conversation's question again, after ``note``."""
+def reprompt(turn: TurnContext, note: str, *, hint: bool = False) -> list[Reply]:
+    """Show the open conversation's question again, after ``note`` (with the hint if asked)."""
     assert turn.draft is not None
     state = State.from_json(turn.draft.state)
-    return settle(turn, turn.engine.reprompt(state, turn.now, note))
+    return settle(turn, turn.engine.reprompt(state, turn.now, note, hint=hint))
 
 
 def open_menu(turn: TurnContext, posyandu: list[tuple[str, str]]) -> list[Reply]:
@@ -53,16 +53,17 @@ def open_menu(turn: TurnContext, posyandu: list[tuple[str, str]]) -> list[Reply]
     return replies + start(turn, MENU.id, form_context.menu(posyandu, waiting))
 
 
-def where_we_are(turn: TurnContext) -> list[Reply]:
+def where_we_are(turn: TurnContext, *, hint: bool = False) -> list[Reply]:
     """After a command that is not about the form: its question again, or the forms put aside.
 
     Someone who asked ``status`` or ``jadwal`` half-way through a report must
     see where they were; the menu is shown again without naming itself.
+    ``hint`` adds the typing and navigation hint to the question (``bantuan``).
     """
     if turn.draft is None:
         return kept_drafts(turn)
     note = "" if turn.draft.form == MENU.id else T.DRAFT_OPEN.format(title=describe(turn.draft))
-    return reprompt(turn, note)
+    return reprompt(turn, note, hint=hint)
 
 
 def kept_drafts(turn: TurnContext) -> list[Reply]:

@@ -30,6 +30,7 @@ from bot.scheduler.service import deliver_pending
 from bot.scheduler.tick import TickConfig, tick
 from bot.scheduler.timing import Calendar
 from conversations import ALL_FORMS, Engine
+from conversations import catalogue as T
 from handlers import Service
 from storage import Database, drafts
 from storage.db import alembic_config
@@ -495,3 +496,12 @@ def test_the_console_start_up_line_is_indonesian(tmp_path):
     result = CliRunner().invoke(app, ["console"], input="", env=env)
     assert result.exit_code == 0, result.output
     assert "Basis data masih kosong: data demo sudah dimuat" in result.stderr
+
+
+def test_bantuan_in_a_form_shows_the_navigation_hint_under_the_question_again(service):
+    chat = ServiceChat(service, KADER)
+    chat.send_all(*MONTHLY_START)
+    assert T.HINT_CONTROLS not in chat.replies[-1].text
+    chat.send("bantuan")
+    assert "K: berapa balita" in chat.replies[-1].text
+    assert T.HINT_CONTROLS in chat.replies[-1].text
