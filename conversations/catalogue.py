@@ -462,11 +462,14 @@ REKAP_FILE_CAPTION = {
     "csv": "📥 Rekap {month} — {area} (CSV, satu baris per Posyandu)",
     "png": "📈 D/S dan kelengkapan laporan — {area}, {month}",
 }
-REKAP_NOT_ALLOWED = "Maaf, Anda hanya bisa melihat rekap {area} dan wilayah di bawahnya."
-REKAP_NOT_ALLOWED_KADER = "Maaf, kader hanya bisa melihat rekap Posyandu sendiri: {posyandu}."
-REKAP_UNKNOWN_AREA = (
-    "Maaf, wilayah '{text}' tidak ditemukan. Ketik nama atau kode Puskesmas, desa atau "
-    "Posyandu, mis. rekap oktober Mawar."
+# One answer whether the area exists elsewhere or not at all: names and codes outside
+# one's own area are neither confirmed nor denied.
+REKAP_NOT_FOUND = (
+    "Maaf, wilayah itu tidak ada di {area}. Anda bisa melihat rekap {area} dan wilayah di "
+    "bawahnya: ketik nama atau kodenya, mis. rekap oktober Mawar."
+)
+REKAP_NOT_FOUND_KADER = (
+    "Maaf, itu bukan Posyandu Anda. Kader bisa melihat rekap Posyandu sendiri: {posyandu}."
 )
 REKAP_WHICH_AREA = "Ada beberapa wilayah bernama '{text}'. Pilih salah satu:"
 REKAP_FUTURE = "Bulan {month} belum berjalan. Pilih bulan ini atau sebelumnya."
