@@ -134,7 +134,8 @@ def _page(turn: TurnContext, rekap: Rekap, page: int) -> list[Reply]:
     """
     pages = rekap_text.page_count(rekap)
     page = min(page, pages)
-    text = rekap_text.render(rekap, page, invite_review=turn.profile.role == "dinkes")
+    invite = turn.profile.role == "dinkes"
+    text = rekap_text.render(rekap, page, today=turn.now.date(), invite_review=invite)
     period, code = rekap.period, rekap.area.code
     drill = []
     if rekap.area.level != "posyandu":

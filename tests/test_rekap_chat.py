@@ -202,14 +202,15 @@ def test_only_the_district_office_reviews(service, phone):
     assert ServiceChat(service, phone).send("tinjau 2026-10") == T.TINJAU_NOT_ALLOWED
 
 
-def test_console_channel_shows_the_rekap_and_names_the_file(service):
+def test_console_channel_shows_the_rekap_and_names_the_file(service, tmp_path):
     out = io.StringIO()
-    console = ConsoleChannel(service, DINKES, io.StringIO("rekap\nrekap excel\n"), out)
+    lines = io.StringIO("rekap\nrekap excel\n")
+    console = ConsoleChannel(service, DINKES, lines, out, files_dir=tmp_path)
     assert console.run() == 0
     printed = out.getvalue()
     assert "Laporan masuk: 4/5 Posyandu (80%)" in printed
     assert "1. 📥 Excel   2. 📈 Grafik" in printed
-    assert "[berkas: rekap-35.90-2026-10.xlsx]" in printed
+    assert f"📎 Berkas disimpan: {tmp_path / 'rekap-35.90-2026-10.xlsx'}" in printed
 
 
 @pytest.mark.parametrize(
