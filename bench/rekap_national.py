@@ -282,7 +282,7 @@ def _runs(database: Database, area: Area, repeat: int) -> tuple[list[float], int
         started = time.perf_counter()
         with database.transaction() as session:
             rekap = build(session, area, LAST_PERIOD, missing_limit=10)
-            rekap_text.render(rekap)
+            rekap_text.render(rekap, today=datetime.now(UTC).date())
         seconds.append(time.perf_counter() - started)
         rows = len(rekap.rows)
     return seconds, rows

@@ -143,19 +143,36 @@ def rekap(
             "--format", help="text (as in chat), csv (one row per Posyandu), xlsx or png."
         ),
     ] = "csv",
-    out: Annotated[Path | None, typer.Option(help="Write to FILE instead of stdout.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write to FILE. Default: text and csv to stdout, xlsx and png to "
+            "rekap-AREA-MONTH.xlsx/.png in the current folder."
+        ),
+    ] = None,
+    headers: Annotated[
+        str,
+        typer.Option(help="CSV header: en (the contract's column names) or id (Indonesian)."),
+    ] = "en",
 ) -> None:
     """Print the monthly summary of an area: the chat text, CSV, an Excel workbook or a chart."""
+    from zoneinfo import ZoneInfo
+
     from conversations.parsing import parse_month
-    from handlers.rekap_files import OUTPUTS, file_bytes
+    from handlers.rekap_files import BINARY, HEADERS, OUTPUTS, file_bytes, file_name
     from storage.rekap import default_period
     from storage.rekap_areas import Area, by_code
 
     if fmt not in OUTPUTS:
         typer.echo(f"Unknown format {fmt!r}; choose one of {', '.join(OUTPUTS)}.", err=True)
         raise typer.Exit(2)
-    database = open_database(_settings())
+    if headers not in HEADERS:
+        typer.echo(f"Unknown header {headers!r}; choose one of {', '.join(HEADERS)}.", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    database = open_database(settings)
     now = datetime.now(UTC)
+    today = now.astimezone(ZoneInfo(settings.default_timezone)).date()
     with database.transaction() as session:
         found = by_code(session, area) if area else Area(None, None, "")
         if found is None:
@@ -165,8 +182,12 @@ def rekap(
         if month is None:
             typer.echo(f"Unknown month {period!r}; use YYYY-MM.", err=True)
             raise typer.Exit(2)
-        content = file_bytes(session, found, month, fmt, now.date())
-    if out:
+        content = file_bytes(session, found, month, fmt, today, headers=headers)
+    if out is None and fmt in BINARY:
+        saved = Path(file_name(found, month, fmt))
+        saved.write_bytes(content)
+        typer.echo(f"Saved {saved.resolve()}")
+    elif out:
         out.write_bytes(content)
     else:
         sys.stdout.flush()

@@ -478,6 +478,8 @@ REKAP_LEVELS = {
 }
 REKAP_TITLE = "📊 Rekap {month}\n{area}"
 REKAP_TITLE_PAGE = "📊 Rekap {month} — {area} (hal {page}/{pages})"
+# A month whose deadline has not passed: its figures are partial and compared with nothing.
+REKAP_IN_PROGRESS = "⏳ Sedang berjalan, batas laporan {deadline}: angka belum lengkap."
 REKAP_REPORTED = "Laporan masuk: {reported}/{expected} Posyandu ({percent}){change}"
 REKAP_ON_TIME = "Tepat waktu: {count} ({percent})"
 REKAP_NOT_HELD = "Tidak buka: {count} Posyandu"
@@ -524,11 +526,14 @@ REKAP_FILE_CAPTION = {
     "csv": "📥 Rekap {month} — {area} (CSV, satu baris per Posyandu)",
     "png": "📈 D/S dan kelengkapan laporan — {area}, {month}",
 }
-REKAP_NOT_ALLOWED = "Maaf, Anda hanya bisa melihat rekap {area} dan wilayah di bawahnya."
-REKAP_NOT_ALLOWED_KADER = "Maaf, kader hanya bisa melihat rekap Posyandu sendiri: {posyandu}."
-REKAP_UNKNOWN_AREA = (
-    "Maaf, wilayah '{text}' tidak ditemukan. Ketik nama atau kode Puskesmas, desa atau "
-    "Posyandu, mis. rekap oktober Mawar."
+# One answer whether the area exists elsewhere or not at all: names and codes outside
+# one's own area are neither confirmed nor denied.
+REKAP_NOT_FOUND = (
+    "Maaf, wilayah itu tidak ada di {area}. Anda bisa melihat rekap {area} dan wilayah di "
+    "bawahnya: ketik nama atau kodenya, mis. rekap oktober Mawar."
+)
+REKAP_NOT_FOUND_KADER = (
+    "Maaf, itu bukan Posyandu Anda. Kader bisa melihat rekap Posyandu sendiri: {posyandu}."
 )
 REKAP_WHICH_AREA = "Ada beberapa wilayah bernama '{text}'. Pilih salah satu:"
 REKAP_FUTURE = "Bulan {month} belum berjalan. Pilih bulan ini atau sebelumnya."
@@ -545,6 +550,9 @@ CHART_LOWEST = "{count} {level} dengan D/S terendah"
 CHART_TREND = "Tren {months} bulan"
 CHART_DS = "D/S"
 CHART_COMPLETENESS = "Kelengkapan laporan"
+CHART_IN_PROGRESS = "{month}\n(sedang berjalan, batas laporan {deadline})"
+CHART_MONTH_IN_PROGRESS = "{month}\n(berjalan)"
+CHART_NO_DATA = "belum ada data"
 # The Excel workbook: sheet names (at most 31 characters) and column headers.
 XLSX_SHEETS = {
     "summary": "Ringkasan",
@@ -556,7 +564,9 @@ XLSX_SHEETS = {
 }
 XLSX_SUMMARY_HEADERS = ("Indikator", "Sekarang", "Saat batas waktu", "Bulan lalu")
 XLSX_TITLE = "Rekap {month} — {area}"
-XLSX_MADE = "Dibuat {date}. Angka dari revisi laporan terakhir."
+XLSX_MADE = "Dibuat {date}. Angka dari revisi laporan terakhir; - berarti belum ada laporan."
+XLSX_IN_PROGRESS = "Sedang berjalan, batas laporan {deadline}: angka belum lengkap."
+XLSX_TOTAL = "Total"
 XLSX_COLUMNS = {
     "code": "Kode",
     "name": "Nama",
@@ -603,6 +613,25 @@ XLSX_COLUMNS = {
     "sessions": "Kegiatan",
     "people": "Peserta",
     "period": "Bulan",
+}
+# The CSV sent in chat: the contract's columns (storage/export.py COLUMNS), in its order.
+CSV_COLUMNS = {
+    "period": "Bulan",
+    "kabupaten": "Kabupaten",
+    "puskesmas": "Puskesmas",
+    "desa": "Desa",
+    "posyandu_code": "Kode Posyandu",
+    "posyandu": "Posyandu",
+    "reported": "Lapor (1=ya)",
+    "on_time": "Tepat waktu (1=ya)",
+    "held": "Buka (1=ya)",
+    "S": "S",
+    "K": "K",
+    "D": "D",
+    "N": "N",
+    "home_visits": "Kunjungan rumah",
+    "outreach_sessions": "Kegiatan luar gedung",
+    "outreach_participants": "Peserta luar gedung",
 }
 
 # --- telegram ----------------------------------------------------------------------------

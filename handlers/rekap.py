@@ -79,7 +79,10 @@ def review(turn: TurnContext, args: list[str]) -> list[Reply]:
 def _find_area(turn: TurnContext, text: str, period: str) -> Area | list[Reply]:
     """The area ``text`` names (code or name; empty: one's own), or replies saying why not.
 
-    Several areas with that name: the person picks one with a button.
+    Several areas with that name: the person picks one with a button. Names
+    are looked up only inside what the person may see, and an area outside it
+    gets the same answer as one that does not exist, so the rekap cannot be
+    used to list the names and codes of other areas.
     """
     session, profile = turn.session, turn.profile
     own = rekap_areas.own_area(session, profile)
@@ -97,9 +100,7 @@ def _find_area(turn: TurnContext, text: str, period: str) -> Area | list[Reply]:
         candidates = rekap_areas.by_name(session, names, own, levels)
     allowed = [area for area in candidates if rekap_areas.visible(session, profile, area)]
     if not allowed:
-        if candidates or rekap_areas.by_name(session, names, None, levels):
-            return [Reply(_refusal(turn, own))]
-        return [Reply(T.REKAP_UNKNOWN_AREA.format(text=text))]
+        return [Reply(_not_found(turn, own))]
     if len(allowed) == 1:
         return allowed[0]
     choices = []
@@ -118,11 +119,12 @@ def _own_posyandu_named(turn: TurnContext, names: list[str]) -> list[Area]:
     return exact or [area for area in own if wanted[0] in area.name.casefold()]
 
 
-def _refusal(turn: TurnContext, own: Area) -> str:
+def _not_found(turn: TurnContext, own: Area) -> str:
+    """What a person may see instead; the same whether the asked-for area exists or not."""
     if turn.profile.role == "kader":
         names = ", ".join(name for _, name in posyandu_of(turn.session, turn.profile))
-        return T.REKAP_NOT_ALLOWED_KADER.format(posyandu=names)
-    return T.REKAP_NOT_ALLOWED.format(area=F.area_label(own))
+        return T.REKAP_NOT_FOUND_KADER.format(posyandu=names)
+    return T.REKAP_NOT_FOUND.format(area=F.area_label(own))
 
 
 def _page(turn: TurnContext, rekap: Rekap, page: int) -> list[Reply]:
@@ -132,7 +134,8 @@ def _page(turn: TurnContext, rekap: Rekap, page: int) -> list[Reply]:
     """
     pages = rekap_text.page_count(rekap)
     page = min(page, pages)
-    text = rekap_text.render(rekap, page, invite_review=turn.profile.role == "dinkes")
+    invite = turn.profile.role == "dinkes"
+    text = rekap_text.render(rekap, page, today=turn.now.date(), invite_review=invite)
     period, code = rekap.period, rekap.area.code
     drill = []
     if rekap.area.level != "posyandu":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 from io import BytesIO
 
 from matplotlib.axes import Axes
@@ -15,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as PlotFigure
 
 from conversations import catalogue as T
-from conversations.engine import format_month
+from conversations.engine import format_date, format_month
 from handlers import rekap_format as F
 from storage.rekap import Rekap, Row
 from storage.rekap_figures import Figures
@@ -29,21 +30,30 @@ DS_COLOUR = "#1f77b4"
 COMPLETENESS_COLOUR = "#ff7f0e"
 
 
-def chart(rekap: Rekap, trend: Sequence[tuple[str, Figures]]) -> bytes:
-    """The PNG: bars per sub-area on top, the trend below."""
+def chart(rekap: Rekap, trend: Sequence[tuple[str, Figures | None]], today: date) -> bytes:
+    """The PNG: bars per sub-area on top, the trend below (see :func:`figure`)."""
+    buffer = BytesIO()
+    figure(rekap, trend, today).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def figure(rekap: Rekap, trend: Sequence[tuple[str, Figures | None]], today: date) -> PlotFigure:
+    """The chart as a matplotlib figure; ``today`` (local) tells a month in progress."""
     rows = _shown(rekap.rows)
     bars_height = 1.2 + 0.32 * max(len(rows), 1)
-    figure = PlotFigure(figsize=(WIDTH_INCHES, bars_height + 3.2), dpi=DPI, layout="constrained")
-    FigureCanvasAgg(figure)
-    grid = figure.add_gridspec(2, 1, height_ratios=[bars_height, 3.2])
+    drawing = PlotFigure(figsize=(WIDTH_INCHES, bars_height + 3.2), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(drawing)
+    grid = drawing.add_gridspec(2, 1, height_ratios=[bars_height, 3.2])
     area, month = F.area_label(rekap.area), format_month(rekap.period)
-    figure.suptitle(T.CHART_TITLE.format(area=area, month=month), fontweight="bold")
-    _bars(figure.add_subplot(grid[0]), rekap, rows)
-    _trend(figure.add_subplot(grid[1]), trend)
-    figure.legend(*figure.axes[1].get_legend_handles_labels(), loc="outside lower center", ncols=2)
-    buffer = BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    open_until = rekap.deadline if rekap.in_progress(today) else None
+    if open_until is not None:
+        month = T.CHART_IN_PROGRESS.format(month=month, deadline=format_date(open_until))
+    drawing.suptitle(T.CHART_TITLE.format(area=area, month=month), fontweight="bold")
+    _bars(drawing.add_subplot(grid[0]), rekap, rows)
+    _trend(drawing.add_subplot(grid[1]), trend, rekap.period if open_until else None)
+    handles, labels = drawing.axes[1].get_legend_handles_labels()
+    drawing.legend(handles, labels, loc="outside lower center", ncols=2)
+    return drawing
 
 
 def _shown(rows: list[Row]) -> list[Row]:
@@ -74,14 +84,46 @@ def _bars(axes: Axes, rekap: Rekap, rows: list[Row]) -> None:
         axes.set_title(T.CHART_BY_AREA.format(level=level))
 
 
-def _trend(axes: Axes, trend: Sequence[tuple[str, Figures]]) -> None:
-    labels = [f"{F.short_month(period)} {period[2:4]}" for period, _ in trend]
-    ds = [_percent(figures.ds, gap=True) for _, figures in trend]
-    completeness = [_percent(figures.completeness) for _, figures in trend]
-    axes.plot(labels, ds, marker="o", color=DS_COLOUR, label=T.CHART_DS)
-    axes.plot(
-        labels, completeness, marker="s", color=COMPLETENESS_COLOUR, label=T.CHART_COMPLETENESS
-    )
+def _trend(
+    axes: Axes, trend: Sequence[tuple[str, Figures | None]], in_progress: str | None
+) -> None:
+    """Two lines over the months, every month on the axis.
+
+    A month before the area was in the system is a gap marked as having no
+    data. The month ``in_progress`` (if any) is labelled so and drawn as a
+    hollow point, not joined to the line: its figures are partial, and a line
+    down to them would read as a drop.
+    """
+    positions = list(range(len(trend)))
+    labels = []
+    for period, _ in trend:
+        label = f"{F.short_month(period)} {period[2:4]}"
+        if period == in_progress:
+            label = T.CHART_MONTH_IN_PROGRESS.format(month=label)
+        labels.append(label)
+    known = [Figures() if figures is None else figures for _, figures in trend]
+    open_at = [period for period, _ in trend].index(in_progress) if in_progress else None
+    for ratio, marker, colour, name in (
+        (lambda f: f.ds, "o", DS_COLOUR, T.CHART_DS),
+        (lambda f: f.completeness, "s", COMPLETENESS_COLOUR, T.CHART_COMPLETENESS),
+    ):
+        values = [_percent(ratio(figures), gap=True) for figures in known]
+        closed = [math.nan if i == open_at else value for i, value in enumerate(values)]
+        axes.plot(positions, closed, marker=marker, color=colour, label=name)
+        if open_at is not None:
+            axes.plot(
+                [open_at],
+                [values[open_at]],
+                linestyle="none",
+                marker=marker,
+                markerfacecolor="white",
+                color=colour,
+            )
+    before = next((i for i, (_, figures) in enumerate(trend) if figures is not None), len(trend))
+    if before:
+        axes.text((before - 1) / 2, 50, T.CHART_NO_DATA, ha="center", va="center", color="grey")
+    axes.set_xticks(positions, labels)
+    axes.set_xlim(-0.5, len(trend) - 0.5)
     axes.set_ylim(0, 105)
     axes.set_ylabel("%")
     axes.grid(alpha=0.3)
@@ -92,7 +134,8 @@ def _percent(value: float | None, *, gap: bool = False) -> float:
     """A ratio as a percentage for plotting.
 
     Unknown is 0 for a bar (nothing reported) and, with ``gap``, a hole in a
-    trend line (no D/S without weighings, not a D/S of 0).
+    trend line (no D/S without weighings, no completeness before the area was
+    in the system: neither is 0).
     """
     if value is None:
         return math.nan if gap else 0.0

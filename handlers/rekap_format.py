@@ -9,9 +9,9 @@ from conversations import catalogue as T
 from storage.rekap_areas import Area
 
 
-def count(value: int) -> str:
-    """``1234`` -> ``1.234``."""
-    return f"{value:,}".replace(",", ".")
+def count(value: int | None) -> str:
+    """``1234`` -> ``1.234``; None (not reported) -> ``-``."""
+    return T.REKAP_NO_VALUE if value is None else f"{value:,}".replace(",", ".")
 
 
 def percent(value: float | None) -> str:

@@ -9,6 +9,7 @@ it does not.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from conversations import catalogue as T
@@ -35,52 +36,74 @@ def page_rows(rekap: Rekap, page: int, page_size: int = PAGE_SIZE) -> list[Row]:
 
 
 def render(
-    rekap: Rekap, page: int = 1, *, invite_review: bool = False, page_size: int = PAGE_SIZE
+    rekap: Rekap,
+    page: int = 1,
+    *,
+    today: date,
+    invite_review: bool = False,
+    page_size: int = PAGE_SIZE,
 ) -> str:
     """One page of the rekap: page 1 has the headline and the missing list, later pages the table.
 
-    ``invite_review`` adds the "type tinjau" hint for district officers on a
-    month nobody has reviewed yet. The command line prints every row on one
-    page (``page_size`` of the row count).
+    ``today`` (the area's local date) tells whether the month is still in
+    progress. ``invite_review`` adds the "type tinjau" hint for district
+    officers on a closed month nobody has reviewed yet. The command line
+    prints every row on one page (``page_size`` of the row count).
     """
     pages = page_count(rekap, page_size)
     area = F.area_label(rekap.area)
     month = format_month(rekap.period)
+    open_until = rekap.deadline if rekap.in_progress(today) else None
+    closed = open_until is None
     if page > 1:
         title = T.REKAP_TITLE_PAGE.format(month=month, area=area, page=page, pages=pages)
-        return "\n".join([title, "", *table(rekap, page, page_size)])
-    lines = [T.REKAP_TITLE.format(month=month, area=area), *headline(rekap)]
+        return "\n".join([title, "", *table(rekap, page, page_size, compare=closed)])
+    lines = [T.REKAP_TITLE.format(month=month, area=area)]
+    if open_until is not None:
+        lines.append(T.REKAP_IN_PROGRESS.format(deadline=format_date(open_until)))
+    lines.extend(headline(rekap, compare=closed))
     lines.extend(_deadline_comparison(rekap))
-    lines.extend(_review(rekap, invite_review))
-    lines.extend(["", *table(rekap, 1, page_size)])
+    lines.extend(_review(rekap, invite_review and closed))
+    lines.extend(["", *table(rekap, 1, page_size, compare=closed)])
     if pages > 1:
         lines.append(f"(hal 1/{pages})")
     lines.extend(["", *_missing(rekap)])
     return "\n".join(lines)
 
 
-def headline(rekap: Rekap) -> list[str]:
-    """Completeness, timeliness and D/S with their change, then the other figures in short lines."""
+def headline(rekap: Rekap, *, compare: bool = True) -> list[str]:
+    """Completeness, timeliness and D/S with their change, then the other figures in short lines.
+
+    Without ``compare`` (a month in progress) nothing is compared with last
+    month and timeliness, which the deadline decides, is left out.
+    """
     now, before = rekap.total, rekap.previous
     previous_month = F.short_month(shift_month(rekap.period, -1))
+
+    def change(current: float | None, previous: float | None) -> str:
+        return _change(current, previous, previous_month) if compare else ""
+
     lines = [
         T.REKAP_REPORTED.format(
             reported=F.count(now.reported),
             expected=F.count(now.expected),
             percent=F.percent(now.completeness),
-            change=_change(now.completeness, before.completeness, previous_month),
-        ),
-        T.REKAP_ON_TIME.format(count=F.count(now.on_time), percent=F.percent(now.timeliness)),
+            change=change(now.completeness, before.completeness),
+        )
     ]
+    if compare:
+        lines.append(
+            T.REKAP_ON_TIME.format(count=F.count(now.on_time), percent=F.percent(now.timeliness))
+        )
     if now.not_held:
         lines.append(T.REKAP_NOT_HELD.format(count=F.count(now.not_held)))
-    lines.extend(figures_lines(now, _change(now.ds, before.ds, previous_month)))
+    lines.extend(figures_lines(now, change(now.ds, before.ds)))
     return lines
 
 
 def figures_lines(figures: Figures, ds_change: str = "") -> list[str]:
     """The report figures of one area, a few per line."""
-    get = figures.get
+    get = figures.answer
     lines = [
         T.REKAP_RATIOS.format(
             ds=F.percent(figures.ds),
@@ -120,8 +143,13 @@ def figures_lines(figures: Figures, ds_change: str = "") -> list[str]:
     return lines
 
 
-def table(rekap: Rekap, page: int, page_size: int = PAGE_SIZE) -> list[str]:
-    """The sub-areas of one page: Posyandu with S, D, D/S and status; areas with reports and D/S."""
+def table(
+    rekap: Rekap, page: int, page_size: int = PAGE_SIZE, *, compare: bool = True
+) -> list[str]:
+    """The sub-areas of one page: Posyandu with S, D, D/S and status; areas with reports and D/S.
+
+    Areas show the change of D/S from last month unless ``compare`` is off.
+    """
     rows = page_rows(rekap, page, page_size)
     level = rekap.child_level
     header = T.REKAP_LEVELS[level]
@@ -132,8 +160,9 @@ def table(rekap: Rekap, page: int, page_size: int = PAGE_SIZE) -> list[str]:
             [name, *_posyandu_cells(row.figures)] for name, row in zip(names, rows, strict=True)
         ]
     else:
-        headers = [header, *(T.REKAP_COLUMNS[key] for key in ("reported", "ds", "change"))]
-        cells = [[name, *_area_cells(row)] for name, row in zip(names, rows, strict=True)]
+        keys = ("reported", "ds", "change") if compare else ("reported", "ds")
+        headers = [header, *(T.REKAP_COLUMNS[key] for key in keys)]
+        cells = [[name, *_area_cells(row, compare)] for name, row in zip(names, rows, strict=True)]
     return aligned(headers, cells)
 
 
@@ -162,15 +191,14 @@ def status(figures: Figures) -> str:
 
 
 def _posyandu_cells(figures: Figures) -> list[str]:
-    held = figures.reported and not figures.not_held
-    numbers = [F.count(figures.get(key)) if held else T.REKAP_NO_VALUE for key in ("s", "d")]
+    numbers = [F.count(figures.answer(key)) for key in ("s", "d")]
     return [*numbers, F.percent(figures.ds), status(figures)]
 
 
-def _area_cells(row: Row) -> list[str]:
+def _area_cells(row: Row, compare: bool) -> list[str]:
     now, before = row.figures, row.previous
-    reported = f"{F.count(now.reported)}/{F.count(now.expected)}"
-    return [reported, F.percent(now.ds), F.signed(F.points(now.ds, before.ds))]
+    cells = [f"{F.count(now.reported)}/{F.count(now.expected)}", F.percent(now.ds)]
+    return [*cells, F.signed(F.points(now.ds, before.ds))] if compare else cells
 
 
 def _change(current: float | None, previous: float | None, month: str) -> str:

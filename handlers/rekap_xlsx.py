@@ -2,9 +2,13 @@
 
 Sheets: a summary of the area (now, at the deadline, last month), one sheet
 per level below it (Puskesmas, desa, Posyandu), home visits and outreach
-broken down per sub-area, the six-month trend, and the Posyandu that have not
-reported. Header rows are bold and frozen, ratios are real numbers shown as
-percentages, so officers can sort, filter and chart them in Excel.
+broken down per sub-area with the area's totals in separate bold rows, the
+six-month trend, and the Posyandu that have not reported. Header rows are
+bold and frozen, ratios are real numbers shown as percentages and counts as
+whole numbers (each cell formatted by what it holds, not by its column), so
+officers can sort, filter and chart them in Excel. A figure nobody reported
+is ``-``, never 0; an empty cell means there is nothing to compare with (no
+snapshot was taken at the deadline).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -31,11 +35,13 @@ PERCENT = "0.0%"
 INTEGER = "#,##0"
 MAX_WIDTH = 45
 BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=13)
+RIGHT = Alignment(horizontal="right")
 
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    """One figure of an area: its column header, how to read it, and its number format."""
+    """One figure of an area: its row or column header, how to read it, and its number format."""
 
     key: str
     value: Callable[[Figures], int | float | None]
@@ -45,9 +51,14 @@ class Metric:
     def header(self) -> str:
         return T.XLSX_COLUMNS[self.key]
 
+    def cell(self, figures: Figures) -> int | float | str:
+        """The value to write: ``-`` when it is unknown (nothing reported, nothing to divide)."""
+        value = self.value(figures)
+        return T.REKAP_NO_VALUE if value is None else value
 
-def _sum(name: str) -> Callable[[Figures], int]:
-    return lambda figures: figures.get(name)
+
+def _answer(name: str) -> Callable[[Figures], int | None]:
+    return lambda figures: figures.answer(name)
 
 
 METRICS = (
@@ -57,27 +68,75 @@ METRICS = (
     Metric("on_time", lambda f: f.on_time),
     Metric("timeliness", lambda f: f.timeliness, PERCENT),
     Metric("not_held", lambda f: f.not_held),
-    *(Metric(name, _sum(name)) for name in ("s", "k", "d", "n")),
+    *(Metric(name, _answer(name)) for name in ("s", "k", "d", "n")),
     Metric("ds", lambda f: f.ds, PERCENT),
     Metric("ks", lambda f: f.ks, PERCENT),
     Metric("nd", lambda f: f.nd, PERCENT),
-    Metric("bgm", _sum("bgm")),
-    Metric("t2", _sum("t2")),
-    Metric("bumil_kek", _sum("bumil_kek")),
+    Metric("bgm", _answer("bgm")),
+    Metric("t2", _answer("t2")),
+    Metric("bumil_kek", _answer("bumil_kek")),
     Metric("hypertension", lambda f: f.hypertension),
-    *(Metric(name, _sum(name)) for name in ("terduga_tbc", "dirujuk", "lahir", "mati_bayi")),
-    Metric("mati_ibu", _sum("mati_ibu")),
+    *(Metric(name, _answer(name)) for name in ("terduga_tbc", "dirujuk", "lahir", "mati_bayi")),
+    Metric("mati_ibu", _answer("mati_ibu")),
     Metric("visits", lambda f: f.visit_count),
     Metric("visit_danger", lambda f: f.visit_danger),
     Metric("outreach", lambda f: f.outreach_sessions),
     Metric("participants", lambda f: f.outreach_participants),
 )
+BY_KEY = {metric.key: metric for metric in METRICS}
+
+
+class _Writer:
+    """Writes one sheet line by line, formatting each cell and fitting the table's columns."""
+
+    def __init__(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        self.row = 0
+        self.widths: dict[int, int] = {}
+
+    def line(
+        self,
+        values: Sequence[Any],
+        formats: Sequence[str | None] = (),
+        *,
+        bold: bool = False,
+        fit: bool = True,
+    ) -> None:
+        """Write one row; ``formats`` gives each cell's number format (None: general)."""
+        self.row += 1
+        padded = [*formats, *([None] * (len(values) - len(formats)))]
+        for column, (value, number_format) in enumerate(zip(values, padded, strict=True), 1):
+            cell = self.sheet.cell(row=self.row, column=column, value=value)
+            if number_format is not None:
+                cell.number_format = number_format
+            known = value != T.REKAP_NO_VALUE
+            if not known:
+                cell.alignment = RIGHT
+            if bold:
+                cell.font = BOLD
+            if fit and value is not None:
+                shown = f"{value:.1%}" if number_format == PERCENT and known else str(value)
+                self.widths[column] = max(self.widths.get(column, 0), len(shown))
+
+    def blank(self) -> None:
+        self.row += 1
+
+    def header(self, headers: Sequence[str]) -> None:
+        """A bold header row; the rows above it and the header stay visible when scrolling."""
+        self.line(headers, bold=True)
+        self.sheet.freeze_panes = f"A{self.row + 1}"
+
+    def finish(self) -> None:
+        for column, width in self.widths.items():
+            self.sheet.column_dimensions[get_column_letter(column)].width = min(
+                MAX_WIDTH, width + 2
+            )
 
 
 def workbook(
-    rekap: Rekap, levels: Sequence[Level], trend: Sequence[tuple[str, Figures]], made: date
+    rekap: Rekap, levels: Sequence[Level], trend: Sequence[tuple[str, Figures | None]], made: date
 ) -> bytes:
-    """The whole workbook as ``.xlsx`` bytes."""
+    """The whole workbook as ``.xlsx`` bytes; ``made`` is the area's local date."""
     book = Workbook()
     _summary(book.active, rekap, made)
     names = {rekap.area.code or "": F.area_label(rekap.area)}
@@ -85,11 +144,12 @@ def workbook(
         _level(book.create_sheet(T.REKAP_LEVELS[level.level]), level, names)
         names.update({row.code: row.name for row in level.rows})
     areas = [(row.code, row.name, row.figures) for row in levels[0].rows]
-    areas.append((rekap.area.code or "", F.area_label(rekap.area), rekap.total))
+    whole = (rekap.area.code or "", F.area_label(rekap.area), rekap.total)
     _breakdown(
         book.create_sheet(T.XLSX_SHEETS["visits"]),
         ("target", "count", "danger"),
         areas,
+        whole,
         lambda f: f.visits,
         T.TARGET_GROUPS,
     )
@@ -101,6 +161,7 @@ def workbook(
             book.create_sheet(T.XLSX_SHEETS[sheet]),
             (key, "sessions", "people"),
             areas,
+            whole,
             pick,
             labels,
         )
@@ -112,49 +173,41 @@ def workbook(
 
 
 def _summary(sheet: Worksheet, rekap: Rekap, made: date) -> None:
+    """One row per indicator, formatted by its kind (count or ratio) across the three columns."""
     sheet.title = T.XLSX_SHEETS["summary"]
+    out = _Writer(sheet)
     title = T.XLSX_TITLE.format(month=format_month(rekap.period), area=F.area_label(rekap.area))
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([T.XLSX_MADE.format(date=format_date(made))])
-    sheet.append([])
+    out.line([title], fit=False)
+    sheet["A1"].font = TITLE
+    out.line([T.XLSX_MADE.format(date=format_date(made))], fit=False)
+    open_until = rekap.deadline if rekap.in_progress(made) else None
+    if open_until is not None:
+        out.line([T.XLSX_IN_PROGRESS.format(deadline=format_date(open_until))], fit=False)
+    else:
+        out.blank()
+    out.header(T.XLSX_SUMMARY_HEADERS)
     at_deadline = rekap.at_deadline.figures if rekap.at_deadline else None
-    rows = [
-        [
-            metric.header,
-            metric.value(rekap.total),
-            metric.value(at_deadline) if at_deadline else None,
-            metric.value(rekap.previous),
+    for metric in METRICS:
+        values = [
+            metric.cell(rekap.total),
+            metric.cell(at_deadline) if at_deadline else None,
+            metric.cell(rekap.previous),
         ]
-        for metric in METRICS
-    ]
-    _table(sheet, T.XLSX_SUMMARY_HEADERS, rows, [m.number_format for m in METRICS], start_row=4)
+        out.line([metric.header, *values], [None, *(metric.number_format for _ in values)])
+    out.finish()
 
 
 def _level(sheet: Worksheet, level: Level, names: dict[str, str]) -> None:
-    headers = [T.XLSX_COLUMNS[key] for key in ("code", "name", "parent")] + [
-        metric.header for metric in METRICS
-    ]
-    headers += [
-        T.XLSX_COLUMNS[key]
-        for key in ("previous_completeness", "previous_ds", "deadline_reported", "deadline_ds")
-    ]
-    rows = []
-    for row in level.rows:
-        stored = level.at_deadline.get(row.code)
-        then = stored.figures if stored else None
-        rows.append(
-            [
-                row.code,
-                row.name,
-                names.get(row.parent_code or "", row.parent_code),
-                *(metric.value(row.figures) for metric in METRICS),
-                row.previous.completeness,
-                row.previous.ds,
-                then.reported if then else None,
-                then.ds if then else None,
-            ]
-        )
+    out = _Writer(sheet)
+    extra = ("previous_completeness", "previous_ds", "deadline_reported", "deadline_ds")
+    out.header(
+        [
+            *(T.XLSX_COLUMNS[key] for key in ("code", "name", "parent")),
+            *(metric.header for metric in METRICS),
+            *(T.XLSX_COLUMNS[key] for key in extra),
+        ]
+    )
+    sheet.freeze_panes = f"C{out.row + 1}"
     formats = [
         *(None for _ in range(3)),
         *(m.number_format for m in METRICS),
@@ -163,68 +216,71 @@ def _level(sheet: Worksheet, level: Level, names: dict[str, str]) -> None:
         INTEGER,
         PERCENT,
     ]
-    _table(sheet, headers, rows, formats, freeze="C2")
+    completeness, ds, reported = BY_KEY["completeness"], BY_KEY["ds"], BY_KEY["reported"]
+    for row in level.rows:
+        stored = level.at_deadline.get(row.code)
+        then = stored.figures if stored else None
+        values = [
+            row.code,
+            row.name,
+            names.get(row.parent_code or "", row.parent_code),
+            *(metric.cell(row.figures) for metric in METRICS),
+            completeness.cell(row.previous),
+            ds.cell(row.previous),
+            reported.cell(then) if then else None,
+            ds.cell(then) if then else None,
+        ]
+        out.line(values, formats)
+    out.finish()
 
 
 def _breakdown(
     sheet: Worksheet,
     keys: tuple[str, str, str],
     areas: Sequence[tuple[str, str, Figures]],
+    whole: tuple[str, str, Figures],
     pick: Callable[[Figures], dict[str, list[int]]],
     labels: dict[str, str],
 ) -> None:
-    """A long table: one line per sub-area and category, the whole area's totals last."""
-    headers = [T.XLSX_COLUMNS[key] for key in ("code", "name", *keys)]
-    lines: list[list[Any]] = []
+    """A long table: one line per sub-area and category; the whole area's totals below it.
+
+    The totals stand apart (after a blank row, bold, labelled "Total") so that
+    summing the column of sub-area lines never counts anything twice.
+    """
+    out = _Writer(sheet)
+    out.header([T.XLSX_COLUMNS[key] for key in ("code", "name", *keys)])
+    formats = [None, None, None, INTEGER, INTEGER]
     for code, name, figures in areas:
         for key, (first, second) in sorted(pick(figures).items()):
-            lines.append([code, name, labels.get(key, key), first, second])
-    _table(sheet, headers, lines, [None, None, None, INTEGER, INTEGER], freeze="A2")
+            out.line([code, name, labels.get(key, key), first, second], formats)
+    _, name, figures = whole
+    totals = sorted(pick(figures).items())
+    if totals:
+        out.blank()
+    for key, (first, second) in totals:
+        out.line([T.XLSX_TOTAL, name, labels.get(key, key), first, second], formats, bold=True)
+    out.finish()
 
 
-def _trend(sheet: Worksheet, trend: Sequence[tuple[str, Figures]]) -> None:
-    keys = ("expected", "reported", "completeness", "ds")
-    by_key = {metric.key: metric for metric in METRICS}
-    headers = [T.XLSX_COLUMNS["period"], *(by_key[key].header for key in keys)]
-    rows = [
-        [format_month(period), *(by_key[key].value(figures) for key in keys)]
-        for period, figures in trend
-    ]
-    _table(sheet, headers, rows, [None, *(by_key[key].number_format for key in keys)])
+def _trend(sheet: Worksheet, trend: Sequence[tuple[str, Figures | None]]) -> None:
+    """One row per month; ``-`` throughout for a month before the area was in the system."""
+    out = _Writer(sheet)
+    metrics = [BY_KEY[key] for key in ("expected", "reported", "completeness", "ds")]
+    out.header([T.XLSX_COLUMNS["period"], *(metric.header for metric in metrics)])
+    formats = [None, *(metric.number_format for metric in metrics)]
+    for period, figures in trend:
+        if figures is None:
+            values = [T.REKAP_NO_VALUE for _ in metrics]
+        else:
+            values = [metric.cell(figures) for metric in metrics]
+        out.line([format_month(period), *values], formats)
+    out.finish()
 
 
 def _missing(sheet: Worksheet, rekap: Rekap) -> None:
+    out = _Writer(sheet)
     keys = ("kabupaten", "puskesmas", "desa", "code", "posyandu")
-    rows = [[p.kabupaten, p.puskesmas, p.desa, p.code, p.name] for p in rekap.missing]
-    _table(sheet, [T.XLSX_COLUMNS[key] for key in keys], rows, [None] * len(keys))
-
-
-def _table(
-    sheet: Worksheet,
-    headers: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    formats: Sequence[str | None],
-    *,
-    start_row: int = 1,
-    freeze: str = "A2",
-) -> None:
-    """Write a header row and data rows with number formats, a frozen header and fitted widths."""
-    sheet.append(list(headers))
-    for cell in sheet[start_row]:
-        cell.font = BOLD
-    widths = [len(str(header)) for header in headers]
-    for values in rows:
-        sheet.append(list(values))
-        for index, value in enumerate(values):
-            if value is not None:
-                shown = f"{value:.1%}" if formats[index] == PERCENT else str(value)
-                widths[index] = max(widths[index], len(shown))
-    for index, number_format in enumerate(formats, start=1):
-        if number_format is not None:
-            for (cell,) in sheet.iter_rows(
-                min_row=start_row + 1, min_col=index, max_col=index, max_row=sheet.max_row
-            ):
-                cell.number_format = number_format
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, width + 2)
-    sheet.freeze_panes = freeze if start_row == 1 else f"A{start_row + 1}"
+    out.header([T.XLSX_COLUMNS[key] for key in keys])
+    for p in rekap.missing:
+        out.line([p.kabupaten, p.puskesmas, p.desa, p.code, p.name])
+    out.finish()

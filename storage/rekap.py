@@ -60,9 +60,10 @@ class Rekap:
 
     ``missing`` lists Posyandu without a report (possibly only the first few:
     ``total.missing`` is the count). ``at_deadline`` holds the stored snapshot
-    of the area and ``rows_at_deadline`` those of its rows, when taken. Within
-    a kabupaten, ``deadline`` and ``timezone`` are its reporting deadline for
-    the month and its zone, and ``review`` says whether the month was reviewed.
+    of the area and ``rows_at_deadline`` those of its rows, when taken.
+    ``deadline`` and ``timezone`` are the reporting deadline for the month and
+    the zone it is kept in; within a kabupaten, ``review`` says whether the
+    month was reviewed.
     """
 
     area: Area
@@ -79,9 +80,21 @@ class Rekap:
     timezone: str | None = None
     review: Review | None = None
 
+    def in_progress(self, today: date) -> bool:
+        """True until the deadline day is over (``today`` in the area's zone).
+
+        Reports may still come in: the month's figures are partial and are
+        compared with nothing yet.
+        """
+        return self.deadline is not None and today <= self.deadline
+
 
 def build(session: Session, area: Area, period: str, *, missing_limit: int | None = None) -> Rekap:
-    """The live rekap of ``area`` for ``period`` (latest revisions), with its stored snapshot."""
+    """The live rekap of ``area`` for ``period`` (latest revisions), with its stored snapshot.
+
+    Above a kabupaten the deadline is the common practice's (day 5, Jakarta
+    time), as for :func:`default_period`.
+    """
     by = CHILD_LEVEL[area.level]
     rows = sub_areas(session, area, by, period, previous=shift_month(period, -1))
     rekap = Rekap(
@@ -99,6 +112,8 @@ def build(session: Session, area: Area, period: str, *, missing_limit: int | Non
         )
         rekap.rows_at_deadline = rekap_store.stored(session, period, by, [r.code for r in rows])
     kabupaten = session.get(Kabupaten, kabupaten_of(session, area) or "")
+    rekap.deadline = deadline_of(period, DEFAULT_DEADLINE_DAY)
+    rekap.timezone = DEFAULT_TIMEZONE
     if kabupaten is not None:
         rekap.kabupaten_code = kabupaten.code
         rekap.deadline = deadline_of(period, kabupaten.deadline_day)
@@ -147,34 +162,51 @@ def sub_areas(
     where = area.where
     periods = [period] if previous is None else [period, previous]
     monthly = rq.monthly(session, where, by, periods, as_of)
-    visits = rq.visits(session, where, by, period, as_of)
-    outreach = rq.outreach(session, where, by, period, as_of)
-    rows = []
-    for group in rq.groups(session, where, by):
-        current = monthly.get((period, group.code)) or Figures()
-        current.expected = group.expected
-        current.visits = visits.get(group.code, {})
-        for kind, fund, sessions, participants in outreach.get(group.code, []):
-            add_pair(current.outreach_by_type, kind, sessions, participants)
-            add_pair(current.outreach_by_fund, fund, sessions, participants)
-        before = monthly.get((previous or "", group.code)) or Figures()
-        before.expected = group.expected
-        rows.append(Row(group.code, group.name, group.parent_code, current, before))
-    return rows
+    visits = rq.visits(session, where, by, periods, as_of)
+    outreach = rq.outreach(session, where, by, periods, as_of)
+
+    def figures(month: str, group: rq.Group) -> Figures:
+        key = (month, group.code)
+        result = monthly.get(key) or Figures()
+        result.expected = group.expected
+        result.visits = visits.get(key, {})
+        for kind, fund, sessions, participants in outreach.get(key, []):
+            add_pair(result.outreach_by_type, kind, sessions, participants)
+            add_pair(result.outreach_by_fund, fund, sessions, participants)
+        return result
+
+    return [
+        Row(
+            group.code,
+            group.name,
+            group.parent_code,
+            figures(period, group),
+            figures(previous, group) if previous is not None else Figures(expected=group.expected),
+        )
+        for group in rq.groups(session, where, by)
+    ]
 
 
-def trend(session: Session, rekap: Rekap, months: int = TREND_MONTHS) -> list[tuple[str, Figures]]:
+def trend(
+    session: Session, rekap: Rekap, months: int = TREND_MONTHS
+) -> list[tuple[str, Figures | None]]:
     """Completeness and report figures of the area for the ``months`` months up to the rekap's.
 
-    Counted against today's active Posyandu: the roster keeps no history.
+    The roster keeps no history, so a Posyandu counts from the month of its
+    first monthly report, one that never reported from the area's first
+    report. A month before any of them has no figures (None): the area was
+    not in the system yet, which is not a month without reports.
     """
     periods = [shift_month(rekap.period, offset) for offset in range(1 - months, 1)]
     monthly = rq.monthly(session, rekap.area.where, None, periods)
-    result = []
+    joined = rq.joined(session, rekap.area.where)
+    start = min((first for first in joined if first is not None), default=rekap.period)
+    result: list[tuple[str, Figures | None]] = []
     for period in periods:
+        expected = sum(count for first, count in joined.items() if (first or start) <= period)
         figures = monthly.get((period, "")) or Figures()
-        figures.expected = rekap.total.expected
-        result.append((period, figures))
+        figures.expected = expected
+        result.append((period, figures if expected else None))
     return result
 
 

@@ -52,13 +52,28 @@ class Figures:
         """A summed answer (0 when nobody reported it)."""
         return self.sums.get(name, 0)
 
+    def answer(self, name: str) -> int | None:
+        """A summed answer to show: None when no Posyandu day was reported.
+
+        An area without a report of a day that took place has no S, K, D, N:
+        they are unknown, and a 0 would read as "nobody came".
+        """
+        return self.get(name) if self.held else None
+
+    @property
+    def held(self) -> int:
+        """Reports of a Posyandu day that took place: the ones that carry numbers."""
+        return self.reported - self.not_held
+
     @property
     def missing(self) -> int:
         return self.expected - self.reported
 
     @property
-    def hypertension(self) -> int:
-        """Adults and elderly with blood pressure of 140/90 or more."""
+    def hypertension(self) -> int | None:
+        """Adults and elderly with blood pressure of 140/90 or more (None: nothing reported)."""
+        if not self.held:
+            return None
         return self.get("dewasa_ht") + self.get("lansia_ht")
 
     @property

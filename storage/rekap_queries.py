@@ -132,10 +132,13 @@ def visits(
     session: Session,
     where: ColumnElement[bool],
     by: str,
-    period: str,
+    periods: Sequence[str],
     as_of: datetime | None = None,
-) -> dict[str, dict[str, list[int]]]:
-    """Home visits per sub-area: target group -> ``[visits, with a danger sign or fever]``."""
+) -> dict[tuple[str, str], dict[str, list[int]]]:
+    """Home visits per ``(period, sub-area)``: target group -> ``[visits, with a danger sign]``.
+
+    A danger sign includes fever.
+    """
     data = Report.data
     danger = or_(
         data["demam"].as_boolean(),
@@ -145,16 +148,17 @@ def visits(
     target = data["sasaran"].as_string()
     column = LEVELS[by][0]
     statement = (
-        select(column, target, func.count(), func.sum(case((danger, 1), else_=0)))
+        select(Report.period, column, target, func.count(), func.sum(case((danger, 1), else_=0)))
         .select_from(Report)
         .join(Posyandu, Posyandu.code == Report.posyandu_code)
-        .where(where, Posyandu.active, *_events(VISIT, period, as_of))
-        .group_by(column, target)
+        .where(where, Posyandu.active, *_events(VISIT, periods, as_of))
+        .group_by(Report.period, column, target)
     )
     _analytic(session)
-    result: dict[str, dict[str, list[int]]] = {}
-    for code, group, count, with_danger in session.exec(statement):
-        add_pair(result.setdefault(code, {}), group or "", count, int(with_danger or 0))
+    result: dict[tuple[str, str], dict[str, list[int]]] = {}
+    for period, code, group, count, with_danger in session.exec(statement):
+        table = result.setdefault((period, code), {})
+        add_pair(table, group or "", count, int(with_danger or 0))
     return result
 
 
@@ -162,10 +166,10 @@ def outreach(
     session: Session,
     where: ColumnElement[bool],
     by: str,
-    period: str,
+    periods: Sequence[str],
     as_of: datetime | None = None,
-) -> dict[str, list[tuple[str, str, int, int]]]:
-    """Outreach per sub-area: ``(type, funding source, sessions, participants)`` rows."""
+) -> dict[tuple[str, str], list[tuple[str, str, int, int]]]:
+    """Outreach per ``(period, sub-area)``: ``(type, funding source, sessions, participants)``."""
     data = Report.data
     kind, fund = data["jenis"].as_string(), data["dana"].as_string()
     participants = func.coalesce(data["peserta_l"].as_integer(), 0) + func.coalesce(
@@ -173,17 +177,38 @@ def outreach(
     )
     column = LEVELS[by][0]
     statement = (
-        select(column, kind, fund, func.count(), func.sum(participants).cast(Integer))
+        select(
+            Report.period, column, kind, fund, func.count(), func.sum(participants).cast(Integer)
+        )
         .select_from(Report)
         .join(Posyandu, Posyandu.code == Report.posyandu_code)
-        .where(where, Posyandu.active, *_events(OUTREACH, period, as_of))
-        .group_by(column, kind, fund)
+        .where(where, Posyandu.active, *_events(OUTREACH, periods, as_of))
+        .group_by(Report.period, column, kind, fund)
     )
     _analytic(session)
-    result: dict[str, list[tuple[str, str, int, int]]] = {}
-    for code, activity, source, count, people in session.exec(statement):
-        result.setdefault(code, []).append((activity or "", source or "", count, int(people or 0)))
+    result: dict[tuple[str, str], list[tuple[str, str, int, int]]] = {}
+    for period, code, activity, source, count, people in session.exec(statement):
+        row = (activity or "", source or "", count, int(people or 0))
+        result.setdefault((period, code), []).append(row)
     return result
+
+
+def joined(session: Session, where: ColumnElement[bool]) -> dict[str | None, int]:
+    """Active Posyandu of the area counted by the month of their first monthly report.
+
+    The roster keeps no history, so a Posyandu's first report is when it
+    joined the system; the key None counts those that have never reported.
+    """
+    first = (
+        select(func.min(Report.period).label("first"))
+        .select_from(Posyandu)
+        .outerjoin(Report, and_(Report.posyandu_code == Posyandu.code, Report.kind == MONTHLY))
+        .where(where, Posyandu.active)
+        .group_by(Posyandu.code)
+        .subquery()
+    )
+    statement = select(first.c.first, func.count()).group_by(first.c.first)
+    return {period: int(count) for period, count in session.exec(statement)}
 
 
 def places(
@@ -242,8 +267,8 @@ def _analytic(session: Session) -> None:
         session.execute(text("SET LOCAL jit = off"))
 
 
-def _events(kind: str, period: str, as_of: datetime | None) -> list[ColumnElement[bool]]:
-    return [Report.kind == kind, Report.period == period, _counted(as_of)]
+def _events(kind: str, periods: Sequence[str], as_of: datetime | None) -> list[ColumnElement[bool]]:
+    return [Report.kind == kind, Report.period.in_(periods), _counted(as_of)]
 
 
 def _deadline(session: Session, periods: Sequence[str]) -> Any:

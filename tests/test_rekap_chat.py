@@ -32,11 +32,11 @@ from tests.rekap_district import (
 )
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
-KABUPATEN_ONLY = "Maaf, Anda hanya bisa melihat rekap Kabupaten Uji Rekap dan wilayah di bawahnya."
-KOTA_ONLY = "Maaf, Anda hanya bisa melihat rekap Kota Lain dan wilayah di bawahnya."
-PUSKESMAS_ONLY = "Maaf, Anda hanya bisa melihat rekap Puskesmas Anggrek dan wilayah di bawahnya."
-DESA_ONLY = "Maaf, Anda hanya bisa melihat rekap Desa Sukarame dan wilayah di bawahnya."
-KADER_ONLY = "Maaf, kader hanya bisa melihat rekap Posyandu sendiri: Melati."
+KABUPATEN_ONLY = T.REKAP_NOT_FOUND.format(area="Kabupaten Uji Rekap")
+KOTA_ONLY = T.REKAP_NOT_FOUND.format(area="Kota Lain")
+PUSKESMAS_ONLY = T.REKAP_NOT_FOUND.format(area="Puskesmas Anggrek")
+DESA_ONLY = T.REKAP_NOT_FOUND.format(area="Desa Sukarame")
+KADER_ONLY = T.REKAP_NOT_FOUND_KADER.format(posyandu="Melati")
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_asking_for_another_area_is_refused_without_figures(service, phone, type
 
 def test_unknown_area_and_future_month_are_explained(service):
     chat = ServiceChat(service, DINKES)
-    assert chat.send("rekap atlantis") == T.REKAP_UNKNOWN_AREA.format(text="atlantis")
+    assert chat.send("rekap atlantis") == KABUPATEN_ONLY
     assert chat.send("rekap desember 2026") == T.REKAP_FUTURE.format(month="Desember 2026")
 
 
@@ -202,14 +202,15 @@ def test_only_the_district_office_reviews(service, phone):
     assert ServiceChat(service, phone).send("tinjau 2026-10") == T.TINJAU_NOT_ALLOWED
 
 
-def test_console_channel_shows_the_rekap_and_names_the_file(service):
+def test_console_channel_shows_the_rekap_and_names_the_file(service, tmp_path):
     out = io.StringIO()
-    console = ConsoleChannel(service, DINKES, io.StringIO("rekap\nrekap excel\n"), out)
+    lines = io.StringIO("rekap\nrekap excel\n")
+    console = ConsoleChannel(service, DINKES, lines, out, files_dir=tmp_path)
     assert console.run() == 0
     printed = out.getvalue()
     assert "Laporan masuk: 4/5 Posyandu (80%)" in printed
     assert "1. 📥 Excel   2. 📈 Grafik" in printed
-    assert "[berkas: rekap-35.90-2026-10.xlsx]" in printed
+    assert f"📎 Berkas disimpan: {tmp_path / 'rekap-35.90-2026-10.xlsx'}" in printed
 
 
 @pytest.mark.parametrize(

@@ -3,18 +3,24 @@
 Reads one message per line from a text stream and prints the replies. Where
 the answer must be one of the choices, they are numbered and the number may be
 typed; where choices are shortcuts for a typed answer, they are shown in
-brackets. Works the same interactively and with piped input.
+brackets. Works the same interactively and with piped input. Files the bot
+sends (the rekap's Excel, CSV or chart) are saved in a folder and their path
+printed, since a terminal cannot show them.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from conversations import Inbound, Reply
 
 CHANNEL = "console"
+FILES_DIR = Path("data") / "berkas"
+"""Where files sent in the chat are saved (relative to the current folder)."""
+SAVED = "📎 Berkas disimpan: {path}"
 
 
 class Core(Protocol):
@@ -42,8 +48,11 @@ class ConsoleChannel:
         stdin: TextIO,
         stdout: TextIO,
         check_outbox: Callable[[], None] = lambda: None,
+        *,
+        files_dir: Path = FILES_DIR,
     ) -> None:
         self._core = core
+        self._files = files_dir
         self._check_outbox = check_outbox
         self._phone = phone
         self._in = stdin
@@ -75,7 +84,7 @@ class ConsoleChannel:
     async def send(self, user_id: str, replies: Sequence[Reply]) -> None:
         """Print a proactive message addressed to this console's person."""
         for reply in replies:
-            self._out.write(f"🔔 {render(reply)}\n\n")
+            self._out.write(f"🔔 {render(reply, self._save(reply))}\n\n")
         self._out.flush()
 
     def say(self, text: str) -> list[Reply]:
@@ -93,11 +102,20 @@ class ConsoleChannel:
         )
         replies = self._core.handle(inbound)
         for reply in replies:
-            self._out.write(render(reply) + "\n\n")
+            self._out.write(render(reply, self._save(reply)) + "\n\n")
         self._out.flush()
         if replies:
             self._last = replies[-1]
         return replies
+
+    def _save(self, reply: Reply) -> Path | None:
+        """Write a reply's file to the files folder; its path, or None without a file."""
+        if reply.attachment is None:
+            return None
+        self._files.mkdir(parents=True, exist_ok=True)
+        path = self._files / Path(reply.attachment.filename).name
+        path.write_bytes(reply.attachment.content)
+        return path
 
     def _as_choice(self, text: str) -> tuple[str | None, str | None]:
         """A typed number picks a choice when the answer must be one of them."""
@@ -111,8 +129,8 @@ class ConsoleChannel:
         return None, None
 
 
-def render(reply: Reply) -> str:
-    """A reply as terminal text, with its choices."""
+def render(reply: Reply, saved: Path | None = None) -> str:
+    """A reply as terminal text, with its choices and where its file was ``saved``."""
     lines = [reply.text]
     if reply.choices and reply.free_text:
         lines.append("   " + "  ".join(f"[{choice.label}]" for choice in reply.choices))
@@ -120,6 +138,6 @@ def render(reply: Reply) -> str:
         numbered = [f"{n}. {choice.label}" for n, choice in enumerate(reply.choices, 1)]
         if not all(line in reply.text for line in numbered):
             lines.append("   " + "   ".join(numbered))
-    if reply.attachment is not None:
-        lines.append(f"[berkas: {reply.attachment.filename}]")
+    if saved is not None:
+        lines.append(SAVED.format(path=saved))
     return "\n".join(lines)
