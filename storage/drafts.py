@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import ColumnElement, bindparam, delete, insert, update
 from sqlmodel import Session, col, select
 
 from storage.models import Conversation
@@ -117,35 +117,37 @@ def discard(session: Session, person_id: int, read: Draft | None) -> None:
 
 def pause(session: Session, person_id: int, read: Draft, now: datetime) -> None:
     """Put the open conversation aside, so that another form can be opened."""
-    result = session.execute(
-        update(Conversation)
-        .where(
-            Conversation.person_id == person_id,
-            Conversation.form == read.form,
-            Conversation.version == read.version,
-            _OPEN,
-        )
-        .values(paused_at=now, updated_at=now, version=read.version + 1)
-    )
-    if result.rowcount != 1:
-        raise StaleDraftError(person_id)
+    _move(session, person_id, read, now, paused_at=now, now_in=_OPEN)
 
 
 def resume(session: Session, person_id: int, draft: Draft, now: datetime) -> Draft:
     """Open a draft that was put aside again; returns it as now saved."""
+    _move(session, person_id, draft, now, paused_at=None, now_in=_PAUSED)
+    return Draft(draft.form, draft.state, draft.version + 1)
+
+
+def _move(
+    session: Session,
+    person_id: int,
+    draft: Draft,
+    now: datetime,
+    *,
+    paused_at: datetime | None,
+    now_in: ColumnElement[bool],
+) -> None:
+    """Pause or resume ``draft``, if nobody changed it since it was read."""
     result = session.execute(
         update(Conversation)
         .where(
             Conversation.person_id == person_id,
             Conversation.form == draft.form,
             Conversation.version == draft.version,
-            _PAUSED,
+            now_in,
         )
-        .values(paused_at=None, updated_at=now, version=draft.version + 1)
+        .values(paused_at=paused_at, updated_at=now, version=draft.version + 1)
     )
     if result.rowcount != 1:
         raise StaleDraftError(person_id)
-    return Draft(draft.form, draft.state, draft.version + 1)
 
 
 def paused(session: Session, person_id: int, now: datetime) -> list[Draft]:
