@@ -9,7 +9,10 @@ from sqlmodel import Session
 from conversations import Inbound, Reply
 from conversations import catalogue as T
 from storage import inbox, people
-from storage.phone import normalize_phone
+from storage.phone import platform_phone
+
+SHOWN_DIGITS = 20
+"""At most this much of a refused number is echoed back."""
 
 
 def register(
@@ -18,14 +21,18 @@ def register(
     """Try to link the sender; returns the person (if linked) and what to tell them.
 
     Without a vouched-for number the sender is asked to share theirs; a number
-    not on the roster gets a polite refusal and nothing is stored.
+    not on the roster gets a polite refusal and nothing is stored. The number
+    is international, as every channel gives it (WhatsApp's ``wa_id`` and a
+    Telegram contact without ``+``, the console's already in E.164): a
+    foreign number is refused, never read as an Indonesian one.
     """
     if inbound.phone is None:
         return None, [Reply(T.ASK_CONTACT, request_contact=True)]
-    phone = normalize_phone(inbound.phone)
+    phone = platform_phone(inbound.phone)
     profile = people.by_phone(session, phone) if phone else None
     if profile is None:
-        return None, [Reply(T.UNKNOWN_NUMBER.format(phone=phone or inbound.phone.strip()[:20]))]
+        shown = phone or "+" + inbound.phone.strip().lstrip("+")[:SHOWN_DIGITS]
+        return None, [Reply(T.UNKNOWN_NUMBER.format(phone=shown))]
     people.link_identity(session, profile.person_id, inbound.channel, inbound.user_id, now)
     inbox.mark_processed(session, inbound.channel, inbound.message_id, profile.person_id, now)
     return profile, []
