@@ -169,7 +169,14 @@ class WhatsAppChannel:
         return web.Response(status=403)
 
     async def _receive(self, request: web.Request) -> web.Response:
-        """Authenticate, store, acknowledge; processing happens after the 200."""
+        """Authenticate, store, acknowledge; processing happens after the 200.
+
+        403 without a valid signature; 400 for a signed body that is not JSON (or
+        nested too deep to read), which Meta never sends. Any JSON is answered 200:
+        what :func:`parse_webhook` does not recognise is skipped, since refusing the
+        whole body would only make Meta re-deliver it for days. The charset in the
+        content type is ignored: the signature covers the bytes, and JSON is UTF-8.
+        """
         body = await request.read()
         if not signature_valid(body, request.headers.get(SIGNATURE_HEADER), self._app_secret):
             log.warning("whatsapp webhook with a missing or wrong signature refused")
@@ -178,7 +185,7 @@ class WhatsAppChannel:
             return web.Response(status=503)
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return web.Response(status=400)
         webhook = parse_webhook(payload, self._phone_number_id)
         senders, fallbacks = await self._run(self._store, webhook)

@@ -120,7 +120,8 @@ def parse_webhook(payload: Any, phone_number_id: str) -> Webhook:
             contacts = _contacts(value.get("contacts"))
             for message in _dicts(value.get("messages")):
                 sender = message.get("from") or message.get("from_user_id")
-                parsed = parse_message({"message": message, "contact": contacts.get(sender, {})})
+                contact = contacts.get(sender, {}) if _text(sender) else {}
+                parsed = parse_message({"message": message, "contact": contact})
                 if parsed is not None:
                     webhook.messages.append(parsed)
             for status in _dicts(value.get("statuses")):
