@@ -8,15 +8,19 @@ webhook fuzzing lives in ``test_webhook_fuzz.py``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 import pytest
 from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
+from bot.cli import seed_demo_command
 from conversations import ALL_FORMS, Engine
 from conversations import catalogue as T
 from handlers import Service
@@ -255,3 +259,34 @@ async def test_finished_whatsapp_messages_are_purged_after_the_retention_period(
         inbox = session.exec(select(WhatsAppInbox.message_id)).all()
         sent = session.exec(select(WhatsAppMessage.wamid)).all()
     assert (inbox, sent) == (["wamid.recent"], ["wamid.out-recent"])
+
+
+# --- phone numbers in logs --------------------------------------------------------------------
+
+
+def test_a_database_error_does_not_write_the_phone_number_into_the_log(sqlite_database, caplog):
+    load_roster(sqlite_database)
+    now = datetime(2026, 11, 22, tzinfo=UTC)
+    twin = Person(
+        phone=KADER,
+        name="Siti",
+        role="kader",
+        kabupaten_code="32.98",
+        created_at=now,
+        updated_at=now,
+    )
+    log = logging.getLogger("bot.test")
+    with pytest.raises(IntegrityError) as error, sqlite_database.transaction() as session:
+        session.add(twin)
+    log.error("saving failed", exc_info=error.value)
+    assert "UNIQUE constraint failed: person.phone" in caplog.text
+    assert KADER not in caplog.text and KADER.removeprefix("+62") not in caplog.text
+
+
+def test_seed_demo_prints_no_full_phone_number(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/demo.db")
+    seed_demo_command()
+    printed = capsys.readouterr()
+    assert "Loaded the demo district" in printed.out
+    assert "+62812****0001" in printed.out
+    assert not re.search(r"\d{8,}", printed.out + printed.err)
