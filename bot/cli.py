@@ -135,7 +135,7 @@ def import_roster(
     if errors:
         for error in errors:
             typer.echo(error, err=True)
-        typer.echo(f"{len(errors)} error(s); nothing was imported.", err=True)
+        typer.echo(f"{len(errors)} kesalahan; tidak ada yang diimpor.", err=True)
         raise typer.Exit(1)
     typer.echo(summary)
 

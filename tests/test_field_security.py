@@ -19,8 +19,11 @@ import pytest
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
+from typer.testing import CliRunner
 
-from bot.cli import seed_demo_command
+from bot.cli import app, seed_demo_command
+from bot.demo import roster_rows
+from bot.roster_file import import_file
 from conversations import ALL_FORMS, Engine
 from conversations import catalogue as T
 from handlers import Service
@@ -28,12 +31,13 @@ from storage import Database, people
 from storage import whatsapp as store
 from storage.models import Person
 from storage.models_whatsapp import WhatsAppInbox, WhatsAppMessage
-from storage.phone import normalize_phone, platform_phone
+from storage.phone import is_indonesian_mobile, normalize_phone, platform_phone
 from tests import whatsapp_payloads as payloads
 from tests.conftest import Clock
 from tests.roster import KADER, load_roster
 from tests.telegram_emulator import TelegramEmulator
 from tests.test_console import bot as run_cli
+from tests.test_roster_import import INVALID, NOW, ROWS, write_csv
 from tests.test_telegram_channel import TOKEN as TELEGRAM_TOKEN
 from tests.test_telegram_channel import Kader, polling_bot
 from tests.test_whatsapp_channel import KADER_WA, PHONE_ID, TEMPLATE, running, shown
@@ -290,3 +294,61 @@ def test_seed_demo_prints_no_full_phone_number(monkeypatch, tmp_path, capsys):
     assert "Loaded the demo district" in printed.out
     assert "+62812****0001" in printed.out
     assert not re.search(r"\d{8,}", printed.out + printed.err)
+
+
+# --- roster numbers and the admin's messages ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [
+        ("0812345", "too short for any operator"),
+        ("0812 0000 0000 0000", "too long"),
+        ("021 5550 1234", "a Jakarta landline"),
+        ("0800 123 4567", "a toll-free number"),
+    ],
+)
+def test_a_roster_number_that_is_not_an_indonesian_mobile_is_refused_on_its_line(
+    database, tmp_path, typed, why
+):
+    rows = [dict(row) for row in ROWS]
+    rows[1]["phone"] = typed
+    errors, summary = import_file(database, write_csv(tmp_path / "roster.csv", rows), NOW)
+    assert summary == ""
+    assert [error.split(":")[0] for error in errors] == ["baris 3"], why
+    assert f"phone '{typed}'" in errors[0] and "nomor HP" in errors[0]
+    with database.transaction() as session:
+        assert session.exec(select(func.count()).select_from(Person)).one() == 0
+
+
+def test_every_demo_and_readme_number_is_a_valid_indonesian_mobile():
+    assert all(is_indonesian_mobile(row.phone) for row in roster_rows())
+
+
+ENGLISH = re.compile(r"\b(line|missing|must|is|empty|appears|already|only|here|but)\b")
+
+
+def test_roster_import_errors_are_in_indonesian(database, tmp_path):
+    """Every kind of error the import test suite provokes, plus the file-level ones."""
+    files = [write_csv(tmp_path / f"{n}.csv", rows) for n, (rows, _) in enumerate(INVALID.values())]
+    header_only = tmp_path / "judul.csv"
+    header_only.write_text("phone,nama,peran\n")
+    empty = tmp_path / "kosong.csv"
+    empty.write_text("\n")
+    errors = [
+        error
+        for path in [*files, header_only, empty]
+        for error in import_file(database, path, NOW)[0]
+    ]
+    assert len(errors) >= len(INVALID) + 2
+    for error in errors:
+        assert error.startswith("baris "), error
+        assert not ENGLISH.search(error), error
+
+
+def test_the_import_command_says_in_indonesian_that_nothing_was_imported(tmp_path):
+    path = write_csv(tmp_path / "roster.csv", [{**ROWS[0], "phone": "0812345"}])
+    database_url = f"sqlite:///{tmp_path}/bot.db"
+    result = CliRunner().invoke(app, ["import", str(path)], env={"DATABASE_URL": database_url})
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == "1 kesalahan; tidak ada yang diimpor."
