@@ -64,12 +64,11 @@ class PtbBackend:
         await self._handler(update.to_dict())
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """What python-telegram-bot itself failed at: one line instead of its traceback.
+        """An update the library failed to process: one line instead of its traceback.
 
-        The shared handler logs its own failures. What reaches this is the library's
-        bookkeeping tripping over an update of the wrong types (it does not check the types
-        of a webhook update, and anyone holding the secret can send one) or a network error
-        while polling, which it retries.
+        The shared handler logs its own failures. What reaches this is the library's own
+        bookkeeping tripping over an update of the wrong types: it does not check the types
+        of a webhook update, and anyone holding the secret can send one.
         """
         update_id = update.update_id if isinstance(update, Update) else None
         log.warning("telegram: update %s: %s", update_id, type(context.error).__name__)
