@@ -22,9 +22,9 @@ def register(
 
     Without a vouched-for number the sender is asked to share theirs; a number
     not on the roster gets a polite refusal and nothing is stored. The number
-    is international, as every channel gives it (WhatsApp's ``wa_id`` and a
-    Telegram contact without ``+``, the console's already in E.164): a
-    foreign number is refused, never read as an Indonesian one.
+    is read as international, as WhatsApp (``wa_id``) and Telegram (a contact)
+    give it, with or without ``+``: a foreign number is refused, never read
+    as an Indonesian one.
     """
     if inbound.phone is None:
         return None, [Reply(T.ASK_CONTACT, request_contact=True)]

@@ -21,7 +21,7 @@ import re
 import phonenumbers
 
 INDONESIA = 62
-_PLATFORM_NUMBER = re.compile(r"\+?([0-9]{1,20})")
+_PLATFORM_NUMBER = re.compile(r"\+?[0-9]{1,20}")
 _PLATFORM_SEPARATORS = re.compile(r"[\s().-]")
 
 
@@ -49,13 +49,20 @@ def platform_phone(raw: str) -> str | None:
     """A number WhatsApp or Telegram gives (international, ``+`` optional) -> E.164.
 
     None unless it is a possible Indonesian number: a foreign number is
-    refused, never reinterpreted as a national one.
+    refused, never reinterpreted as a national one. A leading ``00`` (the
+    international call prefix) or ``0`` (Indonesia's trunk prefix) is
+    unambiguous, since no country code starts with 0, so ``0812…`` is still
+    read as Indonesian.
     """
-    match = _PLATFORM_NUMBER.fullmatch(_PLATFORM_SEPARATORS.sub("", raw))
-    if match is None:
+    compact = _PLATFORM_SEPARATORS.sub("", raw)
+    if not _PLATFORM_NUMBER.fullmatch(compact):
         return None
+    if compact.startswith("00"):
+        compact = compact[2:]
+    elif compact.startswith("0"):
+        compact = f"{INDONESIA}{compact[1:]}"
     try:
-        number = phonenumbers.parse("+" + match.group(1))
+        number = phonenumbers.parse("+" + compact.removeprefix("+"))
     except phonenumbers.NumberParseException:
         return None
     return _indonesian(number)
