@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.scheduler.cli import jobs_app, schedule_app
 from bot.wiring import build_service, configure_logging, open_database
 from storage import Database
+from storage.phone import normalize_phone
 
 app = typer.Typer(
     help="Lapor Posyandu: a Telegram and WhatsApp chatbot for Posyandu field reports.",
@@ -26,6 +27,18 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(schedule_app, name="schedule")
 
 DEMO_KADER_PHONE = "+6281200000001"
+
+
+def _typed_phone(value: str) -> str:
+    """The operator's ``--phone`` in E.164, read like a roster cell (``08…`` is national).
+
+    Done here, where the number is typed: the core reads every number it is
+    given as international, as WhatsApp and Telegram give them.
+    """
+    phone = normalize_phone(value)
+    if phone is None:
+        raise typer.BadParameter(f"{value!r} is not an Indonesian number (08…, 628… or +628…)")
+    return phone
 
 
 def _settings() -> Settings:
@@ -67,7 +80,8 @@ def run() -> None:
 @app.command()
 def console(
     phone: Annotated[
-        str, typer.Option(help="Phone number of the roster person to chat as.")
+        str,
+        typer.Option(help="Phone number of the roster person to chat as.", callback=_typed_phone),
     ] = DEMO_KADER_PHONE,
 ) -> None:
     """Chat with the bot in the terminal as the person with PHONE (reads stdin, prints replies).
@@ -123,7 +137,7 @@ def import_roster(
     if errors:
         for error in errors:
             typer.echo(error, err=True)
-        typer.echo(f"{len(errors)} error(s); nothing was imported.", err=True)
+        typer.echo(f"{len(errors)} kesalahan; tidak ada yang diimpor.", err=True)
         raise typer.Exit(1)
     typer.echo(summary)
 

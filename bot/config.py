@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     whatsapp_template_name: str = "pemberitahuan"
     whatsapp_template_language: str = "id"
     whatsapp_inbox_retry_seconds: float = Field(default=30, gt=0)
+    whatsapp_inbox_retention_days: int = Field(default=30, ge=1)
+    """Days a finished inbound message is kept (numbers and texts are personal data)."""
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)

@@ -25,6 +25,7 @@ from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
 from storage import Database
 from storage.models import Person, Report
 from storage.periods import deadline_of, month_of, shift_month
+from storage.phone import mask_phone
 from storage.reports import MONTHLY as MONTHLY_KIND
 from storage.reports import NewReport, add_revision, monthly_key
 from storage.roster import RosterRow, apply_roster
@@ -216,7 +217,8 @@ def seed_demo(database: Database, now: datetime) -> str:
         f"Reports {counts['first']} to {counts['last']}: {counts['monthly']} monthly (one not "
         f"held, one corrected; {counts['missing']} not yet filed for {counts['last']}), "
         f"{counts['visits']} home visits, {counts['outreach']} outreach activities. "
-        f"Try: python -m bot console --phone {KADER[0][0]}"
+        f"Try: python -m bot console (the kader {KADER[0][1]}, {mask_phone(KADER[0][0])}; "
+        "the README lists every demo number)"
     )
 
 

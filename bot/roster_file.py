@@ -3,9 +3,11 @@
 The admin works in a spreadsheet, so the reader is forgiving about form
 (UTF-8 with or without BOM, comma or semicolon, any column order and case,
 phone numbers as ``08…``, ``628…`` or ``+62 8…``, numbers stored as numbers)
-and strict about content: every problem is reported with its line number in
-one pass, and a file with any problem imports nothing, so the database never
-holds half a roster.
+and strict about content: every phone must be a real Indonesian mobile number,
+every problem is reported with its line number in one pass, and a file with
+any problem imports nothing, so the database never holds half a roster. The
+admin reads the errors in Indonesian (the admin guide is Indonesian); column
+names stay as the header row spells them, so the admin can find them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from rich.progress import Progress
 
 from storage import Database
 from storage.models import ROLES
-from storage.phone import normalize_phone
+from storage.phone import is_indonesian_mobile, normalize_phone
 from storage.roster import (
     CODE_LENGTH,
     DEFAULT_TIMEZONE,
@@ -117,7 +119,7 @@ def read_roster_file(path: Path) -> RosterRead:
         if row is not None:
             rows.append(row)
     if not rows and not problems:
-        problems.append(RosterError(header_line, "no people below the header row"))
+        problems.append(RosterError(header_line, "tidak ada data petugas di bawah baris judul"))
     problems.extend(find_conflicts(rows))
     problems.sort(key=lambda error: error.line)
     return RosterRead(rows, [str(error) for error in problems], ignored)
@@ -136,7 +138,7 @@ def import_file(
     if result.errors:
         return result.errors, ""
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(f"Importing {path.name}", total=len(result.rows))
+        task = bar.add_task(f"Mengimpor {path.name}", total=len(result.rows))
         with database.transaction() as session:
             summary = apply_roster(
                 session,
@@ -159,7 +161,8 @@ def _records(path: Path) -> tuple[int, list[Any], Iterator[tuple[int, list[Any]]
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise RosterFileError(
-            "line 1: old Excel files (.xls) cannot be read; save the sheet as XLSX or CSV UTF-8"
+            "baris 1: berkas Excel lama (.xls) tidak bisa dibaca; simpan sebagai XLSX atau "
+            "CSV UTF-8"
         )
     with path.open("rb") as handle:
         is_zip = handle.read(4) == b"PK\x03\x04"
@@ -167,7 +170,7 @@ def _records(path: Path) -> tuple[int, list[Any], Iterator[tuple[int, list[Any]]
     for line, cells in lines:
         if any(_text(cell) for cell in cells):
             return line, cells, lines
-    raise RosterFileError("line 1: the file is empty; the first row must be the column names")
+    raise RosterFileError("baris 1: berkas kosong; baris pertama harus berisi nama kolom")
 
 
 def _csv_lines(path: Path) -> Iterator[tuple[int, list[Any]]]:
@@ -175,8 +178,8 @@ def _csv_lines(path: Path) -> Iterator[tuple[int, list[Any]]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise RosterFileError(
-            "line 1: the file is not UTF-8 text; in Excel choose 'CSV UTF-8' when saving, "
-            "or save as XLSX"
+            "baris 1: berkas bukan teks UTF-8; di Excel pilih 'CSV UTF-8' saat menyimpan, "
+            "atau simpan sebagai XLSX"
         ) from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
@@ -191,7 +194,7 @@ def _xlsx_lines(path: Path) -> Iterator[tuple[int, list[Any]]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-        raise RosterFileError("line 1: the file is not a readable XLSX workbook") from None
+        raise RosterFileError("baris 1: berkas XLSX ini tidak bisa dibaca") from None
     try:
         sheet = workbook.worksheets[0]
         for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -213,12 +216,12 @@ def _header_errors(line: int, columns: list[str]) -> list[RosterError]:
         errors.append(
             RosterError(
                 line,
-                f"missing required column {', '.join(missing)} "
-                f"(the header row needs {', '.join(REQUIRED_COLUMNS)})",
+                f"kolom wajib {', '.join(missing)} tidak ada "
+                f"(baris judul harus memuat {', '.join(REQUIRED_COLUMNS)})",
             )
         )
     for column in sorted({c for c in columns if c in KNOWN_COLUMNS and columns.count(c) > 1}):
-        errors.append(RosterError(line, f"column {column} appears more than once"))
+        errors.append(RosterError(line, f"kolom {column} muncul lebih dari sekali"))
     return errors
 
 
@@ -241,15 +244,18 @@ def _row(line: int, cells: dict[str, Any]) -> tuple[RosterRow | None, list[Roste
 
     phone = normalize_phone(text.get("phone", ""))
     if not text.get("phone"):
-        errors.append("phone is empty")
-    elif phone is None or not phone.startswith("+62"):
-        errors.append(f"phone '{text['phone']}' is not a valid Indonesian number")
+        errors.append("kolom phone kosong")
+    elif phone is None or not is_indonesian_mobile(phone):
+        errors.append(
+            f"phone '{text['phone']}' bukan nomor HP Indonesia yang benar "
+            "(contoh 081234567890; nomor telepon rumah atau kantor tidak bisa)"
+        )
     name = text.get("name", "")
     if not name:
-        errors.append("name is empty")
+        errors.append("kolom name kosong")
     role = text.get("role", "").lower()
     if role not in ROLES:
-        errors.append(f"role '{text.get('role', '')}' must be one of {', '.join(ROLES)}")
+        errors.append(f"role '{text.get('role', '')}' harus salah satu dari {', '.join(ROLES)}")
 
     depth = DEPTH.get(role, 0)
     if role == "bidan" and (text.get("posyandu_name") or text.get("posyandu_code")):
@@ -257,7 +263,7 @@ def _row(line: int, cells: dict[str, Any]) -> tuple[RosterRow | None, list[Roste
     levels = LEVELS[:depth]
     missing = [name_column for name_column, _ in levels if not text.get(name_column)]
     if missing:
-        errors.append(f"missing {', '.join(missing)} (required for a {role} row)")
+        errors.append(f"{', '.join(missing)} belum diisi (wajib untuk baris {role})")
     for _, code_column in levels:
         errors.extend(_code_error(code_column, cells.get(code_column), text.get(code_column, "")))
 
@@ -271,8 +277,8 @@ def _row(line: int, cells: dict[str, Any]) -> tuple[RosterRow | None, list[Roste
         zone = _zones().get(text["timezone"].lower())
         if zone is None:
             errors.append(
-                f"timezone '{text['timezone']}' is unknown; use Asia/Jakarta, Asia/Pontianak, "
-                "Asia/Makassar or Asia/Jayapura (or WIB, WITA, WIT)"
+                f"timezone '{text['timezone']}' tidak dikenal; pakai Asia/Jakarta, "
+                "Asia/Pontianak, Asia/Makassar atau Asia/Jayapura (atau WIB, WITA, WIT)"
             )
     if errors or phone is None:
         return None, [RosterError(line, error) for error in errors]
@@ -323,11 +329,11 @@ def _row(line: int, cells: dict[str, Any]) -> tuple[RosterRow | None, list[Roste
 def _code_error(column: str, value: Any, text: str) -> list[str]:
     if isinstance(value, float) and not value.is_integer():
         return [
-            f"{column} {value} was stored as a number; format the column as text so codes "
-            "keep every digit (32.10, not 32.1)"
+            f"{column} {value} tersimpan sebagai angka; ubah format kolom menjadi teks agar "
+            "kode tetap utuh (32.10, bukan 32.1)"
         ]
     if len(text) > CODE_LENGTH:
-        return [f"{column} '{text}' is longer than {CODE_LENGTH} characters"]
+        return [f"{column} '{text}' lebih dari {CODE_LENGTH} karakter"]
     return []
 
 
@@ -338,7 +344,7 @@ def _whole_number(column: str, value: Any, low: int, high: int) -> tuple[int | N
         return None, ""
     number = int(text) if text.lstrip("-").isdigit() else None
     if number is None or not low <= number <= high:
-        return None, f"{column} '{text}' must be a whole number from {low} to {high}"
+        return None, f"{column} '{text}' harus bilangan bulat dari {low} sampai {high}"
     return number, ""
 
 

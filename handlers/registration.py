@@ -9,7 +9,10 @@ from sqlmodel import Session
 from conversations import Inbound, Reply
 from conversations import catalogue as T
 from storage import inbox, people
-from storage.phone import normalize_phone
+from storage.phone import platform_phone
+
+SHOWN_DIGITS = 20
+"""At most this much of a refused number is echoed back."""
 
 
 def register(
@@ -18,14 +21,18 @@ def register(
     """Try to link the sender; returns the person (if linked) and what to tell them.
 
     Without a vouched-for number the sender is asked to share theirs; a number
-    not on the roster gets a polite refusal and nothing is stored.
+    not on the roster gets a polite refusal and nothing is stored. The number
+    is read as international, as WhatsApp (``wa_id``) and Telegram (a contact)
+    give it, with or without ``+``: a foreign number is refused, never read
+    as an Indonesian one.
     """
     if inbound.phone is None:
         return None, [Reply(T.ASK_CONTACT, request_contact=True)]
     profile = link(session, inbound.channel, inbound.user_id, inbound.phone, now)
     if profile is None:
-        phone = normalize_phone(inbound.phone)
-        return None, [Reply(T.UNKNOWN_NUMBER.format(phone=phone or inbound.phone.strip()[:20]))]
+        phone = platform_phone(inbound.phone)
+        shown = phone or "+" + inbound.phone.strip().lstrip("+")[:SHOWN_DIGITS]
+        return None, [Reply(T.UNKNOWN_NUMBER.format(phone=shown))]
     inbox.mark_processed(session, inbound.channel, inbound.message_id, profile.person_id, now)
     return profile, []
 
@@ -33,8 +40,11 @@ def register(
 def link(
     session: Session, channel: str, user_id: str, phone: str, now: datetime
 ) -> people.Profile | None:
-    """Link the account to the roster person with this (vouched-for) number; None: not on it."""
-    number = normalize_phone(phone)
+    """Link the account to the roster person with this (vouched-for) number; None: not on it.
+
+    The number is international (E.164, or digits without ``+`` as platforms send it).
+    """
+    number = platform_phone(phone)
     profile = people.by_phone(session, number) if number else None
     if profile is not None:
         people.link_identity(session, profile.person_id, channel, user_id, now)

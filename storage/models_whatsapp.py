@@ -23,6 +23,7 @@ INBOX_HANDLED = "handled"
 INBOX_DONE = "done"
 INBOX_FAILED = "failed"
 INBOX_OPEN = (INBOX_PENDING, INBOX_HANDLED)
+INBOX_FINISHED = (INBOX_DONE, INBOX_FAILED)
 
 
 class WhatsAppInbox(SQLModel, table=True):

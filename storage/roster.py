@@ -199,13 +199,16 @@ _CONSISTENT = (
 
 
 class RosterError(NamedTuple):
-    """A problem on one line of the file; ``str()`` gives ``line 7: …`` for the admin."""
+    """A problem on one line of the file; ``str()`` gives ``baris 7: …`` for the admin.
+
+    In Indonesian, like the admin guide that sends the admin to the import command.
+    """
 
     line: int
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return f"baris {self.line}: {self.message}"
 
 
 def find_conflicts(rows: Sequence[RosterRow]) -> list[RosterError]:
@@ -223,18 +226,18 @@ def find_conflicts(rows: Sequence[RosterRow]) -> list[RosterError]:
             continue
         if first.name.casefold() != row.name.casefold() or first.role != row.role:
             message = (
-                f"phone {row.phone} is on line {first.line} as {first.name} ({first.role}); "
-                "one phone number is one person with one name and role"
+                f"phone {row.phone} sudah ada di baris {first.line} atas nama {first.name} "
+                f"({first.role}); satu nomor HP untuk satu orang dengan satu nama dan satu role"
             )
         elif row.role not in MULTI_ROW_ROLES:
             message = (
-                f"phone {row.phone} is already on line {first.line}; only kader and bidan "
-                "may have several rows (one per Posyandu)"
+                f"phone {row.phone} sudah ada di baris {first.line}; hanya kader dan bidan yang "
+                "boleh punya beberapa baris (satu per Posyandu)"
             )
         elif first.timezone and row.timezone and first.timezone != row.timezone:
             message = (
-                f"timezone {row.timezone} here but {first.timezone} on line {first.line} "
-                f"for the same phone {row.phone}"
+                f"timezone {row.timezone} di sini, tetapi {first.timezone} di baris "
+                f"{first.line} untuk phone yang sama {row.phone}"
             )
         else:
             continue
@@ -255,8 +258,8 @@ def find_conflicts(rows: Sequence[RosterRow]) -> list[RosterError]:
                     errors.append(
                         RosterError(
                             row.line,
-                            f"{label} code {code} has {attr} '{value}' here but '{before}' "
-                            f"on line {line}",
+                            f"kode {label} {code} punya {attr} '{value}' di sini, tetapi "
+                            f"'{before}' di baris {line}",
                         )
                     )
     return sorted(errors, key=lambda error: error.line)

@@ -4,6 +4,12 @@ The inbox makes "acknowledge fast, process later" safe: a webhook's messages
 are inserted (unique by message id, so a re-delivery adds nothing) before the
 200, then taken one at a time per sender under a lease, so a second worker or
 a restarted process picks up exactly what was left unfinished, in order.
+
+What is kept is only what that needs. A sender nobody on the roster is linked
+to is forgotten as soon as their message is finished: the row (number,
+profile name, text) and the record of the refusal sent to them are deleted,
+not even the message id is kept (a ``wamid`` encodes the sender's number).
+Finished rows of people on the roster are purged after a retention period.
 """
 
 from __future__ import annotations
@@ -12,13 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from storage.models import ChannelIdentity, Outbox
 from storage.models_whatsapp import (
     INBOX_DONE,
     INBOX_FAILED,
+    INBOX_FINISHED,
     INBOX_HANDLED,
     INBOX_OPEN,
     INBOX_PENDING,
@@ -105,6 +112,7 @@ def finish(session: Session, row: WhatsAppInbox, now: datetime) -> None:
         .where(WhatsAppInbox.id == row.id)
         .values(status=INBOX_DONE, lease_until=None, finished_at=now, error=None)
     )
+    _forget_if_stranger(session, row.sender)
 
 
 def release(
@@ -127,6 +135,24 @@ def release(
     else:
         values["next_attempt_at"] = retry_at
     session.execute(update(WhatsAppInbox).where(WhatsAppInbox.id == row.id).values(**values))
+    if retry_at is None:
+        _forget_if_stranger(session, row.sender)
+
+
+def purge_finished(session: Session, before: datetime) -> int:
+    """Delete finished inbox rows and sent-message records older than ``before``; how many.
+
+    A purged message id no longer stops a re-delivery at the inbox, but the
+    core's own record of handled messages still does, and Meta gives up
+    re-delivering after days, not weeks.
+    """
+    inbox = session.execute(
+        delete(WhatsAppInbox).where(
+            WhatsAppInbox.status.in_(INBOX_FINISHED), WhatsAppInbox.finished_at < before
+        )
+    )
+    sent = session.execute(delete(WhatsAppMessage).where(WhatsAppMessage.updated_at < before))
+    return inbox.rowcount + sent.rowcount
 
 
 def due_senders(session: Session, now: datetime, limit: int = 100) -> list[str]:
@@ -217,6 +243,32 @@ def mark_outbox_failed(session: Session, outbox_id: int, error: str) -> None:
     """WhatsApp could not deliver a proactive message: say so on its outbox row."""
     statement = update(Outbox).where(Outbox.id == outbox_id)
     session.execute(statement.values(status="failed", error=error[:MAX_ERROR]))
+
+
+def _forget_if_stranger(session: Session, sender: str) -> None:
+    """Delete what a sender left, unless they are linked to someone on the roster.
+
+    Registration links a roster member in the same transaction that answered
+    their first message, so by the time that message is finished a sender
+    without a link is someone the bot refused.
+    """
+    linked = session.exec(
+        select(ChannelIdentity.id).where(
+            ChannelIdentity.channel == CHANNEL, ChannelIdentity.external_id == sender
+        )
+    ).first()
+    if linked is not None:
+        return
+    session.execute(
+        delete(WhatsAppInbox).where(
+            WhatsAppInbox.sender == sender, WhatsAppInbox.status.in_(INBOX_FINISHED)
+        )
+    )
+    session.execute(
+        delete(WhatsAppMessage).where(
+            WhatsAppMessage.recipient == sender, WhatsAppMessage.outbox_id.is_(None)
+        )
+    )
 
 
 def _free(now: datetime) -> Any:

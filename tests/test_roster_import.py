@@ -278,72 +278,73 @@ DUPLICATE_POSYANDU["desa_code"] = "32.99.01.2002"
 INVALID = {
     "short phone": (
         _with(2, phone="0812"),
-        "line 2: phone '0812' is not a valid Indonesian number",
+        "baris 2: phone '0812' bukan nomor HP Indonesia yang benar",
     ),
     "foreign phone": (
         _with(3, phone="+1 202 555 0100"),
-        "line 3: phone '+1 202 555 0100' is not a valid Indonesian number",
+        "baris 3: phone '+1 202 555 0100' bukan nomor HP Indonesia yang benar",
     ),
-    "empty phone": (_with(4, phone=""), "line 4: phone is empty"),
-    "empty name": (_with(5, name=" "), "line 5: name is empty"),
+    "empty phone": (_with(4, phone=""), "baris 4: kolom phone kosong"),
+    "empty name": (_with(5, name=" "), "baris 5: kolom name kosong"),
     "unknown role": (
         _with(7, role="kadr"),
-        "line 7: role 'kadr' must be one of kader, bidan, puskesmas, dinkes, admin",
+        "baris 7: role 'kadr' harus salah satu dari kader, bidan, puskesmas, dinkes, admin",
     ),
     "kader without posyandu": (
         _with(2, posyandu_name="", posyandu_code=""),
-        "line 2: missing posyandu_name (required for a kader row)",
+        "baris 2: posyandu_name belum diisi (wajib untuk baris kader)",
     ),
     "bidan without desa": (
         _with(5, desa="", desa_code=""),
-        "line 5: missing desa (required for a bidan row)",
+        "baris 5: desa belum diisi (wajib untuk baris bidan)",
     ),
     "puskesmas without puskesmas": (
         _with(6, puskesmas="", puskesmas_code=""),
-        "line 6: missing puskesmas (required for a puskesmas row)",
+        "baris 6: puskesmas belum diisi (wajib untuk baris puskesmas)",
     ),
     "dinkes without kabupaten": (
         _with(7, kabupaten="", kabupaten_code=""),
-        "line 7: missing kabupaten (required for a dinkes row)",
+        "baris 7: kabupaten belum diisi (wajib untuk baris dinkes)",
     ),
     "same phone, other name": (
         _with(4, name="Dewi Sartika"),
-        "line 4: phone +6281200000002 is on line 3 as Dewi Lestari (kader); one phone number "
-        "is one person with one name and role",
+        "baris 4: phone +6281200000002 sudah ada di baris 3 atas nama Dewi Lestari (kader); "
+        "satu nomor HP untuk satu orang dengan satu nama dan satu role",
     ),
     "same phone, other role": (
         _with(6, phone="081200000101", name="Bd. Nurhayati"),
-        "line 6: phone +6281200000101 is on line 5 as Bd. Nurhayati (bidan)",
+        "baris 6: phone +6281200000101 sudah ada di baris 5 atas nama Bd. Nurhayati (bidan)",
     ),
     "dinkes twice": (
         [*ROWS, ROWS[-1]],
-        "line 8: phone +6281200000301 is already on line 7; only kader and bidan may have "
-        "several rows",
+        "baris 8: phone +6281200000301 sudah ada di baris 7; hanya kader dan bidan yang boleh "
+        "punya beberapa baris",
     ),
     "unknown timezone": (
         _with(2, timezone="Asia/Jakrta"),
-        "line 2: timezone 'Asia/Jakrta' is unknown",
+        "baris 2: timezone 'Asia/Jakrta' tidak dikenal",
     ),
     "posyandu_day not a number": (
         _with(3, posyandu_day="tgl 10"),
-        "line 3: posyandu_day 'tgl 10' must be a whole number from 1 to 31",
+        "baris 3: posyandu_day 'tgl 10' harus bilangan bulat dari 1 sampai 31",
     ),
     "posyandu_day out of range": (
         _with(3, posyandu_day="32"),
-        "line 3: posyandu_day '32' must be a whole number from 1 to 31",
+        "baris 3: posyandu_day '32' harus bilangan bulat dari 1 sampai 31",
     ),
     "posyandu code in two desa": (
         [*ROWS, DUPLICATE_POSYANDU],
-        "line 8: Posyandu code PY-1 has desa_code '32.99.01.2002' here but '32.99.01.2001' "
-        "on line 2",
+        "baris 8: kode Posyandu PY-1 punya desa_code '32.99.01.2002' di sini, tetapi "
+        "'32.99.01.2001' di baris 2",
     ),
     "posyandu code with two names": (
         _with(4, posyandu_code="PY-2"),
-        "line 4: Posyandu code PY-2 has posyandu_name 'Mawar' here but 'Melati 2' on line 3",
+        "baris 4: kode Posyandu PY-2 punya posyandu_name 'Mawar' di sini, tetapi 'Melati 2' di "
+        "baris 3",
     ),
     "code too long": (
         _with(2, posyandu_code="P" * 41),
-        "line 2: posyandu_code 'PPPPPPPPPP",
+        "baris 2: posyandu_code 'PPPPPPPPPP",
     ),
 }
 
@@ -365,7 +366,7 @@ def test_missing_required_column_is_reported_on_the_header_line(database, tmp_pa
     errors, _ = import_file(database, write_csv(tmp_path / "r.csv", ROWS, header=header), NOW)
 
     assert errors == [
-        "line 1: missing required column role (the header row needs phone, name, role)"
+        "baris 1: kolom wajib role tidak ada (baris judul harus memuat phone, name, role)"
     ]
 
 
@@ -376,7 +377,7 @@ def test_all_errors_are_reported_in_line_order(database, tmp_path):
 
     errors, _ = import_file(database, write_csv(tmp_path / "r.csv", rows), NOW)
 
-    assert [error.split(":")[0] for error in errors] == ["line 2", "line 3", "line 6"]
+    assert [error.split(":")[0] for error in errors] == ["baris 2", "baris 3", "baris 6"]
 
 
 def test_spreadsheet_number_in_a_code_column_is_refused(database, tmp_path):
@@ -385,7 +386,7 @@ def test_spreadsheet_number_in_a_code_column_is_refused(database, tmp_path):
 
     errors, _ = import_file(database, write_xlsx(tmp_path / "r.xlsx", rows), NOW)
 
-    assert errors[0].startswith("line 2: kabupaten_code 32.1 was stored as a number")
+    assert errors[0].startswith("baris 2: kabupaten_code 32.1 tersimpan sebagai angka")
 
 
 def test_unreadable_files_get_one_clear_error(database, tmp_path):
@@ -395,11 +396,13 @@ def test_unreadable_files_get_one_clear_error(database, tmp_path):
     empty.write_text("\n\n")
     header_only = write_csv(tmp_path / "header.csv", [])
 
-    assert "not UTF-8" in import_file(database, latin1, NOW)[0][0]
+    assert "bukan teks UTF-8" in import_file(database, latin1, NOW)[0][0]
     assert import_file(database, empty, NOW)[0] == [
-        "line 1: the file is empty; the first row must be the column names"
+        "baris 1: berkas kosong; baris pertama harus berisi nama kolom"
     ]
-    assert import_file(database, header_only, NOW)[0] == ["line 1: no people below the header row"]
+    assert import_file(database, header_only, NOW)[0] == [
+        "baris 1: tidak ada data petugas di bawah baris judul"
+    ]
 
 
 def test_blank_lines_are_skipped_but_counted(database, tmp_path):
@@ -409,7 +412,7 @@ def test_blank_lines_are_skipped_but_counted(database, tmp_path):
 
     errors, _ = import_file(database, path, NOW)
 
-    assert errors[0].startswith("line 5: phone '0812'")
+    assert errors[0].startswith("baris 5: phone '0812'")
 
 
 # --- idempotency and codes -----------------------------------------------------------

@@ -283,14 +283,24 @@ def parse_update(update: Mapping[str, Any]) -> Received:
 
 
 def _private_chat(message: Mapping[str, Any]) -> int | None:
-    """The chat id of a private chat with a human; None for groups, channels and bots."""
+    """The chat id of a private chat with a human; None for groups, channels and bots.
+
+    Also None for a message without proper ids: python-telegram-bot passes a webhook
+    update on without checking its types, and a reply needs an integer chat id.
+    """
     chat = message.get("chat")
     sender = message.get("from")
     if not isinstance(chat, Mapping) or chat.get("type") != "private":
         return None
-    if not isinstance(sender, Mapping) or sender.get("is_bot") or "id" not in sender:
+    if not isinstance(sender, Mapping) or sender.get("is_bot") or not _is_id(sender.get("id")):
         return None
-    return int(chat["id"])
+    chat_id = chat.get("id")
+    return chat_id if _is_id(chat_id) and _is_id(message.get("message_id")) else None
+
+
+def _is_id(value: object) -> bool:
+    """Telegram's ids are integers (``True`` is an int to Python, not to Telegram)."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _parse_message(update_id: int | None, message: Mapping[str, Any]) -> Received:
@@ -301,10 +311,12 @@ def _parse_message(update_id: int | None, message: Mapping[str, Any]) -> Receive
     message_id = f"{chat_id}:{message['message_id']}"
     contact = message.get("contact")
     if isinstance(contact, Mapping):
-        if contact.get("user_id") != message["from"]["id"] or not contact.get("phone_number"):
+        phone = contact.get("phone_number")
+        own = contact.get("user_id") == message["from"]["id"]
+        if not own or not isinstance(phone, str) or not phone.strip():
             notice = Reply(T.CONTACT_NOT_OWN, request_contact=True)
             return Received(update_id, chat_id, notice=notice)
-        phone = str(contact["phone_number"])
+        # The number as the contact card holds it: international, "+" or not.
         inbound = Inbound(CHANNEL, user_id, message_id, text=CONTACT_COMMAND, phone=phone)
         return Received(update_id, chat_id, inbound=inbound, contact_shared=True)
     text = message.get("text")
@@ -322,12 +334,14 @@ def _parse_press(update_id: int | None, query: Mapping[str, Any]) -> Received:
     chat = message.get("chat")
     if not isinstance(chat, Mapping) or chat.get("type") != "private":
         return Received(update_id, callback_query_id=query_id)
-    chat_id = int(chat["id"])
+    chat_id, message_id = chat.get("id"), message.get("message_id")
+    if not (_is_id(chat_id) and _is_id(message_id) and _is_id(sender.get("id"))):
+        return Received(update_id, callback_query_id=query_id)
     spent = Received(
         update_id,
         chat_id,
         callback_query_id=query_id,
-        pressed_message_id=int(message["message_id"]),
+        pressed_message_id=message_id,
     )
     pressed = decode_callback(query.get("data"))
     if pressed is None:

@@ -11,6 +11,7 @@ does not hold up the others); the shared handler keeps each chat's updates in or
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Awaitable, Sequence
 from datetime import timedelta
@@ -36,6 +37,8 @@ from bot.channels.base import DeliveryError
 from bot.channels.telegram import UpdateHandler
 from bot.channels.telegram_format import POLL_TIMEOUT_SECONDS, Keyboard, Outgoing
 
+log = logging.getLogger(__name__)
+
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 Result = TypeVar("Result")
 
@@ -50,6 +53,7 @@ class PtbBackend:
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
         self._app: Application = builder.build()
         self._app.add_handler(TypeHandler(Update, self._dispatch))
+        self._app.add_error_handler(self._on_error)
         self._handler = handler
 
     @property
@@ -58,6 +62,16 @@ class PtbBackend:
 
     async def _dispatch(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._handler(update.to_dict())
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An update the library failed to process: one line instead of its traceback.
+
+        The shared handler logs its own failures. What reaches this is the library's own
+        bookkeeping tripping over an update of the wrong types: it does not check the types
+        of a webhook update, and anyone holding the secret can send one.
+        """
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.warning("telegram: update %s: %s", update_id, type(context.error).__name__)
 
     async def start_polling(self, allowed_updates: Sequence[str]) -> None:
         """Start the application, then poll (the Updater deletes any webhook first)."""

@@ -66,6 +66,7 @@ MAX_INBOX_ATTEMPTS = 8
 INBOX_RETRY_BASE = timedelta(seconds=5)
 INBOX_RETRY_CAP = timedelta(minutes=10)
 STOP_TIMEOUT = 10.0
+PURGE_INTERVAL = timedelta(hours=1)
 
 R = TypeVar("R")
 
@@ -168,7 +169,14 @@ class WhatsAppChannel:
         return web.Response(status=403)
 
     async def _receive(self, request: web.Request) -> web.Response:
-        """Authenticate, store, acknowledge; processing happens after the 200."""
+        """Authenticate, store, acknowledge; processing happens after the 200.
+
+        403 without a valid signature; 400 for a signed body that is not JSON (or
+        nested too deep to read), which Meta never sends. Any JSON is answered 200:
+        what :func:`parse_webhook` does not recognise is skipped, since refusing the
+        whole body would only make Meta re-deliver it for days. The charset in the
+        content type is ignored: the signature covers the bytes, and JSON is UTF-8.
+        """
         body = await request.read()
         if not signature_valid(body, request.headers.get(SIGNATURE_HEADER), self._app_secret):
             log.warning("whatsapp webhook with a missing or wrong signature refused")
@@ -177,7 +185,7 @@ class WhatsAppChannel:
             return web.Response(status=503)
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return web.Response(status=400)
         webhook = parse_webhook(payload, self._phone_number_id)
         senders, fallbacks = await self._run(self._store, webhook)
@@ -215,14 +223,28 @@ class WhatsAppChannel:
     # ------------------------------------------------------------------ processing
 
     async def _sweep_forever(self) -> None:
-        """Every few seconds, queue the senders whose messages wait (after a crash or a failure)."""
+        """Every few seconds, queue the senders whose messages wait (after a crash or a failure).
+
+        Hourly (and at start-up) it also purges what is past its retention.
+        """
+        purged_at: datetime | None = None
         while True:
             try:
-                for sender in await self._run(store.due_senders, self._clock()):
+                now = self._clock()
+                if purged_at is None or now - purged_at >= PURGE_INTERVAL:
+                    await self._purge(now)
+                    purged_at = now
+                for sender in await self._run(store.due_senders, now):
                     self._lanes.spawn(sender, partial(self._drain, sender))
             except Exception:
                 log.exception("whatsapp inbox sweep failed")
             await asyncio.sleep(self._settings.whatsapp_inbox_retry_seconds)
+
+    async def _purge(self, now: datetime) -> None:
+        retention = timedelta(days=self._settings.whatsapp_inbox_retention_days)
+        purged = await self._run(store.purge_finished, now - retention)
+        if purged:
+            log.info("whatsapp: %d message record(s) past their retention deleted", purged)
 
     async def _drain(self, sender: str) -> None:
         """Process the sender's waiting messages oldest first; stop at one that must wait."""

@@ -23,7 +23,6 @@ from typing import Any
 
 from conversations import Attachment, Choice, Inbound, Reply
 from conversations import catalogue as T
-from storage.phone import normalize_phone
 from storage.whatsapp import CHANNEL
 
 # Documented Cloud API limits (characters).
@@ -121,7 +120,8 @@ def parse_webhook(payload: Any, phone_number_id: str) -> Webhook:
             contacts = _contacts(value.get("contacts"))
             for message in _dicts(value.get("messages")):
                 sender = message.get("from") or message.get("from_user_id")
-                parsed = parse_message({"message": message, "contact": contacts.get(sender, {})})
+                contact = contacts.get(sender, {}) if _text(sender) else {}
+                parsed = parse_message({"message": message, "contact": contact})
                 if parsed is not None:
                     webhook.messages.append(parsed)
             for status in _dicts(value.get("statuses")):
@@ -136,7 +136,9 @@ def parse_message(raw: dict[str, Any]) -> IncomingMessage | None:
 
     The sender is the ``wa_id`` (the phone number, which WhatsApp vouches for
     and which registers the person), or the business-scoped user id when
-    WhatsApp hides the number.
+    WhatsApp hides the number. The ``wa_id`` is the international number
+    without its ``+`` (``85291234567`` is Hong Kong, not 0852-9123-4567), so
+    it is passed on as ``+85291234567`` for registration to check.
     """
     message = raw.get("message")
     contact = raw.get("contact") or {}
@@ -157,7 +159,7 @@ def parse_message(raw: dict[str, Any]) -> IncomingMessage | None:
         text=text,
         choice=choice,
         question_id=question_id,
-        phone=normalize_phone(wa_id) if _text(wa_id) else None,
+        phone="+" + wa_id if _text(wa_id) else None,
     )
     return IncomingMessage(inbound, content is not None, raw)
 
