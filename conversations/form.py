@@ -41,7 +41,8 @@ class Field:
     ``ask_if`` decides whether the question applies given earlier answers;
     ``suggest`` offers a one-tap default (last month's S); ``stop_when`` ends
     the conversation without saving when the answer equals it (declining to
-    replace an existing report).
+    replace an existing report). ``earliest_from`` names the context value
+    holding the earliest accepted month (a report older than that is refused).
     """
 
     name: str
@@ -57,6 +58,7 @@ class Field:
     ask_if: Predicate | None = None
     suggest: Callable[[Answers, Context], Any] | None = None
     not_future: bool = False
+    earliest_from: str | None = None
     stop_when: Any = None
     stop_text: str = ""
     facts: Callable[[Answers, Context], Mapping[str, Any]] | None = None
