@@ -89,10 +89,11 @@ class Engine:
         return self._advance(self.form(form_id), state, now, [])
 
     def reprompt(self, state: State, now: datetime, note: str = "") -> Turn:
-        """Ask the current question again (after a command interrupted the form)."""
-        form = self.form(state.form)
-        state = state.copy()
-        return Turn(state, [self._question(form, state, now, [note] if note else [])])
+        """Ask whatever is open again (after a command interrupted the form).
+
+        That may be a question, a soft warning awaiting ya/tidak or the summary.
+        """
+        return self._again(self.form(state.form), state.copy(), now, note)
 
     def resume(self, state: State, inbound: Inbound, now: datetime) -> Turn:
         """Take the user's next message and move the conversation on."""

@@ -422,3 +422,24 @@ def test_an_ambiguous_word_of_several_labels_picks_nothing():
     chat = visit()
     chat.say_all("hari ini", "ibu")
     assert "sasaran" not in chat.state.answers
+
+
+# --- found by the property test: a command while the summary or a warning is open -----------
+
+
+@pytest.mark.parametrize("command", ["bantuan", "lapor", "status", "mulai"])
+def test_a_command_at_the_summary_shows_the_summary_again(service, command):
+    chat = ServiceChat(service, KADER)
+    chat.send_all("lapor", "2", "hari ini", "6", "1", "tidak", "tidak", "2", "lewati")
+    reply = chat.send(command)
+    assert T.UNEXPECTED_ERROR not in reply
+    assert "Periksa dulu laporan kunjungan rumah" in chat.replies[-1].text
+    assert "✅" in chat.send("kirim")
+
+
+def test_a_command_at_a_soft_warning_asks_the_warning_again(service):
+    chat = ServiceChat(service, KADER)
+    chat.send_all("lapor", "1", "2026-10", "ya")
+    assert "sudah benar?" in chat.send("300")
+    chat.send("bantuan")
+    assert "S = 300 balita" in chat.replies[-1].text and "sudah benar?" in chat.replies[-1].text
