@@ -83,6 +83,7 @@ BUTTON_ZERO = "0"
 BUTTON_NONE = "Tidak ada"
 SUGGESTION = "{value} (seperti bulan lalu)"
 CURRENT_VALUE = "Jawaban sebelumnya: {value}."
+READ_BACK = "{label}: {value}."
 
 # Words the engine listens for in every question (lower case).
 WORD_BACK = ("kembali", "mundur")

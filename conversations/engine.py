@@ -223,7 +223,14 @@ class Engine:
         state.remembered.pop(current.name, None)
         if current.name in state.skipped:
             state.skipped.remove(current.name)
-        return self._advance(form, state, now, [])
+        return self._advance(form, state, now, self._read_back(current, value, state))
+
+    def _read_back(self, current: Field, value: Any, state: State) -> list[str]:
+        """A date or month as understood (``kemarin`` is "Sabtu, 28 Nov 2026"), said at once."""
+        if current.kind not in (Kind.DATE, Kind.MONTH):
+            return []
+        shown = self.display(current, value, state.context)
+        return [T.READ_BACK.format(label=current.label, value=shown)]
 
     def _confirm_warning(self, form: Form, state: State, raw: str, now: datetime) -> Turn:
         """The answer to "is this number right?" after a soft warning."""

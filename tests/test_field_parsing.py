@@ -443,3 +443,13 @@ def test_a_command_at_a_soft_warning_asks_the_warning_again(service):
     assert "sudah benar?" in chat.send("300")
     chat.send("bantuan")
     assert "S = 300 balita" in chat.replies[-1].text and "sudah benar?" in chat.replies[-1].text
+
+
+def test_an_accepted_date_is_read_back_at_once_with_its_weekday():
+    reply = visit().say("kmrn")
+    assert reply.startswith("Tanggal kunjungan: Sabtu, 28 Nov 2026.")
+
+
+def test_an_accepted_month_is_read_back_at_once_with_its_year():
+    reply = monthly().say("Desember")
+    assert reply.startswith("Bulan laporan: Desember 2025.")
