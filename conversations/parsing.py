@@ -83,7 +83,7 @@ _NEGATIVE = re.compile(r"^(?:-|minus\s)\s*")
 _UNITS = frozenset(
     {
         *("orang", "org", "balita", "bayi", "anak", "ibu", "bumil", "lansia", "remaja"),
-        *("kader", "jiwa", "peserta", "pasien", "kk", "kapsul", "tablet", "jam", "kali"),
+        *("kader", "jiwa", "peserta", "pasien", "kk", "kapsul", "tablet", "jam"),
     }
 )
 
@@ -92,7 +92,7 @@ _MONTHS = {
     **dict.fromkeys(("februari", "pebruari", "feb", "peb"), 2),
     **dict.fromkeys(("maret", "mar"), 3),
     **dict.fromkeys(("april", "apr"), 4),
-    **dict.fromkeys(("mei",), 5),
+    "mei": 5,
     **dict.fromkeys(("juni", "jun"), 6),
     **dict.fromkeys(("juli", "jul"), 7),
     **dict.fromkeys(("agustus", "agu", "agt", "ags", "agus", "agust"), 8),
@@ -103,34 +103,39 @@ _MONTHS = {
 }
 _MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAYS_AGO = {
-    **dict.fromkeys(("hari ini", "hr ini", "sekarang", "tadi", "td"), 0),
+    **dict.fromkeys(("hari ini", "hr ini", "sekarang", "tadi"), 0),
     **dict.fromkeys(("kemarin", "kemaren", "kmrn", "kmrin", "kmarin", "kmren", "kemarin ini"), 1),
     **dict.fromkeys(("kemarin lusa", "kmrn lusa"), 2),
     **dict.fromkeys(("besok", "bsk", "besuk"), -1),
-    **dict.fromkeys(("lusa",), -2),
+    "lusa": -2,
 }
 _WEEKDAYS = {
-    **dict.fromkeys(("senin",), 0),
-    **dict.fromkeys(("selasa",), 1),
-    **dict.fromkeys(("rabu",), 2),
-    **dict.fromkeys(("kamis",), 3),
-    **dict.fromkeys(("jumat", "jum'at"), 4),
-    **dict.fromkeys(("sabtu",), 5),
-    **dict.fromkeys(("minggu", "ahad"), 6),
+    "senin": 0,
+    "selasa": 1,
+    "rabu": 2,
+    "kamis": 3,
+    "jumat": 4,
+    "jum'at": 4,
+    "sabtu": 5,
+    "minggu": 6,
+    "ahad": 6,
 }
 _DATE_PREFIX = re.compile(r"^(?:tanggal|tgl\.?|tg\.?)\s*")
 _WEEKDAY_PREFIX = re.compile(r"^hari\s+")
-_YEAR = r"(?P<y>[0-9]{4}|[0-9]{2})"
+_FULL_YEAR = r"(?P<y>(?:19|20)[0-9]{2})"
+"""Years a report or a visit can be in; other numbers are not read as a year."""
+_YEAR = r"(?P<y>(?:19|20)?[0-9]{2})"
+"""A full year or its last two digits (``26`` is 2026)."""
 _DATE_NUMERIC = (
     re.compile(r"(?P<d>[0-9]{1,2})"),
     re.compile(rf"(?P<d>[0-9]{{1,2}})([/.\- ])(?P<m>[0-9]{{1,2}})(?:\2{_YEAR})?"),
-    re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"),
+    re.compile(rf"{_FULL_YEAR}-(?P<m>[0-9]{{1,2}})-(?P<d>[0-9]{{1,2}})"),
     re.compile(rf"(?P<d>[0-9]{{1,2}})[\s/.\-]*(?P<name>{_MONTH_NAME})\.?(?:[\s/.\-]*{_YEAR})?"),
 )
 _MONTH_NUMERIC = (
-    re.compile(r"(?P<y>[0-9]{4})[-/.](?P<m>[0-9]{1,2})"),
-    re.compile(r"(?P<m>[0-9]{1,2})[-/.](?P<y>[0-9]{4})"),
-    re.compile(rf"(?:bulan\s+|bln\s+)?(?P<name>{_MONTH_NAME})\.?(?:\s*(?P<y>[0-9]{{4}}))?"),
+    re.compile(rf"{_FULL_YEAR}[-/.](?P<m>[0-9]{{1,2}})"),
+    re.compile(rf"(?P<m>[0-9]{{1,2}})[-/.]{_FULL_YEAR}"),
+    re.compile(rf"(?:bulan\s+|bln\s+)?(?P<name>{_MONTH_NAME})\.?(?:\s*{_FULL_YEAR})?"),
 )
 _MONTHS_AGO = {
     **dict.fromkeys(("bulan ini", "bln ini", "bulan sekarang"), 0),
@@ -224,10 +229,8 @@ def parse_yes_no(text: str) -> bool | None:
     phrase = _plain_words(text)
     if phrase in _YES or phrase in _NO:
         return phrase in _YES
-    first = phrase.split(" ", 1)[0]
-    if first in ("ya", "iya", "y") and parse_yes_no(phrase[len(first) :]) is True:
-        return True
-    return None
+    first, _, rest = phrase.partition(" ")
+    return True if first in ("ya", "iya", "y") and rest in _YES else None
 
 
 def is_none(text: str) -> bool:

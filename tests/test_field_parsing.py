@@ -22,7 +22,7 @@ from bot.channels.telegram_format import decode_callback, parse_update
 from conversations import ALL_FORMS, Engine, Inbound, Reply, Submitted
 from conversations import catalogue as T
 from conversations.messages import Choice
-from conversations.parsing import parse_choice_number
+from conversations.parsing import parse_choice_number, parse_month
 from handlers import Service, rekap_args
 from storage import Database
 from storage.models import Outbox, ProcessedMessage, Report
@@ -453,3 +453,20 @@ def test_an_accepted_date_is_read_back_at_once_with_its_weekday():
 def test_an_accepted_month_is_read_back_at_once_with_its_year():
     reply = monthly().say("Desember")
     assert reply.startswith("Bulan laporan: Desember 2025.")
+
+
+@pytest.mark.parametrize(
+    ("typed", "period"),
+    [
+        ("bulan kemarin", "2026-10"),
+        ("bln lalu", "2026-10"),
+        ("2 bulan lalu", "2026-09"),
+        ("des", "2025-12"),
+        ("Januari 1990", "1990-01"),
+        ("januari 0000", None),
+        ("desember 9999", None),
+        ("13/2026", None),
+    ],
+)
+def test_month_words_and_impossible_years(typed, period):
+    assert parse_month(typed, NOW.date()) == period
