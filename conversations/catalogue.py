@@ -34,24 +34,40 @@ HINT_SKIP_SECTION = "lewati = lewati bagian {section}"
 
 ERR_COUNT = "Maaf, '{answer}' bukan angka. Ketik angka bulat, mis. 12 atau 0."
 ERR_DECIMAL = "Maaf, '{answer}' bukan angka. Ketik angka, mis. 2 atau 1,5."
+ERR_NEGATIVE = "Angka tidak boleh negatif. Ketik 0 jika tidak ada."
+ERR_APPROXIMATE = (
+    "Laporan perlu angka pasti, bukan perkiraan ('{answer}'). "
+    "Jika jumlahnya memang {number}, ketik {number}; jika tidak, ketik angka yang pasti."
+)
 ERR_YES_NO = "Maaf, jawab dengan ya atau tidak."
 ERR_WARNING_ANSWER = "Maaf, jawab ya atau tidak, atau langsung ketik jawaban yang benar."
 ERR_DATE = "Maaf, tanggal '{answer}' tidak dikenali. Contoh: 12, 12/11, 12-11-2026, kemarin."
 ERR_MONTH = "Maaf, bulan '{answer}' tidak dikenali. Contoh: 2026-11, 11/2026, November."
 ERR_CHOICE = "Maaf, pilihan '{answer}' tidak ada. Pilih nomor 1 sampai {count}."
-ERR_MULTI = "Maaf, '{answer}' tidak dikenali. Ketik nomor 1 sampai {count}, mis. 1,3."
+ERR_MULTI = (
+    "Maaf, '{answer}' tidak dikenali. Ketik nomor 1 sampai {count}, mis. 1,3, "
+    "atau {none} jika tidak ada."
+)
 ERR_TEXT_EMPTY = "Jawaban tidak boleh kosong."
 ERR_TOO_SMALL = "Angka terlalu kecil: paling sedikit {minimum}."
 ERR_TOO_LARGE = "Angka terlalu besar: paling banyak {maximum}."
-ERR_FUTURE_DATE = "Tanggal {value} belum lewat. Ketik tanggal hari ini atau sebelumnya."
+ERR_FUTURE_DATE = (
+    "Tanggal {value} belum lewat. Ketik tanggal hari ini atau sebelumnya; "
+    "untuk tahun lalu, tulis tahunnya, mis. {example}."
+)
 ERR_FUTURE_MONTH = "Bulan {value} belum berjalan. Pilih bulan ini atau sebelumnya."
+ERR_MONTH_TOO_OLD = (
+    "Bulan {value} sudah terlalu lama: lewat chat, laporan bisa diisi mulai {earliest}. "
+    "Untuk laporan yang lebih lama, hubungi bidan atau Puskesmas Anda."
+)
 ERR_TOO_LONG = "Pesan terlalu panjang ({length} huruf). Jawab singkat saja."
 ERR_CANNOT_SKIP = "Pertanyaan ini wajib dijawab, tidak bisa dilewati."
 ERR_NO_BACK = "Ini pertanyaan pertama, tidak bisa mundur lagi."
 ERR_EDIT_NUMBER = "Nomor {number} tidak ada. Ketik ubah dan nomor 1 sampai {count}, mis. ubah 3."
 STALE_BUTTON = "Pertanyaan itu sudah ditutup. Silakan jawab pertanyaan terakhir:"
 STALE_NO_FORM = "Pertanyaan itu sudah ditutup. Ketik lapor untuk mengisi laporan baru."
-WARN_CONFIRM = "⚠️ {message}\nApakah angka ini sudah benar?"
+WARN_CONFIRM = "⚠️ {message}\nApakah angka ini sudah benar? (Ya/Tidak, atau ketik angka yang benar)"
+WARN_CONFIRM_DATE = "⚠️ {message}\nApakah tanggal ini sudah benar?"
 WARN_REENTER = "Baik, silakan ketik ulang."
 SUMMARY_HEADER = "Periksa dulu laporan {title} {subject}:"
 SUMMARY_SKIPPED = "dilewati"
@@ -70,6 +86,7 @@ BUTTON_NONE = "Tidak ada"
 SUGGESTION = "{value} (seperti bulan lalu)"
 PREVIOUS_ANSWER = "{value} (sebelumnya)"
 CURRENT_VALUE = "Jawaban sebelumnya: {value}."
+READ_BACK = "{label}: {value}."
 
 # Words the engine listens for in every question (lower case).
 WORD_BACK = ("kembali", "mundur")
@@ -219,6 +236,9 @@ FORM_TITLES = {
     "pilih": "pilihan",
 }
 BUSY = "Maaf, sedang ada gangguan. Silakan kirim ulang pesan Anda sebentar lagi."
+UNEXPECTED_ERROR = (
+    "Maaf, pesan Anda belum bisa diproses. Coba tulis dengan cara lain, atau ketik bantuan."
+)
 
 # --- monthly Posyandu report ----------------------------------------------------
 SECTION_TITLES = {

@@ -20,12 +20,14 @@ from conversations.form import Field, Form, Kind
 from conversations.messages import Choice, Inbound, Reply
 from conversations.parsing import (
     MAX_INPUT_LENGTH,
+    is_negation,
+    is_none,
     normalize,
-    parse_count,
+    parse_choice_number,
     parse_date,
-    parse_decimal,
     parse_month,
     parse_yes_no,
+    read_number,
 )
 from conversations.state import SUMMARY, State
 
@@ -34,7 +36,13 @@ DRAFT_LIFETIME = timedelta(days=7)
 
 _EDIT = re.compile(rf"^{T.WORD_EDIT}\s*(\d+)$")
 _TRAILING_PUNCTUATION = ".!?,"
-_MULTI_SPLIT = re.compile(r"\s*(?:,|;|\bdan\b|\s)\s*")
+_LIST_SPLIT = re.compile(r"\s*(?:[,;&+]|\bdan\b|\bserta\b)\s*")
+_LABEL_WORDS = re.compile(r"[^\W_]+")
+_MAX_OPTION_WORDS = 6
+"""No option label is longer; a typed list is matched a few words at a time."""
+_YES_NO_BUTTONS = (Choice("ya", T.YES), Choice("tidak", T.NO))
+_NONE_CHOICE = Choice("tidak ada", T.BUTTON_NONE)
+"""The last numbered option of every multi-select: nothing was found."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +261,17 @@ class Engine:
         state.remembered.pop(current.name, None)
         if current.name in state.skipped:
             state.skipped.remove(current.name)
-        return self._advance(form, state, now, [])
+        return self._advance(form, state, now, self._read_back(form, current, value, state))
+
+    def _read_back(self, form: Form, current: Field, value: Any, state: State) -> list[str]:
+        """A date or month as understood (``kemarin`` is "Sabtu, 28 Nov 2026"), said at once.
+
+        Not before the summary, which shows every answer anyway.
+        """
+        if current.kind not in (Kind.DATE, Kind.MONTH) or self._next_field(form, state) is None:
+            return []
+        shown = self.display(current, value, state.context)
+        return [T.READ_BACK.format(label=current.label, value=shown)]
 
     def _confirm_warning(self, form: Form, state: State, raw: str, now: datetime) -> Turn:
         """The answer to "is this number right?" after a soft warning.
@@ -282,10 +300,12 @@ class Engine:
     def _warning(self, state: State, notes: list[str]) -> Reply:
         pending = state.pending or {}
         lines = [note for note in notes if note]
-        lines.append(T.WARN_CONFIRM.format(message=pending.get("message", "")))
+        kind = self.form(state.form).field(pending["field"]).kind if pending else None
+        template = T.WARN_CONFIRM_DATE if kind is Kind.DATE else T.WARN_CONFIRM
+        lines.append(template.format(message=pending.get("message", "")))
         state.turn += 1
-        buttons = (Choice("ya", T.YES), Choice("tidak", T.NO))
-        return Reply("\n".join(lines), buttons, question_id=str(state.turn))
+        # Free text: a typed number is a corrected answer on every channel, never button 1 or 2.
+        return Reply("\n".join(lines), _YES_NO_BUTTONS, question_id=str(state.turn), free_text=True)
 
     def _parse(
         self, current: Field, raw: str, context: Mapping[str, Any], today: date
@@ -293,24 +313,17 @@ class Engine:
         """Turn text into a stored value, or return the message saying what is expected."""
         kind = current.kind
         if kind in (Kind.COUNT, Kind.DECIMAL):
-            number = parse_count(raw) if kind is Kind.COUNT else parse_decimal(raw)
-            if number is None:
-                template = T.ERR_COUNT if kind is Kind.COUNT else T.ERR_DECIMAL
-                return None, template.format(answer=_clip(raw))
-            if current.minimum is not None and number < current.minimum:
-                return None, T.ERR_TOO_SMALL.format(minimum=_as_text(current.minimum))
-            if current.maximum is not None and number > current.maximum:
-                return None, T.ERR_TOO_LARGE.format(maximum=_as_text(current.maximum))
-            return (float(number) if isinstance(number, Decimal) else number), ""
+            return _parse_number(current, raw)
         if kind is Kind.YES_NO:
-            yes = parse_yes_no(raw)
+            yes = _yes_no(raw)
             return (yes, "") if yes is not None else (None, T.ERR_YES_NO)
         if kind is Kind.DATE:
             day = parse_date(raw, today)
             if day is None:
                 return None, T.ERR_DATE.format(answer=_clip(raw))
             if current.not_future and day > today:
-                return None, T.ERR_FUTURE_DATE.format(value=format_date(day))
+                example = f"{day.day}/{day.month}/{day.year - 1}"
+                return None, T.ERR_FUTURE_DATE.format(value=format_day(day), example=example)
             return day.isoformat(), ""
         if kind is Kind.MONTH:
             month = parse_month(raw, today)
@@ -318,6 +331,11 @@ class Engine:
                 return None, T.ERR_MONTH.format(answer=_clip(raw))
             if current.not_future and month > f"{today.year:04d}-{today.month:02d}":
                 return None, T.ERR_FUTURE_MONTH.format(value=format_month(month))
+            earliest = context.get(current.earliest_from) if current.earliest_from else None
+            if earliest and month < earliest:
+                return None, T.ERR_MONTH_TOO_OLD.format(
+                    value=format_month(month), earliest=format_month(earliest)
+                )
             return month, ""
         if kind is Kind.CHOICE:
             options = current.choices(context)
@@ -329,7 +347,8 @@ class Engine:
             options = current.choices(context)
             picked_many = _pick_many(options, raw)
             if picked_many is None:
-                return None, T.ERR_MULTI.format(answer=_clip(raw), count=len(options))
+                none = len(options) + 1
+                return None, T.ERR_MULTI.format(answer=_clip(raw), count=len(options), none=none)
             return picked_many, ""
         text = raw.strip()
         if not text:
@@ -466,7 +485,8 @@ class Engine:
             )
         options = self._buttons(form, current, state, now)
         if current.kind in (Kind.CHOICE, Kind.MULTI) and options:
-            lines.extend(f"{n}. {c.label}" for n, c in enumerate(current.choices(state.context), 1))
+            listed = _listed_options(current, state.context)
+            lines.extend(f"{n}. {c.label}" for n, c in enumerate(listed, 1))
         lines.extend(_hints(form, current, full=hint or (form.confirm and state.turn == 0)))
         state.turn += 1
         free_text = current.kind not in (Kind.CHOICE, Kind.YES_NO)
@@ -479,9 +499,9 @@ class Engine:
         if kind is Kind.CHOICE:
             return current.choices(state.context)
         if kind is Kind.MULTI:
-            return (Choice("tidak ada", T.BUTTON_NONE),)
+            return (_NONE_CHOICE,)
         if kind is Kind.YES_NO:
-            return (Choice("ya", T.YES), Choice("tidak", T.NO))
+            return _YES_NO_BUTTONS
         buttons: list[Choice] = []
         suggestion = current.suggest(state.answers, state.context) if current.suggest else None
         if suggestion is not None:
@@ -512,7 +532,7 @@ class Engine:
         if kind is Kind.YES_NO:
             return T.YES if value else T.NO
         if kind is Kind.DATE:
-            return format_date(date.fromisoformat(value))
+            return format_day(date.fromisoformat(value))
         if kind is Kind.MONTH:
             return format_month(value)
         if kind is Kind.CHOICE:
@@ -583,6 +603,11 @@ def format_date(day: date) -> str:
     return f"{day.day} {T.MONTH_SHORT[day.month - 1]} {day.year}"
 
 
+def format_day(day: date) -> str:
+    """``Kamis, 12 Nov 2026``: a day read back with its weekday, which people check it by."""
+    return f"{T.DAY_NAMES[day.weekday()]}, {format_date(day)}"
+
+
 def _recent_months(today: date, count: int) -> list[str]:
     year, month = today.year, today.month
     months = []
@@ -592,32 +617,135 @@ def _recent_months(today: date, count: int) -> list[str]:
     return months
 
 
+def _parse_number(current: Field, raw: str) -> tuple[Any, str]:
+    """A count or decimal within the field's bounds; an approximate one is asked again."""
+    whole = current.kind is Kind.COUNT
+    number = read_number(raw, whole=whole)
+    if number is None:
+        template = T.ERR_COUNT if whole else T.ERR_DECIMAL
+        return None, template.format(answer=_clip(raw))
+    value = number.value
+    if value < 0:
+        return None, T.ERR_NEGATIVE
+    if current.minimum is not None and value < current.minimum:
+        return None, T.ERR_TOO_SMALL.format(minimum=_as_text(current.minimum))
+    if current.maximum is not None and value > current.maximum:
+        return None, T.ERR_TOO_LARGE.format(maximum=_as_text(current.maximum))
+    if number.approximate:
+        return None, T.ERR_APPROXIMATE.format(answer=_clip(raw), number=_as_text(value))
+    return (float(value) if isinstance(value, Decimal) else value), ""
+
+
+def _yes_no(raw: str) -> bool | None:
+    """Yes or no in words, or the number of its button (1 = Ya, 2 = Tidak), as on every channel.
+
+    The console turns a typed number into the button it names; WhatsApp and
+    Telegram deliver it as typed text, so the engine reads it the same way.
+    """
+    yes = parse_yes_no(raw)
+    if yes is not None:
+        return yes
+    number = parse_choice_number(raw, len(_YES_NO_BUTTONS))
+    return None if number is None else parse_yes_no(_YES_NO_BUTTONS[number - 1].value)
+
+
+def _listed_options(item: Field, context: Mapping[str, Any]) -> tuple[Choice, ...]:
+    """The options as numbered under the question: a multi-select ends with "Tidak ada"."""
+    options = item.choices(context)
+    return (*options, _NONE_CHOICE) if item.kind is Kind.MULTI else options
+
+
 def _pick(options: tuple[Choice, ...], raw: str) -> str | None:
-    text = normalize(raw)
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return options[int(text) - 1].value
+    """The option ``raw`` names: its number, value or label, or a part only it has.
+
+    A part of a label is a prefix of at least three letters or whole words of
+    it. A negation never picks an option by a part of its label, so ``tidak``
+    is not "Tidak mau makan/menyusu" (a false danger sign): it picks the
+    option labelled "Tidak ada" if there is one. A yes word names no option.
+    """
+    text = normalize(raw).strip(" .!?")
+    number = parse_choice_number(text, len(options))
+    if number is not None:
+        return options[number - 1].value
     for option in options:
         if text in (normalize(option.value), normalize(option.label)):
             return option.value
-    if len(text) >= 3:
-        matches = [o.value for o in options if normalize(o.label).startswith(text)]
-        if len(matches) == 1:
-            return matches[0]
-    return None
+    if is_none(text):
+        none = normalize(_NONE_CHOICE.label)
+        return next((o.value for o in options if normalize(o.label) == none), None)
+    if parse_yes_no(text) is not None:
+        return None
+    matches = {o.value for o in options if _names_part_of(text, normalize(o.label))}
+    return matches.pop() if len(matches) == 1 else None
+
+
+def _names_part_of(text: str, label: str) -> bool:
+    """Whether ``text`` is an unmistakable part of ``label`` (both normalized).
+
+    A prefix counts when it reaches past a negation the label starts with
+    (``tidak m`` for "tidak mau makan", not ``tidak`` or ``tid``). Whole
+    words count when they stand in the label before any negation and the
+    text has none: ``hamil`` is "Ibu hamil", ``luar gedung`` is "Kegiatan
+    luar gedung", but ``makan`` is not "Tidak mau makan".
+    """
+    label_words = _LABEL_WORDS.findall(label)
+    typed_words = _LABEL_WORDS.findall(text)
+    if not typed_words or len(text) < 3:
+        return False
+    if label.startswith(text):
+        leading_negation = len(label_words[0]) if is_negation(label_words[0]) else 0
+        return len(text) > leading_negation
+    if any(is_negation(word) for word in typed_words):
+        return False
+    affirmed = []
+    for word in label_words:
+        if is_negation(word):
+            break
+        affirmed.append(word)
+    size = len(typed_words)
+    return any(
+        affirmed[start : start + size] == typed_words for start in range(len(affirmed) - size + 1)
+    )
 
 
 def _pick_many(options: tuple[Choice, ...], raw: str) -> list[str] | None:
-    text = normalize(raw)
-    if parse_count(text) == 0:
+    """Every option ``raw`` names, in order; ``[]`` for "none"; None when any part is unclear.
+
+    "None" is a none word (``tidak``, ``sehat``, ``0``) or the number of the
+    "Tidak ada" option. A list is split at commas and ``dan``; each piece is
+    read as the longest runs of words that name one option (``napas cepat
+    demam``). A piece that names nothing, or a "none" inside a list, makes
+    the whole answer unclear rather than a guess.
+    """
+    text = normalize(raw).strip(" .!?")
+    if is_none(text) or parse_choice_number(text, len(options) + 1) == len(options) + 1:
         return []
+    whole = _pick(options, text)
+    if whole is not None:
+        return [whole]
     picked: list[str] = []
-    for part in filter(None, _MULTI_SPLIT.split(text)):
-        value = _pick(options, part)
-        if value is None:
+    for piece in filter(None, _LIST_SPLIT.split(text)):
+        values = _pick_runs(options, piece.split())
+        if values is None:
             return None
-        if value not in picked:
-            picked.append(value)
+        picked.extend(value for value in values if value not in picked)
     return picked or None
+
+
+def _pick_runs(options: tuple[Choice, ...], words: list[str]) -> list[str] | None:
+    """The options named by consecutive runs of ``words``, longest run first."""
+    values: list[str] = []
+    start = 0
+    while start < len(words):
+        for end in range(min(len(words), start + _MAX_OPTION_WORDS), start, -1):
+            value = _pick(options, " ".join(words[start:end]))
+            if value is not None:
+                values.append(value)
+                start = end
+                break
+        else:
+            return None
+    return values
 
 
 def _has_all(answers: Mapping[str, Any], names: tuple[str, ...]) -> bool:

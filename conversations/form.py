@@ -45,6 +45,8 @@ class Field:
     existing report): on a fresh start it ends the conversation without saving
     (``stop_text``); once later answers exist (an edit from the summary) it asks
     the question before it again after ``stop_back_text``, so no answer is lost.
+    ``earliest_from`` names the context value holding the earliest accepted
+    month (a report older than that is refused).
     """
 
     name: str
@@ -60,6 +62,7 @@ class Field:
     ask_if: Predicate | None = None
     suggest: Callable[[Answers, Context], Any] | None = None
     not_future: bool = False
+    earliest_from: str | None = None
     stop_when: Any = None
     stop_text: str = ""
     stop_back_text: str = ""

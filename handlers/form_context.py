@@ -14,6 +14,8 @@ from storage.periods import due_period, shift_month
 
 REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13
+LATE_MONTHS = 12
+"""A monthly report may be filed in chat for the due month and this many months before it."""
 
 
 def menu(posyandu: list[tuple[str, str]], paused: Mapping[str, str]) -> dict[str, Any]:
@@ -57,4 +59,9 @@ def _monthly(turn: TurnContext, posyandu_code: str) -> dict[str, Any]:
         f"oleh {f.submitted_by}"
         for f in filed
     }
-    return {"default_period": default, "previous_s": previous_s, "existing": existing}
+    return {
+        "default_period": default,
+        "earliest_period": shift_month(default, -LATE_MONTHS),
+        "previous_s": previous_s,
+        "existing": existing,
+    }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from conversations import catalogue as T
-from conversations.parsing import parse_month
+from conversations.parsing import parse_choice_number, parse_month
 
 MAX_MONTH_WORDS = 2
 """``bulan lalu``, ``oktober 2026``: a month is at most two words."""
@@ -37,8 +37,9 @@ def parse(args: list[str], today: date) -> Request:
     if words and words[-1].casefold() in T.REKAP_WORD_FORMATS:
         output = T.REKAP_WORD_FORMATS[words.pop().casefold()]
     page = 1
-    if len(words) >= 2 and words[-2].casefold() in T.REKAP_WORD_PAGE and words[-1].isdigit():
-        page = max(1, int(words[-1]))
+    number = parse_choice_number(words[-1]) if len(words) >= 2 else None
+    if number is not None and words[-2].casefold() in T.REKAP_WORD_PAGE:
+        page = number
         words = words[:-2]
     period, words = _month(words, today)
     return Request(period, " ".join(words), page, output)

@@ -11,7 +11,7 @@ from datetime import date
 
 from conversations import Reply
 from conversations import catalogue as T
-from conversations.engine import format_date, format_month
+from conversations.engine import format_day, format_month
 from handlers.turn import TurnContext
 from storage import people, schedule
 from storage.periods import deadline_of, due_period, next_day_of_month
@@ -51,8 +51,3 @@ def show(turn: TurnContext, _args: list[str]) -> list[Reply]:
 
 def _next(today: date, day: int | None) -> date:
     return next_day_of_month(today, day) if day is not None else today
-
-
-def format_day(day: date) -> str:
-    """``Kamis, 12 Nov 2026``: the weekday matters to people planning their week."""
-    return f"{T.DAY_NAMES[day.weekday()]}, {format_date(day)}"

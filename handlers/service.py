@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
 import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -51,21 +52,42 @@ class Service:
         self._locks_guard = threading.Lock()
 
     def handle(self, inbound: Inbound) -> list[Reply]:
-        """Process one message and return the replies to send after the commit."""
+        """Process one message and return the replies to send after the commit.
+
+        The last resort: an exception nobody foresaw rolls its transaction back
+        (nothing half-written stays), is logged with its type and traceback but
+        not its message, which may quote the text or the phone number, and the
+        person hears a short apology instead of silence. Tests assert this
+        never happens, so its causes get fixed rather than hidden.
+        """
         lock = self._lock_for(inbound.channel, inbound.user_id)
         with lock:
-            for attempt in range(1, ATTEMPTS + 1):
-                try:
-                    with self._db.transaction() as session:
-                        return self._handle(session, inbound)
-                except (drafts.StaleDraftError, IntegrityError, OperationalError) as error:
-                    log.warning(
-                        "retrying %s message %s (attempt %d): %s",
-                        inbound.channel,
-                        inbound.message_id,
-                        attempt,
-                        type(error).__name__,
-                    )
+            try:
+                return self._handle_with_retries(inbound)
+            except Exception as error:
+                log.error(
+                    "unexpected %s handling %s message %s\n%s",
+                    type(error).__name__,
+                    inbound.channel,
+                    inbound.message_id,
+                    "".join(traceback.format_tb(error.__traceback__)).rstrip(),
+                )
+                return [Reply(T.UNEXPECTED_ERROR)]
+
+    def _handle_with_retries(self, inbound: Inbound) -> list[Reply]:
+        """One transaction per attempt; a lost race or a locked database is tried again."""
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with self._db.transaction() as session:
+                    return self._handle(session, inbound)
+            except (drafts.StaleDraftError, IntegrityError, OperationalError) as error:
+                log.warning(
+                    "retrying %s message %s (attempt %d): %s",
+                    inbound.channel,
+                    inbound.message_id,
+                    attempt,
+                    type(error).__name__,
+                )
         log.error("giving up on %s message %s", inbound.channel, inbound.message_id)
         return [Reply(T.BUSY)]
 

@@ -71,7 +71,7 @@ def test_every_question_shows_position_out_of_total():
         (["12a"], "'12a' bukan angka"),
         (["😀"], "bukan angka"),
         (["1; DROP TABLE report;--"], "bukan angka"),
-        (["-5"], "bukan angka"),
+        (["-5"], "Angka tidak boleh negatif"),
         (["1001"], "Angka terlalu besar: paling banyak 1000"),
     ],
 )

@@ -263,7 +263,7 @@ async def test_monthly_report_with_a_typo_and_a_correction(siti, sqlite_database
 async def test_home_visit_answered_with_buttons(siti, tg, sqlite_database):
     menu = await siti.says("lapor", expect="Laporan apa")
     when = await siti.taps(menu, "Kunjungan rumah", expect="Tanggal berapa kunjungan")
-    who = await siti.taps(when, "22 Nov 2026", expect="Siapa sasaran kunjungan?")
+    who = await siti.taps(when, "Minggu, 22 Nov 2026", expect="Siapa sasaran kunjungan?")
     assert len(who.inline_keyboard) == 7  # long labels: one button per row
     why = await siti.taps(who, "Bayi/balita", expect="Apa alasan kunjungan?")
     fever = await siti.taps(why, "Tanda bahaya", expect="Apakah ada demam")

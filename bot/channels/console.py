@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol, TextIO
 
 from conversations import Inbound, Reply
+from conversations.parsing import parse_choice_number
 
 CHANNEL = "console"
 FILES_DIR = Path("data") / "berkas"
@@ -120,13 +121,12 @@ class ConsoleChannel:
     def _as_choice(self, text: str) -> tuple[str | None, str | None]:
         """A typed number picks a choice when the answer must be one of them."""
         last = self._last
-        stripped = text.strip()
-        if last is None or last.free_text or not last.choices or not stripped.isdigit():
+        if last is None or last.free_text or not last.choices:
             return None, None
-        index = int(stripped)
-        if 1 <= index <= len(last.choices):
-            return last.choices[index - 1].value, last.question_id
-        return None, None
+        index = parse_choice_number(text, len(last.choices))
+        if index is None:
+            return None, None
+        return last.choices[index - 1].value, last.question_id
 
 
 def render(reply: Reply, saved: Path | None = None) -> str:

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from conversations import Attachment, Inbound, Reply
 from conversations import catalogue as T
+from conversations.parsing import parse_choice_number
 
 CHANNEL: Final = "telegram"
 
@@ -254,9 +255,8 @@ def decode_callback(data: object) -> Pressed | None:
     rest = data[cut + 1 :]
     if data[cut] == _BY_VALUE:
         return Pressed(question_id, choice=rest)
-    if rest.isdigit() and int(rest) > 0:
-        return Pressed(question_id, position=int(rest))
-    return None
+    position = parse_choice_number(rest)
+    return Pressed(question_id, position=position) if position is not None else None
 
 
 def _byte_length(text: str) -> int:

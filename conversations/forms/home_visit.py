@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from conversations import catalogue as T
+from conversations.engine import format_day
 from conversations.form import Alert, Answers, Check, Context, Field, Form, Kind, Section
 from conversations.forms._helpers import options
 
@@ -95,7 +96,14 @@ HOME_VISIT = Form(
             lambda a, c: not _danger(a) or a["tindak_lanjut"] != "tidak_ada",
             T.VISIT_CHECKS["follow_up_needed"],
         ),
-        Check("visit_old", ("tanggal",), _recent, T.VISIT_CHECKS["visit_old"], soft=True),
+        Check(
+            "visit_old",
+            ("tanggal",),
+            _recent,
+            T.VISIT_CHECKS["visit_old"],
+            soft=True,
+            facts=lambda a, c: {"tanggal": format_day(date.fromisoformat(a["tanggal"]))},
+        ),
     ),
     alerts=(Alert("tanda_bahaya", _danger),),
 )

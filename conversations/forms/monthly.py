@@ -87,6 +87,7 @@ MONTHLY = Form(
             W["periode"].prompt,
             section="umum",
             not_future=True,
+            earliest_from="earliest_period",
             suggest=lambda a, c: c.get("default_period"),
         ),
         Field(

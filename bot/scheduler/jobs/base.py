@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.scheduler.rules import Rule, Setting
 from bot.scheduler.timing import Calendar, zone
 from conversations import catalogue as T
-from handlers.schedule import format_day
+from conversations.engine import format_day
 from storage.periods import day_in_month, month_of, shift_month
 from storage.reminders import Recipient, Zone
 from storage.schedule import KabupatenFacts
