@@ -22,12 +22,12 @@ from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from conversations import ALL_FORMS, Engine
 from conversations import catalogue as T
-from handlers import Service, rekap_chart, rekap_files
+from handlers import Service
+from handlers.rekap import chart as rekap_chart
+from handlers.rekap import files as rekap_files
 from storage import Database, reports
-from storage.export import COLUMNS
 from storage.models import Posyandu
-from storage.rekap import build, take_snapshot, trend
-from storage.rekap_areas import Area, by_code
+from storage.rekap import COLUMNS, Area, build, by_code, take_snapshot, trend
 from tests.chat import ServiceChat
 from tests.rekap_district import (
     BIDAN_SUKARAME,

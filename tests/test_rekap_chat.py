@@ -16,7 +16,8 @@ from sqlalchemy import insert
 from bot.channels.console import ConsoleChannel
 from conversations import ALL_FORMS, Engine
 from conversations import catalogue as T
-from handlers import Service, rekap_args
+from handlers import Service
+from handlers.rekap import args as rekap_args
 from storage import Database
 from storage.models import Posyandu
 from tests.chat import ServiceChat

@@ -6,7 +6,7 @@ Indonesian conventions: thousands with a dot (``1.234``), whole percentages.
 from __future__ import annotations
 
 from conversations import catalogue as T
-from storage.rekap_areas import Area
+from storage.rekap import Area
 
 
 def count(value: int | None) -> str:

@@ -26,9 +26,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from handlers import rekap_format as F
-from storage.rekap import Level, Rekap
-from storage.rekap_figures import Figures
+from handlers.rekap import format as F
+from storage.rekap import Figures, Level, Rekap
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.0%"

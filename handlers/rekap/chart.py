@@ -17,9 +17,8 @@ from matplotlib.figure import Figure as PlotFigure
 
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from handlers import rekap_format as F
-from storage.rekap import Rekap, Row
-from storage.rekap_figures import Figures
+from handlers.rekap import format as F
+from storage.rekap import Figures, Rekap, Row
 
 MIME = "image/png"
 MAX_BARS = 30

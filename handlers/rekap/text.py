@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from handlers import rekap_format as F
+from handlers.rekap import format as F
 from storage.periods import shift_month
-from storage.rekap import Rekap, Row
-from storage.rekap_figures import Figures
+from storage.rekap import Figures, Rekap, Row
 
 TABLE_WIDTH = 32
 PAGE_SIZE = 10

@@ -14,14 +14,26 @@ from conversations import Choice, Reply
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
 from conversations.parsing import parse_month
-from handlers import rekap_args, rekap_files, rekap_text
-from handlers import rekap_format as F
+from handlers.rekap import args as rekap_args
+from handlers.rekap import files
+from handlers.rekap import format as F
+from handlers.rekap import text as rekap_text
 from handlers.turn import TurnContext
-from storage import rekap_areas, rekap_store
 from storage.people import posyandu_of
 from storage.periods import deadline_end, deadline_of, month_of
-from storage.rekap import Rekap, build, last_closed_period
-from storage.rekap_areas import Area
+from storage.rekap import (
+    SEARCH_ORDER,
+    Area,
+    Rekap,
+    build,
+    by_code,
+    by_name,
+    last_closed_period,
+    mark_reviewed,
+    own_area,
+    review_of,
+    visible,
+)
 
 MISSING_SHOWN = 10
 """Posyandu without a report listed in the chat; the Excel file has them all."""
@@ -39,7 +51,7 @@ def show(turn: TurnContext, args: list[str]) -> list[Reply]:
     if not isinstance(found, Area):
         return found
     if request.output != "text":
-        file = rekap_files.attachment(turn.session, found, period, request.output, today)
+        file = files.attachment(turn.session, found, period, request.output, today)
         caption = T.REKAP_FILE_CAPTION[request.output].format(
             month=format_month(period), area=F.area_label(found)
         )
@@ -66,11 +78,11 @@ def review(turn: TurnContext, args: list[str]) -> list[Reply]:
     if turn.now < deadline_end(period, profile.deadline_day, profile.timezone):
         deadline = format_date(deadline_of(period, profile.deadline_day))
         return [Reply(T.TINJAU_NOT_CLOSED.format(month=month, deadline=deadline))]
-    area = F.area_label(rekap_areas.own_area(turn.session, profile))
+    area = F.area_label(own_area(turn.session, profile))
     session, kabupaten = turn.session, profile.kabupaten_code
-    if rekap_store.mark_reviewed(session, kabupaten, period, profile.person_id, turn.now):
+    if mark_reviewed(session, kabupaten, period, profile.person_id, turn.now):
         return [Reply(T.TINJAU_DONE.format(month=month, area=area, name=profile.name))]
-    done = rekap_store.review_of(session, kabupaten, period)
+    done = review_of(session, kabupaten, period)
     assert done is not None
     when = format_date(done.reviewed_at.astimezone(turn.now.tzinfo).date())
     return [Reply(T.TINJAU_ALREADY.format(month=month, area=area, name=done.reviewer, date=when))]
@@ -85,20 +97,20 @@ def _find_area(turn: TurnContext, text: str, period: str) -> Area | list[Reply]:
     used to list the names and codes of other areas.
     """
     session, profile = turn.session, turn.profile
-    own = rekap_areas.own_area(session, profile)
+    own = own_area(session, profile)
     if not text:
         return own
     level, name = rekap_args.split_level(text)
     names = [name, *(f"{prefix} {name}" for prefix in T.REKAP_NAME_PREFIXES)]
-    levels = (level,) if level else rekap_areas.SEARCH_ORDER
-    exact = rekap_areas.by_code(session, text)
+    levels = (level,) if level else SEARCH_ORDER
+    exact = by_code(session, text)
     if exact is not None:
         candidates = [exact]
     elif profile.role == "kader":
         candidates = _own_posyandu_named(turn, names)
     else:
-        candidates = rekap_areas.by_name(session, names, own, levels)
-    allowed = [area for area in candidates if rekap_areas.visible(session, profile, area)]
+        candidates = by_name(session, names, own, levels)
+    allowed = [area for area in candidates if visible(session, profile, area)]
     if not allowed:
         return [Reply(_not_found(turn, own))]
     if len(allowed) == 1:
