@@ -4,8 +4,8 @@
 :mod:`.args`; a rekap is rendered as chat text (:mod:`.text`), an Excel
 workbook (:mod:`.xlsx`), a chart (:mod:`.chart`) or CSV, made into files by
 :mod:`.files`, which also serves the command line (:func:`export`); numbers and
-area names are written by :mod:`.format`. The figures come from the storage
-wing, :mod:`storage.rekap`.
+area names are written by :mod:`.format`, every sentence is in :mod:`.words`.
+The figures come from the storage wing, :mod:`storage.rekap`.
 """
 
 from handlers.rekap.command import review, show

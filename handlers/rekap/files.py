@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from conversations import Attachment
-from conversations import catalogue as T
 from conversations.parsing import parse_month
 from handlers.rekap import format as F
 from handlers.rekap import text as rekap_text
+from handlers.rekap import words as W
 from storage.db import Database
 from storage.rekap import (
     COLUMNS,
@@ -144,7 +144,7 @@ def csv_text(rows: Iterable[dict[str, Any]], headers: str = "en") -> str:
     stream = io.StringIO()
     writer = csv.DictWriter(stream, fieldnames=COLUMNS, extrasaction="ignore")
     if headers == "id":
-        writer.writerow(T.CSV_COLUMNS)
+        writer.writerow(W.CSV_COLUMNS)
     else:
         writer.writeheader()
     writer.writerows(rows)
