@@ -1,7 +1,9 @@
 """``rekap`` and ``tinjau`` in chat through the real core: who may see what, buttons, pages.
 
 Every role asks for its own area, one below it and one outside it; a refusal
-names what the person may see and shows no figures.
+names what the person may see and shows no figures. Tests that only read the
+district share one per backend (``service``); the two that change it (a review,
+more Posyandu) get their own (``fresh_service``).
 """
 
 from __future__ import annotations
@@ -40,8 +42,16 @@ DESA_ONLY = W.REKAP_NOT_FOUND.format(area="Desa Sukarame")
 KADER_ONLY = W.REKAP_NOT_FOUND_KADER.format(posyandu="Melati")
 
 
+@pytest.fixture(scope="module")
+def service(module_database: Database) -> Service:
+    """The district loaded once per backend: a rekap turn adds only its own message records."""
+    load_district(module_database)
+    return Service(module_database, Engine(ALL_FORMS), clock=lambda: NOW)
+
+
 @pytest.fixture
-def service(database: Database) -> Service:
+def fresh_service(database: Database) -> Service:
+    """A district of this test's own, for a test that changes it."""
     load_district(database)
     return Service(database, Engine(ALL_FORMS), clock=lambda: NOW)
 
@@ -151,7 +161,7 @@ def test_buttons_drill_down_and_send_the_files(service):
     assert chat.replies[0].attachment.filename.endswith(".csv")
 
 
-def test_long_tables_come_in_pages_of_ten(service, database):
+def test_long_tables_come_in_pages_of_ten(fresh_service, database):
     with database.transaction() as session:
         session.execute(
             insert(Posyandu),
@@ -168,7 +178,7 @@ def test_long_tables_come_in_pages_of_ten(service, database):
                 for number in range(1, 11)
             ],
         )
-    chat = ServiceChat(service, DINKES)
+    chat = ServiceChat(fresh_service, DINKES)
     first = chat.send("rekap karanganyar")
     assert "(hal 1/2)" in first and "Belum lapor (11):" in first
     assert "… dan 1 lainnya (lengkapnya di Excel)" in first
@@ -182,8 +192,8 @@ def test_long_tables_come_in_pages_of_ten(service, database):
     assert chat.replies[1].text == W.REKAP_ACTIONS
 
 
-def test_district_officer_marks_the_month_reviewed(service):
-    chat = ServiceChat(service, DINKES)
+def test_district_officer_marks_the_month_reviewed(fresh_service):
+    chat = ServiceChat(fresh_service, DINKES)
     assert "Belum ditinjau. Ketik tinjau 2026-10" in chat.send("rekap")
     assert chat.send("tinjau 2026-10") == (
         "✅ Rekap Oktober 2026 Kabupaten Uji Rekap ditandai sudah ditinjau oleh Agus."
@@ -191,7 +201,8 @@ def test_district_officer_marks_the_month_reviewed(service):
     assert chat.send("tinjau oktober") == (
         "Rekap Oktober 2026 Kabupaten Uji Rekap sudah ditinjau Agus, 22 Nov 2026."
     )
-    assert "✔️ Sudah ditinjau Agus, 22 Nov 2026" in ServiceChat(service, PUSKESMAS_A).send("rekap")
+    puskesmas = ServiceChat(fresh_service, PUSKESMAS_A)
+    assert "✔️ Sudah ditinjau Agus, 22 Nov 2026" in puskesmas.send("rekap")
     assert chat.send("tinjau november") == (
         "Rekap November 2026 belum bisa ditinjau: batas laporan 5 Des 2026 belum lewat."
     )
