@@ -33,12 +33,11 @@ from sqlmodel import select
 
 from bench.core_throughput import drop_postgres, postgres_database
 from bench.synthetic import REPORT_COLUMNS, NationalShape, national_regions, national_reports
-from handlers import rekap_text
+from handlers.rekap import text as rekap_text
 from storage import Database
 from storage.models import Posyandu, Report
 from storage.periods import shift_month
-from storage.rekap import build, take_snapshot
-from storage.rekap_areas import Area, by_code
+from storage.rekap import Area, build, by_code, take_snapshot
 
 LAST_PERIOD = "2026-10"
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)

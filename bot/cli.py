@@ -170,12 +170,7 @@ def rekap(
     ] = "en",
 ) -> None:
     """Print the monthly summary of an area: the chat text, CSV, an Excel workbook or a chart."""
-    from zoneinfo import ZoneInfo
-
-    from conversations.parsing import parse_month
-    from handlers.rekap_files import BINARY, HEADERS, OUTPUTS, file_bytes, file_name
-    from storage.rekap import default_period
-    from storage.rekap_areas import Area, by_code
+    from handlers.rekap import BINARY, HEADERS, OUTPUTS, UnknownAreaError, UnknownMonthError, export
 
     if fmt not in OUTPUTS:
         typer.echo(f"Unknown format {fmt!r}; choose one of {', '.join(OUTPUTS)}.", err=True)
@@ -185,27 +180,31 @@ def rekap(
         raise typer.Exit(2)
     settings = _settings()
     database = open_database(settings)
-    now = datetime.now(UTC)
-    today = now.astimezone(ZoneInfo(settings.default_timezone)).date()
-    with database.transaction() as session:
-        found = by_code(session, area) if area else Area(None, None, "")
-        if found is None:
-            typer.echo(f"No region or Posyandu with code {area!r}.", err=True)
-            raise typer.Exit(1)
-        month = parse_month(period, now.date()) if period else default_period(session, found, now)
-        if month is None:
-            typer.echo(f"Unknown month {period!r}; use YYYY-MM.", err=True)
-            raise typer.Exit(2)
-        content = file_bytes(session, found, month, fmt, today, headers=headers)
+    try:
+        made = export(
+            database,
+            fmt,
+            period=period,
+            area=area,
+            headers=headers,
+            now=datetime.now(UTC),
+            timezone=settings.default_timezone,
+        )
+    except UnknownAreaError:
+        typer.echo(f"No region or Posyandu with code {area!r}.", err=True)
+        raise typer.Exit(1) from None
+    except UnknownMonthError:
+        typer.echo(f"Unknown month {period!r}; use YYYY-MM.", err=True)
+        raise typer.Exit(2) from None
     if out is None and fmt in BINARY:
-        saved = Path(file_name(found, month, fmt))
-        saved.write_bytes(content)
+        saved = Path(made.name)
+        saved.write_bytes(made.content)
         typer.echo(f"Saved {saved.resolve()}")
     elif out:
-        out.write_bytes(content)
+        out.write_bytes(made.content)
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.write(made.content)
         sys.stdout.buffer.flush()
 
 

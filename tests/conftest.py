@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -50,9 +51,9 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for this test session, dropped afterwards."""
+@contextmanager
+def _fresh_postgres() -> Iterator[str]:
+    """The URL of a new, migrated PostgreSQL database, dropped afterwards (skip if unreachable)."""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"lapor_test_{uuid.uuid4().hex[:8]}"
     try:
@@ -71,6 +72,13 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test session, dropped afterwards."""
+    with _fresh_postgres() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A migrated, empty database on each backend."""
@@ -85,6 +93,28 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield db
     db.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """A migrated, empty database on each backend, shared by one module's tests that only read.
+
+    PostgreSQL gets a database of its own: the per-test ``database`` fixture
+    empties the session's one before each test.
+    """
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module") / "bot.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        db = Database(f"sqlite:///{path}")
+        yield db
+        db.dispose()
+    else:
+        with _fresh_postgres() as url:
+            db = Database(url)
+            yield db
+            db.dispose()
 
 
 @pytest.fixture

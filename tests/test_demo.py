@@ -21,7 +21,7 @@ from sqlmodel import select
 from bot.demo import roster_is_empty, seed_demo
 from conversations.form import Form, Kind
 from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
-from storage import Database, export, people, periods
+from storage import Database, people, periods
 from storage.models import (
     Desa,
     Kabupaten,
@@ -33,6 +33,7 @@ from storage.models import (
     Puskesmas,
     Report,
 )
+from storage.rekap import export
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 22 Nov 2026, 10:00 in Jakarta
 TABLES = (Provinsi, Kabupaten, Kecamatan, Puskesmas, Desa, Posyandu, Person, PersonPosyandu, Report)

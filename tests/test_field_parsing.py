@@ -23,7 +23,8 @@ from conversations import ALL_FORMS, Engine, Inbound, Reply, Submitted
 from conversations import catalogue as T
 from conversations.messages import Choice
 from conversations.parsing import parse_choice_number, parse_month
-from handlers import Service, rekap_args
+from handlers import Service
+from handlers.rekap import args as rekap_args
 from storage import Database
 from storage.models import Outbox, ProcessedMessage, Report
 from tests.chat import ServiceChat

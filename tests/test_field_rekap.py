@@ -21,13 +21,13 @@ from typer.testing import CliRunner
 from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from conversations import ALL_FORMS, Engine
-from conversations import catalogue as T
-from handlers import Service, rekap_chart, rekap_files
+from handlers import Service
+from handlers.rekap import chart as rekap_chart
+from handlers.rekap import files as rekap_files
+from handlers.rekap import words as W
 from storage import Database, reports
-from storage.export import COLUMNS
 from storage.models import Posyandu
-from storage.rekap import build, take_snapshot, trend
-from storage.rekap_areas import Area, by_code
+from storage.rekap import COLUMNS, Area, build, by_code, take_snapshot, trend
 from tests.chat import ServiceChat
 from tests.rekap_district import (
     BIDAN_SUKARAME,
@@ -111,7 +111,7 @@ def test_summary_sheet_formats_each_row_by_its_kind(district):
     with district.transaction() as session:
         take_snapshot(session, KABUPATEN, PERIOD, NOW)
     sheet = workbook(district)["Ringkasan"]
-    assert [cell.value for cell in sheet[4]] == list(T.XLSX_SUMMARY_HEADERS)
+    assert [cell.value for cell in sheet[4]] == list(W.XLSX_SUMMARY_HEADERS)
     displayed: dict[str, list[str]] = {}
     for row in sheet.iter_rows(min_row=5):
         label, cells = row[0].value, row[1:4]
@@ -140,8 +140,8 @@ def test_visit_and_outreach_totals_stand_apart_from_the_area_rows(district):
         blank = lines.index([None] * 5)
         areas, totals = lines[:blank], lines[blank + 1 :]
         assert areas and totals, name
-        assert all(line[0] != T.XLSX_TOTAL and line[0] != KABUPATEN for line in areas), name
-        assert {line[0] for line in totals} == {T.XLSX_TOTAL}, name
+        assert all(line[0] != W.XLSX_TOTAL and line[0] != KABUPATEN for line in areas), name
+        assert {line[0] for line in totals} == {W.XLSX_TOTAL}, name
         assert {line[1] for line in totals} == {"Kabupaten Uji Rekap"}, name
         for category, first, second in ((t[2], t[3], t[4]) for t in totals):
             rows = [line for line in areas if line[2] == category]
@@ -191,7 +191,7 @@ def test_posyandu_without_numbers_shows_dashes_in_excel_and_nothing_in_csv(distr
     rows = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
     teratai = {name: cell.value for name, cell in rows["PB2"].items()}
     for name in ("S", "K", "D", "N", "D/S", "BGM", "2T", "Hipertensi", "Kematian ibu"):
-        assert teratai[name] == T.REKAP_NO_VALUE, name
+        assert teratai[name] == W.REKAP_NO_VALUE, name
     assert rows["PB2"]["S"].alignment.horizontal == "right"
     assert (teratai["Lapor"], teratai["Kunjungan rumah"]) == (0, 0)  # counts, not report answers
     assert rows["PA1"]["S"].value == 100
@@ -300,7 +300,7 @@ def test_chat_csv_has_indonesian_headers_in_the_contract_order(district):
     assert reply.attachment is not None
     header, *rows = csv.reader(io.StringIO(reply.attachment.content.decode()))
     assert header == INDONESIAN_HEADER
-    assert [T.CSV_COLUMNS[column] for column in COLUMNS] == INDONESIAN_HEADER
+    assert [W.CSV_COLUMNS[column] for column in COLUMNS] == INDONESIAN_HEADER
     assert len(rows) == 5 and all(len(row) == len(COLUMNS) for row in rows)
 
 

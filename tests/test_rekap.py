@@ -38,12 +38,21 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from conversations import ALL_FORMS, Engine
-from handlers import Service, rekap_files
-from storage import Database, rekap_store
+from handlers import Service
+from handlers.rekap import files as rekap_files
+from storage import Database
 from storage.models import Person
-from storage.models_rekap import SummarySnapshot
-from storage.rekap import build, last_closed_period, take_snapshot, trend
-from storage.rekap_areas import Area, by_code
+from storage.rekap import (
+    Area,
+    SummarySnapshot,
+    build,
+    by_code,
+    last_closed_period,
+    reviews,
+    snapshots,
+    take_snapshot,
+    trend,
+)
 from storage.summaries import store_monthly_summaries
 from tests.chat import ServiceChat
 from tests.rekap_district import ADMIN, DINKES, KABUPATEN, PERIOD, load_district
@@ -171,8 +180,8 @@ def test_trend_covers_six_months_against_todays_posyandu(district):
 def test_snapshot_keeps_what_was_known_at_the_deadline(district):
     with district.transaction() as session:
         assert take_snapshot(session, KABUPATEN, PERIOD, NOW) == 1 + 2 + 3 + 5
-        stored = rekap_store.stored(session, PERIOD, "kabupaten", [KABUPATEN])[KABUPATEN]
-        posyandu = rekap_store.stored(session, PERIOD, "posyandu", ["PA2", "PB1", "PA1"])
+        stored = snapshots.stored(session, PERIOD, "kabupaten", [KABUPATEN])[KABUPATEN]
+        posyandu = snapshots.stored(session, PERIOD, "posyandu", ["PA2", "PB1", "PA1"])
     then = stored.figures
     assert stored.as_of == datetime(2026, 11, 5, 17, 0, tzinfo=UTC)
     assert (then.expected, then.reported, then.on_time, then.not_held) == (5, 3, 3, 1)
@@ -201,10 +210,10 @@ def test_review_is_recorded_once_with_who_and_when(district):
     with district.transaction() as session:
         dinkes = session.exec(select(Person.id).where(Person.phone == DINKES)).one()
         admin = session.exec(select(Person.id).where(Person.phone == ADMIN)).one()
-        assert rekap_store.mark_reviewed(session, KABUPATEN, PERIOD, dinkes, NOW)
-        assert not rekap_store.mark_reviewed(session, KABUPATEN, PERIOD, admin, NOW)
-        review = rekap_store.review_of(session, KABUPATEN, PERIOD)
-    assert review == rekap_store.Review("Agus", NOW)
+        assert reviews.mark_reviewed(session, KABUPATEN, PERIOD, dinkes, NOW)
+        assert not reviews.mark_reviewed(session, KABUPATEN, PERIOD, admin, NOW)
+        review = reviews.review_of(session, KABUPATEN, PERIOD)
+    assert review == reviews.Review("Agus", NOW)
 
 
 @pytest.mark.parametrize(
@@ -376,6 +385,8 @@ def test_command_line_prints_the_same_rekap_in_every_format(sqlite_database, tmp
     assert unknown.exit_code == 2 and "text, csv, xlsx, png" in unknown.output
     nowhere = runner.invoke(app, ["rekap", "--area", "99.99", "--format", "text"])
     assert nowhere.exit_code == 1
+    undated = runner.invoke(app, ["rekap", "--period", "kapan-kapan", "--area", KABUPATEN])
+    assert undated.exit_code == 2 and "Unknown month 'kapan-kapan'" in undated.output
 
 
 def _rows(sheet) -> dict[str, tuple]:

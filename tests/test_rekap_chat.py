@@ -1,7 +1,9 @@
 """``rekap`` and ``tinjau`` in chat through the real core: who may see what, buttons, pages.
 
 Every role asks for its own area, one below it and one outside it; a refusal
-names what the person may see and shows no figures.
+names what the person may see and shows no figures. Tests that only read the
+district share one per backend (``service``); the two that change it (a review,
+more Posyandu) get their own (``fresh_service``).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from sqlalchemy import insert
 
 from bot.channels.console import ConsoleChannel
 from conversations import ALL_FORMS, Engine
-from conversations import catalogue as T
-from handlers import Service, rekap_args
+from handlers import Service
+from handlers.rekap import args as rekap_args
+from handlers.rekap import words as W
 from storage import Database
 from storage.models import Posyandu
 from tests.chat import ServiceChat
@@ -32,15 +35,23 @@ from tests.rekap_district import (
 )
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
-KABUPATEN_ONLY = T.REKAP_NOT_FOUND.format(area="Kabupaten Uji Rekap")
-KOTA_ONLY = T.REKAP_NOT_FOUND.format(area="Kota Lain")
-PUSKESMAS_ONLY = T.REKAP_NOT_FOUND.format(area="Puskesmas Anggrek")
-DESA_ONLY = T.REKAP_NOT_FOUND.format(area="Desa Sukarame")
-KADER_ONLY = T.REKAP_NOT_FOUND_KADER.format(posyandu="Melati")
+KABUPATEN_ONLY = W.REKAP_NOT_FOUND.format(area="Kabupaten Uji Rekap")
+KOTA_ONLY = W.REKAP_NOT_FOUND.format(area="Kota Lain")
+PUSKESMAS_ONLY = W.REKAP_NOT_FOUND.format(area="Puskesmas Anggrek")
+DESA_ONLY = W.REKAP_NOT_FOUND.format(area="Desa Sukarame")
+KADER_ONLY = W.REKAP_NOT_FOUND_KADER.format(posyandu="Melati")
+
+
+@pytest.fixture(scope="module")
+def service(module_database: Database) -> Service:
+    """The district loaded once per backend: a rekap turn adds only its own message records."""
+    load_district(module_database)
+    return Service(module_database, Engine(ALL_FORMS), clock=lambda: NOW)
 
 
 @pytest.fixture
-def service(database: Database) -> Service:
+def fresh_service(database: Database) -> Service:
+    """A district of this test's own, for a test that changes it."""
     load_district(database)
     return Service(database, Engine(ALL_FORMS), clock=lambda: NOW)
 
@@ -103,12 +114,12 @@ def test_asking_for_another_area_is_refused_without_figures(service, phone, type
 def test_unknown_area_and_future_month_are_explained(service):
     chat = ServiceChat(service, DINKES)
     assert chat.send("rekap atlantis") == KABUPATEN_ONLY
-    assert chat.send("rekap desember 2026") == T.REKAP_FUTURE.format(month="Desember 2026")
+    assert chat.send("rekap desember 2026") == W.REKAP_FUTURE.format(month="Desember 2026")
 
 
 def test_a_name_shared_by_several_areas_offers_a_choice(service):
     chat = ServiceChat(service, DINKES)
-    assert chat.send("rekap suka") == T.REKAP_WHICH_AREA.format(text="suka")
+    assert chat.send("rekap suka") == W.REKAP_WHICH_AREA.format(text="suka")
     [reply] = chat.replies
     assert [(c.label, c.value) for c in reply.choices] == [
         ("Desa Sukadana", "rekap 2026-10 35.90.01.2002"),
@@ -128,7 +139,7 @@ def test_buttons_drill_down_and_send_the_files(service):
         ("Puskesmas Bakung", "rekap 2026-10 PKB"),
     ]
     assert summary.question_id is None and actions.question_id is None
-    assert [c.label for c in actions.choices] == [T.BUTTON_EXCEL, T.BUTTON_CHART]
+    assert [c.label for c in actions.choices] == [W.BUTTON_EXCEL, W.BUTTON_CHART]
 
     bakung = chat.send("", choice=summary.choices[1].value)
     assert title(bakung) == "Puskesmas Bakung" and "Karanganyar   1/2 50% -11" in bakung
@@ -150,7 +161,7 @@ def test_buttons_drill_down_and_send_the_files(service):
     assert chat.replies[0].attachment.filename.endswith(".csv")
 
 
-def test_long_tables_come_in_pages_of_ten(service, database):
+def test_long_tables_come_in_pages_of_ten(fresh_service, database):
     with database.transaction() as session:
         session.execute(
             insert(Posyandu),
@@ -167,22 +178,22 @@ def test_long_tables_come_in_pages_of_ten(service, database):
                 for number in range(1, 11)
             ],
         )
-    chat = ServiceChat(service, DINKES)
+    chat = ServiceChat(fresh_service, DINKES)
     first = chat.send("rekap karanganyar")
     assert "(hal 1/2)" in first and "Belum lapor (11):" in first
     assert "… dan 1 lainnya (lengkapnya di Excel)" in first
     summary, actions = chat.replies
     assert len(summary.choices) == 10
-    assert actions.text == T.REKAP_ACTIONS_MORE
+    assert actions.text == W.REKAP_ACTIONS_MORE
     assert actions.choices[-1].value == "rekap 2026-10 35.90.02.2001 hal 2"
     second = chat.send("", choice=actions.choices[-1].value)
     assert second.startswith("📊 Rekap Oktober 2026 — Desa Karanganyar (hal 2/2)")
     assert "Teratai" in second and "Dahlia" not in second
-    assert chat.replies[1].text == T.REKAP_ACTIONS
+    assert chat.replies[1].text == W.REKAP_ACTIONS
 
 
-def test_district_officer_marks_the_month_reviewed(service):
-    chat = ServiceChat(service, DINKES)
+def test_district_officer_marks_the_month_reviewed(fresh_service):
+    chat = ServiceChat(fresh_service, DINKES)
     assert "Belum ditinjau. Ketik tinjau 2026-10" in chat.send("rekap")
     assert chat.send("tinjau 2026-10") == (
         "✅ Rekap Oktober 2026 Kabupaten Uji Rekap ditandai sudah ditinjau oleh Agus."
@@ -190,7 +201,8 @@ def test_district_officer_marks_the_month_reviewed(service):
     assert chat.send("tinjau oktober") == (
         "Rekap Oktober 2026 Kabupaten Uji Rekap sudah ditinjau Agus, 22 Nov 2026."
     )
-    assert "✔️ Sudah ditinjau Agus, 22 Nov 2026" in ServiceChat(service, PUSKESMAS_A).send("rekap")
+    puskesmas = ServiceChat(fresh_service, PUSKESMAS_A)
+    assert "✔️ Sudah ditinjau Agus, 22 Nov 2026" in puskesmas.send("rekap")
     assert chat.send("tinjau november") == (
         "Rekap November 2026 belum bisa ditinjau: batas laporan 5 Des 2026 belum lewat."
     )
@@ -199,7 +211,7 @@ def test_district_officer_marks_the_month_reviewed(service):
 
 @pytest.mark.parametrize("phone", [ADMIN, PUSKESMAS_A, BIDAN_SUKARAME, KADER_MELATI])
 def test_only_the_district_office_reviews(service, phone):
-    assert ServiceChat(service, phone).send("tinjau 2026-10") == T.TINJAU_NOT_ALLOWED
+    assert ServiceChat(service, phone).send("tinjau 2026-10") == W.TINJAU_NOT_ALLOWED
 
 
 def test_console_channel_shows_the_rekap_and_names_the_file(service, tmp_path):

@@ -17,6 +17,7 @@ from bot.channels.telegram import TelegramChannel
 from conversations import ALL_FORMS, Engine
 from conversations import catalogue as T
 from handlers import Service
+from handlers.rekap import words as W
 from storage import Database
 from tests.rekap_district import DINKES, load_district
 from tests.telegram_emulator import TelegramEmulator
@@ -61,21 +62,21 @@ async def test_rekap_drill_down_excel_and_chart_arrive(bot, tg):
     assert "Anggrek     3/3 83% +12" in rekap.text
     assert rekap.button_texts == ["Puskesmas Anggrek", "Puskesmas Bakung"]
     assert [entity["type"] for entity in rekap.entities] == ["pre"], "the table is monospace"
-    actions = await agus.hears(T.REKAP_ACTIONS)
-    assert actions.button_texts == [T.BUTTON_EXCEL, T.BUTTON_CHART]
+    actions = await agus.hears(W.REKAP_ACTIONS)
+    assert actions.button_texts == [W.BUTTON_EXCEL, W.BUTTON_CHART]
 
     bakung = await agus.taps(rekap, "Puskesmas Bakung", expect="Puskesmas Bakung")
     assert "Karanganyar   1/2 50% -11" in bakung.text
-    await agus.hears(T.REKAP_ACTIONS)
+    await agus.hears(W.REKAP_ACTIONS)
 
-    workbook = await agus.taps(actions, T.BUTTON_EXCEL, expect="(Excel)")
+    workbook = await agus.taps(actions, W.BUTTON_EXCEL, expect="(Excel)")
     assert workbook.document is not None
     assert workbook.document.filename == "rekap-35.90-2026-10.xlsx"
     book = load_workbook(io.BytesIO(workbook.document.content))
     assert book["Puskesmas"]["B2"].value == "Puskesmas Anggrek"
 
     await agus.says("rekap", expect="📊 Rekap Oktober 2026")
-    fresh = await agus.hears(T.REKAP_ACTIONS)
-    chart = await agus.taps(fresh, T.BUTTON_CHART, expect="📈 D/S dan kelengkapan laporan")
+    fresh = await agus.hears(W.REKAP_ACTIONS)
+    chart = await agus.taps(fresh, W.BUTTON_CHART, expect="📈 D/S dan kelengkapan laporan")
     assert chart.photo is not None
     assert chart.photo.content.startswith(b"\x89PNG")

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from conversations import ALL_FORMS, Engine
 from handlers import Service
-from storage import Database, export, reports
+from storage import Database, reports
 from storage.models import (
     ChannelIdentity,
     Conversation,
@@ -17,6 +17,7 @@ from storage.models import (
     ProcessedMessage,
     Report,
 )
+from storage.rekap import export
 from tests.chat import ServiceChat
 from tests.roster import BIDAN, DINKES, KADER, KADER_TWO_POSYANDU, PUSKESMAS, STRANGER, load_roster
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from storage import Database, drafts, export, inbox, outbox, reports
+from storage import Database, drafts, inbox, outbox, reports
 from storage.models import Person, Report
+from storage.rekap import export
 from tests.roster import KADER, load_roster, monthly_report
 
 NOW = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)

@@ -26,8 +26,9 @@ from bot.web import create_app, serve
 from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
 from conversations import catalogue as T
 from handlers import Service
-from storage import Database, export
+from storage import Database
 from storage.models import ChannelIdentity, Conversation, Outbox, ProcessedMessage, Report
+from storage.rekap import export
 from tests.roster import KADER, KADER_TWO_POSYANDU, load_roster
 from tests.telegram_emulator import TINY_PNG, BotMessage, SimulatedUser, TelegramEmulator
 

@@ -2,6 +2,8 @@
 
 openpyxl and matplotlib are imported when a file is asked for: together they
 add almost half a second to the start of every process that loads the core.
+:func:`export` is the command line's way in: it opens its own transaction, so
+the command line needs nothing of the storage layer but the database.
 """
 
 from __future__ import annotations
@@ -9,18 +11,29 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from conversations import Attachment
-from conversations import catalogue as T
-from handlers import rekap_format as F
-from handlers import rekap_text
-from storage import export
-from storage.rekap import build, detail, trend
-from storage.rekap_areas import Area
+from conversations.parsing import parse_month
+from handlers.rekap import format as F
+from handlers.rekap import text as rekap_text
+from handlers.rekap import words as W
+from storage.db import Database
+from storage.rekap import (
+    COLUMNS,
+    Area,
+    build,
+    by_code,
+    default_period,
+    detail,
+    monthly_rows,
+    trend,
+)
 
 FORMATS = ("csv", "xlsx", "png")
 OUTPUTS = ("text", *FORMATS)
@@ -30,6 +43,51 @@ BINARY = ("xlsx", "png")
 HEADERS = ("en", "id")
 """CSV header rows: the contract's column names, or the Indonesian ones sent in chat."""
 CSV_MIME = "text/csv"
+
+
+class UnknownAreaError(LookupError):
+    """No region or Posyandu has the code asked for."""
+
+
+class UnknownMonthError(ValueError):
+    """The month asked for is not one people write (``2026-10``, ``oktober``, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """A rekap made for the command line: its bytes and the name to save them under."""
+
+    content: bytes
+    name: str
+
+
+def export(
+    database: Database,
+    output: str,
+    *,
+    period: str | None = None,
+    area: str | None = None,
+    headers: str = "en",
+    now: datetime,
+    timezone: str,
+) -> Export:
+    """The rekap of the area with code ``area`` (None: the whole country) for the command line.
+
+    ``period`` is read like a typed month; None is the last month whose
+    deadline has passed in the area. ``timezone`` gives the local date a
+    workbook says it was made on. Raises :class:`UnknownAreaError` or
+    :class:`UnknownMonthError`, checked in that order, before anything is built.
+    """
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    with database.transaction() as session:
+        found = by_code(session, area) if area else Area(None, None, "")
+        if found is None:
+            raise UnknownAreaError(area)
+        month = parse_month(period, now.date()) if period else default_period(session, found, now)
+        if month is None:
+            raise UnknownMonthError(period)
+        content = file_bytes(session, found, month, output, today, headers=headers)
+    return Export(content, file_name(found, month, output))
 
 
 def file_name(area: Area, period: str, output: str) -> str:
@@ -66,27 +124,27 @@ def attachment(session: Session, area: Area, period: str, output: str, made: dat
     rekap = build(session, area, period)
     months = trend(session, rekap)
     if output == "xlsx":
-        from handlers import rekap_xlsx
+        from handlers.rekap import xlsx
 
-        content = rekap_xlsx.workbook(rekap, detail(session, rekap), months, made)
-        return Attachment(name, content, rekap_xlsx.MIME)
+        content = xlsx.workbook(rekap, detail(session, rekap), months, made)
+        return Attachment(name, content, xlsx.MIME)
     if output == "png":
-        from handlers import rekap_chart
+        from handlers.rekap import chart
 
-        content = rekap_chart.chart(rekap, months, made)
-        return Attachment(name, content, rekap_chart.MIME, "photo")
+        content = chart.chart(rekap, months, made)
+        return Attachment(name, content, chart.MIME, "photo")
     raise ValueError(f"unknown rekap file format {output!r}")
 
 
 def csv_text(rows: Iterable[dict[str, Any]], headers: str = "en") -> str:
-    """Rows of :func:`storage.export.monthly_rows` as CSV in the contract's column order.
+    """Rows of :func:`storage.rekap.monthly_rows` as CSV in the contract's column order.
 
     ``headers`` ``en`` writes the contract's names, ``id`` the Indonesian ones.
     """
     stream = io.StringIO()
-    writer = csv.DictWriter(stream, fieldnames=export.COLUMNS, extrasaction="ignore")
+    writer = csv.DictWriter(stream, fieldnames=COLUMNS, extrasaction="ignore")
     if headers == "id":
-        writer.writerow(T.CSV_COLUMNS)
+        writer.writerow(W.CSV_COLUMNS)
     else:
         writer.writeheader()
     writer.writerows(rows)
@@ -94,5 +152,5 @@ def csv_text(rows: Iterable[dict[str, Any]], headers: str = "en") -> str:
 
 
 def _csv(session: Session, area: Area, period: str, headers: str) -> bytes:
-    rows = export.monthly_rows(session, period, area.level, area.code)
+    rows = monthly_rows(session, period, area.level, area.code)
     return csv_text(rows, headers).encode("utf-8")

@@ -6,17 +6,18 @@ Indonesian conventions: thousands with a dot (``1.234``), whole percentages.
 from __future__ import annotations
 
 from conversations import catalogue as T
-from storage.rekap_areas import Area
+from handlers.rekap import words as W
+from storage.rekap import Area
 
 
 def count(value: int | None) -> str:
     """``1234`` -> ``1.234``; None (not reported) -> ``-``."""
-    return T.REKAP_NO_VALUE if value is None else f"{value:,}".replace(",", ".")
+    return W.REKAP_NO_VALUE if value is None else f"{value:,}".replace(",", ".")
 
 
 def percent(value: float | None) -> str:
     """``0.738`` -> ``74%``; None (nothing to divide by) -> ``-``."""
-    return T.REKAP_NO_VALUE if value is None else f"{round(100 * value)}%"
+    return W.REKAP_NO_VALUE if value is None else f"{round(100 * value)}%"
 
 
 def points(current: float | None, previous: float | None) -> int | None:
@@ -39,25 +40,25 @@ def short_month(period: str) -> str:
 def area_label(area: Area) -> str:
     """The area as people say it: ``Desa Mekarsari``, ``Puskesmas Cibening`` (no doubled word)."""
     if area.level is None:
-        return T.REKAP_NATIONAL
+        return W.REKAP_NATIONAL
     return with_level(area.level, area.name)
 
 
 def with_level(level: str, name: str) -> str:
     """Put the level's word before a name unless the name already starts with a level word."""
     first = name.split(" ", 1)[0].casefold()
-    if first in T.REKAP_WORD_LEVELS:
+    if first in W.REKAP_WORD_LEVELS:
         return name
-    return f"{T.REKAP_LEVELS[level]} {name}"
+    return f"{W.REKAP_LEVELS[level]} {name}"
 
 
 def without_level(level: str, name: str) -> str:
     """``Puskesmas Cibening`` under a "Puskesmas" header is just ``Cibening``."""
-    prefix = T.REKAP_LEVELS[level] + " "
+    prefix = W.REKAP_LEVELS[level] + " "
     return name[len(prefix) :] if name.casefold().startswith(prefix.casefold()) else name
 
 
 def slug(area: Area, period: str) -> str:
     """A file name stem: ``rekap-32.99-2026-10``."""
     code = "".join(c if c.isalnum() or c in ".-" else "-" for c in (area.code or "id"))
-    return f"{T.REKAP_COMMAND}-{code}-{period}"
+    return f"{W.REKAP_COMMAND}-{code}-{period}"

@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from storage import rekap_queries as rq
-from storage import rekap_store
 from storage.models import Kabupaten
 from storage.periods import deadline_end, deadline_of, month_of, shift_month
-from storage.rekap_areas import Area, kabupaten_of
-from storage.rekap_figures import Figures, add_pair, total
-from storage.rekap_store import Review, Stored
+from storage.rekap import queries as rq
+from storage.rekap.areas import Area, kabupaten_of
+from storage.rekap.figures import Figures, add_pair, total
+from storage.rekap.reviews import Review, review_of
+from storage.rekap.snapshots import Stored, save_snapshots, stored
 
 # The level a rekap of each level is broken down by; a Posyandu's rekap is its own row.
 CHILD_LEVEL = {
@@ -107,10 +107,8 @@ def build(session: Session, area: Area, period: str, *, missing_limit: int | Non
         missing=rq.places(session, area.where, unreported=period, limit=missing_limit),
     )
     if area.level is not None and area.code is not None:
-        rekap.at_deadline = rekap_store.stored(session, period, area.level, [area.code]).get(
-            area.code
-        )
-        rekap.rows_at_deadline = rekap_store.stored(session, period, by, [r.code for r in rows])
+        rekap.at_deadline = stored(session, period, area.level, [area.code]).get(area.code)
+        rekap.rows_at_deadline = stored(session, period, by, [r.code for r in rows])
     kabupaten = session.get(Kabupaten, kabupaten_of(session, area) or "")
     rekap.deadline = deadline_of(period, DEFAULT_DEADLINE_DAY)
     rekap.timezone = DEFAULT_TIMEZONE
@@ -118,7 +116,7 @@ def build(session: Session, area: Area, period: str, *, missing_limit: int | Non
         rekap.kabupaten_code = kabupaten.code
         rekap.deadline = deadline_of(period, kabupaten.deadline_day)
         rekap.timezone = kabupaten.timezone
-        rekap.review = rekap_store.review_of(session, kabupaten.code, period)
+        rekap.review = review_of(session, kabupaten.code, period)
     return rekap
 
 
@@ -140,8 +138,8 @@ def detail(session: Session, rekap: Rekap, depth: int = DETAIL_DEPTH) -> list[Le
     previous = shift_month(rekap.period, -1)
     for level in LEVEL_CHAIN[start : start + depth - 1]:
         rows = sub_areas(session, rekap.area, level, rekap.period, previous=previous)
-        stored = rekap_store.stored(session, rekap.period, level, [row.code for row in rows])
-        levels.append(Level(level, rows, stored))
+        snapshots = stored(session, rekap.period, level, [row.code for row in rows])
+        levels.append(Level(level, rows, snapshots))
     return levels
 
 
@@ -237,7 +235,7 @@ def take_snapshot(session: Session, kabupaten_code: str, period: str, now: datet
         for level in SNAPSHOT_LEVELS
         for row in sub_areas(session, area, level, period, as_of=as_of)
     ]
-    rekap_store.save_snapshots(session, rows)
+    save_snapshots(session, rows)
     return len(rows)
 
 

@@ -1,4 +1,4 @@
-"""Reading and writing the rekap's tables: stored monthly snapshots and reviews."""
+"""The rekap's stored monthly snapshots: an area's figures as they stood at the deadline."""
 
 from __future__ import annotations
 
@@ -10,21 +10,10 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from storage.models import Person
-from storage.models_rekap import SummaryReview, SummarySnapshot
-from storage.rekap_figures import Figures
-from storage.sql import InsertIgnore
+from storage.rekap.figures import Figures
+from storage.rekap.models import SummarySnapshot
 
 CODES_PER_QUERY = 5000
-_REVIEW = InsertIgnore(SummaryReview.__table__, ("kabupaten_code", "period"))
-
-
-@dataclass(frozen=True, slots=True)
-class Review:
-    """Who marked a kabupaten's month as reviewed, and when."""
-
-    reviewer: str
-    reviewed_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,27 +48,3 @@ def stored(session: Session, period: str, level: str, codes: Sequence[str]) -> d
         for code, figures, as_of in session.exec(statement):
             result[code] = Stored(Figures.from_json(figures), as_of)
     return result
-
-
-def mark_reviewed(
-    session: Session, kabupaten_code: str, period: str, person_id: int, now: datetime
-) -> bool:
-    """Record the review of a kabupaten's month; False when it was already reviewed."""
-    values = {
-        "kabupaten_code": kabupaten_code,
-        "period": period,
-        "reviewed_by": person_id,
-        "reviewed_at": now,
-    }
-    return _REVIEW(session, values)
-
-
-def review_of(session: Session, kabupaten_code: str, period: str) -> Review | None:
-    """The review of a kabupaten's month, if someone has reviewed it."""
-    statement = (
-        select(Person.name, SummaryReview.reviewed_at)
-        .join(Person, Person.id == SummaryReview.reviewed_by)
-        .where(SummaryReview.kabupaten_code == kabupaten_code, SummaryReview.period == period)
-    )
-    row = session.exec(statement).first()
-    return Review(*row) if row else None

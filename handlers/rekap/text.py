@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from handlers import rekap_format as F
+from handlers.rekap import format as F
+from handlers.rekap import words as W
 from storage.periods import shift_month
-from storage.rekap import Rekap, Row
-from storage.rekap_figures import Figures
+from storage.rekap import Figures, Rekap, Row
 
 TABLE_WIDTH = 32
 PAGE_SIZE = 10
@@ -56,11 +56,11 @@ def render(
     open_until = rekap.deadline if rekap.in_progress(today) else None
     closed = open_until is None
     if page > 1:
-        title = T.REKAP_TITLE_PAGE.format(month=month, area=area, page=page, pages=pages)
+        title = W.REKAP_TITLE_PAGE.format(month=month, area=area, page=page, pages=pages)
         return "\n".join([title, "", *table(rekap, page, page_size, compare=closed)])
-    lines = [T.REKAP_TITLE.format(month=month, area=area)]
+    lines = [W.REKAP_TITLE.format(month=month, area=area)]
     if open_until is not None:
-        lines.append(T.REKAP_IN_PROGRESS.format(deadline=format_date(open_until)))
+        lines.append(W.REKAP_IN_PROGRESS.format(deadline=format_date(open_until)))
     lines.extend(headline(rekap, compare=closed))
     lines.extend(_deadline_comparison(rekap))
     lines.extend(_review(rekap, invite_review and closed))
@@ -84,7 +84,7 @@ def headline(rekap: Rekap, *, compare: bool = True) -> list[str]:
         return _change(current, previous, previous_month) if compare else ""
 
     lines = [
-        T.REKAP_REPORTED.format(
+        W.REKAP_REPORTED.format(
             reported=F.count(now.reported),
             expected=F.count(now.expected),
             percent=F.percent(now.completeness),
@@ -93,10 +93,10 @@ def headline(rekap: Rekap, *, compare: bool = True) -> list[str]:
     ]
     if compare:
         lines.append(
-            T.REKAP_ON_TIME.format(count=F.count(now.on_time), percent=F.percent(now.timeliness))
+            W.REKAP_ON_TIME.format(count=F.count(now.on_time), percent=F.percent(now.timeliness))
         )
     if now.not_held:
-        lines.append(T.REKAP_NOT_HELD.format(count=F.count(now.not_held)))
+        lines.append(W.REKAP_NOT_HELD.format(count=F.count(now.not_held)))
     lines.extend(figures_lines(now, change(now.ds, before.ds)))
     return lines
 
@@ -105,31 +105,31 @@ def figures_lines(figures: Figures, ds_change: str = "") -> list[str]:
     """The report figures of one area, a few per line."""
     get = figures.answer
     lines = [
-        T.REKAP_RATIOS.format(
+        W.REKAP_RATIOS.format(
             ds=F.percent(figures.ds),
             change=ds_change,
             ks=F.percent(figures.ks),
             nd=F.percent(figures.nd),
         ),
-        T.REKAP_SKDN.format(**{key: F.count(get(key)) for key in ("s", "k", "d", "n")}),
-        T.REKAP_RISKS.format(
+        W.REKAP_SKDN.format(**{key: F.count(get(key)) for key in ("s", "k", "d", "n")}),
+        W.REKAP_RISKS.format(
             bgm=F.count(get("bgm")), t2=F.count(get("t2")), kek=F.count(get("bumil_kek"))
         ),
-        T.REKAP_ADULTS.format(ht=F.count(figures.hypertension), tbc=F.count(get("terduga_tbc"))),
-        T.REKAP_VITAL.format(
+        W.REKAP_ADULTS.format(ht=F.count(figures.hypertension), tbc=F.count(get("terduga_tbc"))),
+        W.REKAP_VITAL.format(
             referred=F.count(get("dirujuk")),
             born=F.count(get("lahir")),
             infant=F.count(get("mati_bayi")),
             mother=F.count(get("mati_ibu")),
         ),
-        T.REKAP_VISITS.format(
+        W.REKAP_VISITS.format(
             count=F.count(figures.visit_count), danger=F.count(figures.visit_danger)
         ),
     ]
     if figures.visits:
         lines.append(_visit_breakdown(figures.visits))
     lines.append(
-        T.REKAP_OUTREACH.format(
+        W.REKAP_OUTREACH.format(
             count=F.count(figures.outreach_sessions),
             people=F.count(figures.outreach_participants),
         )
@@ -152,16 +152,16 @@ def table(
     """
     rows = page_rows(rekap, page, page_size)
     level = rekap.child_level
-    header = T.REKAP_LEVELS[level]
+    header = W.REKAP_LEVELS[level]
     names = [F.without_level(level, row.name) for row in rows]
     if level == "posyandu":
-        headers = [header, *(T.REKAP_COLUMNS[key] for key in ("s", "d", "ds", "status"))]
+        headers = [header, *(W.REKAP_COLUMNS[key] for key in ("s", "d", "ds", "status"))]
         cells = [
             [name, *_posyandu_cells(row.figures)] for name, row in zip(names, rows, strict=True)
         ]
     else:
         keys = ("reported", "ds", "change") if compare else ("reported", "ds")
-        headers = [header, *(T.REKAP_COLUMNS[key] for key in keys)]
+        headers = [header, *(W.REKAP_COLUMNS[key] for key in keys)]
         cells = [[name, *_area_cells(row, compare)] for name, row in zip(names, rows, strict=True)]
     return aligned(headers, cells)
 
@@ -184,10 +184,10 @@ def aligned(
 def status(figures: Figures) -> str:
     """One Posyandu's monthly report: on time, late, not held, or missing."""
     if not figures.reported:
-        return T.REKAP_STATUS["missing"]
+        return W.REKAP_STATUS["missing"]
     if figures.not_held:
-        return T.REKAP_STATUS["not_held"]
-    return T.REKAP_STATUS["on_time" if figures.on_time else "late"]
+        return W.REKAP_STATUS["not_held"]
+    return W.REKAP_STATUS["on_time" if figures.on_time else "late"]
 
 
 def _posyandu_cells(figures: Figures) -> list[str]:
@@ -206,24 +206,24 @@ def _change(current: float | None, previous: float | None, month: str) -> str:
     if points is None:
         return ""
     if points > 0:
-        return T.REKAP_CHANGE_UP.format(points=points, month=month)
+        return W.REKAP_CHANGE_UP.format(points=points, month=month)
     if points < 0:
-        return T.REKAP_CHANGE_DOWN.format(points=-points, month=month)
-    return T.REKAP_CHANGE_SAME.format(month=month)
+        return W.REKAP_CHANGE_DOWN.format(points=-points, month=month)
+    return W.REKAP_CHANGE_SAME.format(month=month)
 
 
 def _visit_breakdown(visits: dict[str, list[int]]) -> str:
     items = []
     for group, (count, danger) in _largest(visits):
         label = T.TARGET_GROUPS.get(group, group)
-        template = T.REKAP_VISIT_ITEM_DANGER if danger else T.REKAP_VISIT_ITEM
+        template = W.REKAP_VISIT_ITEM_DANGER if danger else W.REKAP_VISIT_ITEM
         items.append(template.format(label=label, count=F.count(count), danger=F.count(danger)))
     return "  " + ", ".join(items)
 
 
 def _outreach_breakdown(table_: dict[str, list[int]], labels: dict[str, str]) -> str:
     items = [
-        T.REKAP_OUTREACH_ITEM.format(
+        W.REKAP_OUTREACH_ITEM.format(
             label=labels.get(key, key), count=F.count(sessions), people=F.count(people)
         )
         for key, (sessions, people) in _largest(table_)
@@ -243,13 +243,13 @@ def _deadline_comparison(rekap: Rekap) -> list[str]:
         return []
     then, now = stored.figures, rekap.total
     return [
-        T.REKAP_AT_DEADLINE.format(
+        W.REKAP_AT_DEADLINE.format(
             date=format_date(rekap.deadline),
             reported=F.count(then.reported),
             expected=F.count(then.expected),
             ds=F.percent(then.ds),
         ),
-        T.REKAP_NOW.format(
+        W.REKAP_NOW.format(
             reported=F.count(now.reported), expected=F.count(now.expected), ds=F.percent(now.ds)
         ),
     ]
@@ -259,20 +259,20 @@ def _review(rekap: Rekap, invite: bool) -> list[str]:
     if rekap.review is not None:
         zone = ZoneInfo(rekap.timezone or "UTC")
         when = format_date(rekap.review.reviewed_at.astimezone(zone).date())
-        return [T.REKAP_REVIEWED.format(name=rekap.review.reviewer, date=when)]
+        return [W.REKAP_REVIEWED.format(name=rekap.review.reviewer, date=when)]
     if invite and rekap.kabupaten_code is not None:
-        return [T.REKAP_NOT_REVIEWED.format(period=rekap.period)]
+        return [W.REKAP_NOT_REVIEWED.format(period=rekap.period)]
     return []
 
 
 def _missing(rekap: Rekap) -> list[str]:
     count = rekap.total.missing
     if not count:
-        return [T.REKAP_ALL_REPORTED]
-    lines = [T.REKAP_MISSING_HEADER.format(count=F.count(count))]
+        return [W.REKAP_ALL_REPORTED]
+    lines = [W.REKAP_MISSING_HEADER.format(count=F.count(count))]
     lines.extend(
-        T.REKAP_MISSING_LINE.format(posyandu=place.name, desa=place.desa) for place in rekap.missing
+        W.REKAP_MISSING_LINE.format(posyandu=place.name, desa=place.desa) for place in rekap.missing
     )
     if count > len(rekap.missing):
-        lines.append(T.REKAP_MISSING_MORE.format(count=F.count(count - len(rekap.missing))))
+        lines.append(W.REKAP_MISSING_MORE.format(count=F.count(count - len(rekap.missing))))
     return lines

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from conversations import catalogue as T
 from conversations.parsing import parse_choice_number, parse_month
+from handlers.rekap import words as W
 
 MAX_MONTH_WORDS = 2
 """``bulan lalu``, ``oktober 2026``: a month is at most two words."""
@@ -34,11 +34,11 @@ def parse(args: list[str], today: date) -> Request:
     """Split the words after ``rekap`` into a :class:`Request`; unknown words name the area."""
     words = list(args)
     output = "text"
-    if words and words[-1].casefold() in T.REKAP_WORD_FORMATS:
-        output = T.REKAP_WORD_FORMATS[words.pop().casefold()]
+    if words and words[-1].casefold() in W.REKAP_WORD_FORMATS:
+        output = W.REKAP_WORD_FORMATS[words.pop().casefold()]
     page = 1
     number = parse_choice_number(words[-1]) if len(words) >= 2 else None
-    if number is not None and words[-2].casefold() in T.REKAP_WORD_PAGE:
+    if number is not None and words[-2].casefold() in W.REKAP_WORD_PAGE:
         page = number
         words = words[:-2]
     period, words = _month(words, today)
@@ -48,13 +48,13 @@ def parse(args: list[str], today: date) -> Request:
 def split_level(text: str) -> tuple[str | None, str]:
     """``puskesmas cibening`` -> ("puskesmas", "cibening"); a name without a level word as is."""
     first, _, rest = text.partition(" ")
-    level = T.REKAP_WORD_LEVELS.get(first.casefold())
+    level = W.REKAP_WORD_LEVELS.get(first.casefold())
     return (level, rest.strip()) if level and rest.strip() else (None, text)
 
 
 def command(period: str, code: str | None = None, *extra: str) -> str | None:
     """The text a button sends back (``rekap 2026-10 P3299010 hal 2``); None when too long."""
-    words = [T.REKAP_COMMAND, period, *([code] if code else []), *extra]
+    words = [W.REKAP_COMMAND, period, *([code] if code else []), *extra]
     value = " ".join(words)
     return value if len(value.encode("utf-8")) <= MAX_VALUE_BYTES else None
 

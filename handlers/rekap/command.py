@@ -11,17 +11,29 @@ officer mark the month reviewed; later rekaps say who did and when.
 from __future__ import annotations
 
 from conversations import Choice, Reply
-from conversations import catalogue as T
 from conversations.engine import format_date, format_month
 from conversations.parsing import parse_month
-from handlers import rekap_args, rekap_files, rekap_text
-from handlers import rekap_format as F
+from handlers.rekap import args as rekap_args
+from handlers.rekap import files
+from handlers.rekap import format as F
+from handlers.rekap import text as rekap_text
+from handlers.rekap import words as W
 from handlers.turn import TurnContext
-from storage import rekap_areas, rekap_store
 from storage.people import posyandu_of
 from storage.periods import deadline_end, deadline_of, month_of
-from storage.rekap import Rekap, build, last_closed_period
-from storage.rekap_areas import Area
+from storage.rekap import (
+    SEARCH_ORDER,
+    Area,
+    Rekap,
+    build,
+    by_code,
+    by_name,
+    last_closed_period,
+    mark_reviewed,
+    own_area,
+    review_of,
+    visible,
+)
 
 MISSING_SHOWN = 10
 """Posyandu without a report listed in the chat; the Excel file has them all."""
@@ -34,19 +46,19 @@ def show(turn: TurnContext, args: list[str]) -> list[Reply]:
     request = rekap_args.parse(args, today)
     period = request.period or last_closed_period(turn.now, profile.deadline_day, profile.timezone)
     if period > month_of(today):
-        return [Reply(T.REKAP_FUTURE.format(month=format_month(period)))]
+        return [Reply(W.REKAP_FUTURE.format(month=format_month(period)))]
     found = _find_area(turn, request.area, period)
     if not isinstance(found, Area):
         return found
     if request.output != "text":
-        file = rekap_files.attachment(turn.session, found, period, request.output, today)
-        caption = T.REKAP_FILE_CAPTION[request.output].format(
+        file = files.attachment(turn.session, found, period, request.output, today)
+        caption = W.REKAP_FILE_CAPTION[request.output].format(
             month=format_month(period), area=F.area_label(found)
         )
         return [Reply(caption, attachment=file)]
     rekap = build(turn.session, found, period, missing_limit=MISSING_SHOWN)
     if not rekap.rows:
-        return [Reply(T.REKAP_EMPTY.format(area=F.area_label(found)))]
+        return [Reply(W.REKAP_EMPTY.format(area=F.area_label(found)))]
     return _page(turn, rekap, request.page)
 
 
@@ -54,26 +66,26 @@ def review(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``tinjau [bulan]``: a district officer marks the kabupaten's month as reviewed."""
     profile = turn.profile
     if profile.role != "dinkes":
-        return [Reply(T.TINJAU_NOT_ALLOWED)]
+        return [Reply(W.TINJAU_NOT_ALLOWED)]
     text = " ".join(args)
     if text:
         period = parse_month(text, turn.now.date())
         if period is None:
-            return [Reply(T.TINJAU_BAD_MONTH.format(text=text))]
+            return [Reply(W.TINJAU_BAD_MONTH.format(text=text))]
     else:
         period = last_closed_period(turn.now, profile.deadline_day, profile.timezone)
     month = format_month(period)
     if turn.now < deadline_end(period, profile.deadline_day, profile.timezone):
         deadline = format_date(deadline_of(period, profile.deadline_day))
-        return [Reply(T.TINJAU_NOT_CLOSED.format(month=month, deadline=deadline))]
-    area = F.area_label(rekap_areas.own_area(turn.session, profile))
+        return [Reply(W.TINJAU_NOT_CLOSED.format(month=month, deadline=deadline))]
+    area = F.area_label(own_area(turn.session, profile))
     session, kabupaten = turn.session, profile.kabupaten_code
-    if rekap_store.mark_reviewed(session, kabupaten, period, profile.person_id, turn.now):
-        return [Reply(T.TINJAU_DONE.format(month=month, area=area, name=profile.name))]
-    done = rekap_store.review_of(session, kabupaten, period)
+    if mark_reviewed(session, kabupaten, period, profile.person_id, turn.now):
+        return [Reply(W.TINJAU_DONE.format(month=month, area=area, name=profile.name))]
+    done = review_of(session, kabupaten, period)
     assert done is not None
     when = format_date(done.reviewed_at.astimezone(turn.now.tzinfo).date())
-    return [Reply(T.TINJAU_ALREADY.format(month=month, area=area, name=done.reviewer, date=when))]
+    return [Reply(W.TINJAU_ALREADY.format(month=month, area=area, name=done.reviewer, date=when))]
 
 
 def _find_area(turn: TurnContext, text: str, period: str) -> Area | list[Reply]:
@@ -85,20 +97,20 @@ def _find_area(turn: TurnContext, text: str, period: str) -> Area | list[Reply]:
     used to list the names and codes of other areas.
     """
     session, profile = turn.session, turn.profile
-    own = rekap_areas.own_area(session, profile)
+    own = own_area(session, profile)
     if not text:
         return own
     level, name = rekap_args.split_level(text)
-    names = [name, *(f"{prefix} {name}" for prefix in T.REKAP_NAME_PREFIXES)]
-    levels = (level,) if level else rekap_areas.SEARCH_ORDER
-    exact = rekap_areas.by_code(session, text)
+    names = [name, *(f"{prefix} {name}" for prefix in W.REKAP_NAME_PREFIXES)]
+    levels = (level,) if level else SEARCH_ORDER
+    exact = by_code(session, text)
     if exact is not None:
         candidates = [exact]
     elif profile.role == "kader":
         candidates = _own_posyandu_named(turn, names)
     else:
-        candidates = rekap_areas.by_name(session, names, own, levels)
-    allowed = [area for area in candidates if rekap_areas.visible(session, profile, area)]
+        candidates = by_name(session, names, own, levels)
+    allowed = [area for area in candidates if visible(session, profile, area)]
     if not allowed:
         return [Reply(_not_found(turn, own))]
     if len(allowed) == 1:
@@ -108,7 +120,7 @@ def _find_area(turn: TurnContext, text: str, period: str) -> Area | list[Reply]:
         value = rekap_args.command(period, area.code)
         if value is not None:
             choices.append(Choice(value, F.area_label(area)))
-    return [Reply(T.REKAP_WHICH_AREA.format(text=text), choices=tuple(choices))]
+    return [Reply(W.REKAP_WHICH_AREA.format(text=text), choices=tuple(choices))]
 
 
 def _own_posyandu_named(turn: TurnContext, names: list[str]) -> list[Area]:
@@ -123,8 +135,8 @@ def _not_found(turn: TurnContext, own: Area) -> str:
     """What a person may see instead; the same whether the asked-for area exists or not."""
     if turn.profile.role == "kader":
         names = ", ".join(name for _, name in posyandu_of(turn.session, turn.profile))
-        return T.REKAP_NOT_FOUND_KADER.format(posyandu=names)
-    return T.REKAP_NOT_FOUND.format(area=F.area_label(own))
+        return W.REKAP_NOT_FOUND_KADER.format(posyandu=names)
+    return W.REKAP_NOT_FOUND.format(area=F.area_label(own))
 
 
 def _page(turn: TurnContext, rekap: Rekap, page: int) -> list[Reply]:
@@ -144,19 +156,19 @@ def _page(turn: TurnContext, rekap: Rekap, page: int) -> list[Reply]:
             if value is not None:
                 drill.append(Choice(value, row.name))
     if drill:
-        text = f"{text}\n\n{T.REKAP_DRILL_HINT}"
+        text = f"{text}\n\n{W.REKAP_DRILL_HINT}"
     actions = [
-        (rekap_args.command(period, code, _format_word("xlsx")), T.BUTTON_EXCEL),
-        (rekap_args.command(period, code, _format_word("png")), T.BUTTON_CHART),
+        (rekap_args.command(period, code, _format_word("xlsx")), W.BUTTON_EXCEL),
+        (rekap_args.command(period, code, _format_word("png")), W.BUTTON_CHART),
     ]
     if page < pages:
-        next_page = rekap_args.command(period, code, T.REKAP_WORD_PAGE[0], str(page + 1))
-        actions.append((next_page, T.BUTTON_NEXT_PAGE))
+        next_page = rekap_args.command(period, code, W.REKAP_WORD_PAGE[0], str(page + 1))
+        actions.append((next_page, W.BUTTON_NEXT_PAGE))
     buttons = tuple(Choice(value, label) for value, label in actions if value is not None)
-    more = T.REKAP_ACTIONS_MORE if page < pages else T.REKAP_ACTIONS
+    more = W.REKAP_ACTIONS_MORE if page < pages else W.REKAP_ACTIONS
     return [Reply(text, choices=tuple(drill), monospace=True), Reply(more, choices=buttons)]
 
 
 def _format_word(output: str) -> str:
     """The word that asks for a file format (``excel`` for xlsx)."""
-    return next(word for word, fmt in T.REKAP_WORD_FORMATS.items() if fmt == output)
+    return next(word for word, fmt in W.REKAP_WORD_FORMATS.items() if fmt == output)

@@ -26,9 +26,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from handlers import rekap_format as F
-from storage.rekap import Level, Rekap
-from storage.rekap_figures import Figures
+from handlers.rekap import format as F
+from handlers.rekap import words as W
+from storage.rekap import Figures, Level, Rekap
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.0%"
@@ -49,12 +49,12 @@ class Metric:
 
     @property
     def header(self) -> str:
-        return T.XLSX_COLUMNS[self.key]
+        return W.XLSX_COLUMNS[self.key]
 
     def cell(self, figures: Figures) -> int | float | str:
         """The value to write: ``-`` when it is unknown (nothing reported, nothing to divide)."""
         value = self.value(figures)
-        return T.REKAP_NO_VALUE if value is None else value
+        return W.REKAP_NO_VALUE if value is None else value
 
 
 def _answer(name: str) -> Callable[[Figures], int | None]:
@@ -109,7 +109,7 @@ class _Writer:
             cell = self.sheet.cell(row=self.row, column=column, value=value)
             if number_format is not None:
                 cell.number_format = number_format
-            known = value != T.REKAP_NO_VALUE
+            known = value != W.REKAP_NO_VALUE
             if not known:
                 cell.alignment = RIGHT
             if bold:
@@ -141,12 +141,12 @@ def workbook(
     _summary(book.active, rekap, made)
     names = {rekap.area.code or "": F.area_label(rekap.area)}
     for level in levels:
-        _level(book.create_sheet(T.REKAP_LEVELS[level.level]), level, names)
+        _level(book.create_sheet(W.REKAP_LEVELS[level.level]), level, names)
         names.update({row.code: row.name for row in level.rows})
     areas = [(row.code, row.name, row.figures) for row in levels[0].rows]
     whole = (rekap.area.code or "", F.area_label(rekap.area), rekap.total)
     _breakdown(
-        book.create_sheet(T.XLSX_SHEETS["visits"]),
+        book.create_sheet(W.XLSX_SHEETS["visits"]),
         ("target", "count", "danger"),
         areas,
         whole,
@@ -158,15 +158,15 @@ def workbook(
         ("funds", "fund", lambda f: f.outreach_by_fund, T.FUNDING),
     ):
         _breakdown(
-            book.create_sheet(T.XLSX_SHEETS[sheet]),
+            book.create_sheet(W.XLSX_SHEETS[sheet]),
             (key, "sessions", "people"),
             areas,
             whole,
             pick,
             labels,
         )
-    _trend(book.create_sheet(T.XLSX_SHEETS["trend"]), trend)
-    _missing(book.create_sheet(T.XLSX_SHEETS["missing"]), rekap)
+    _trend(book.create_sheet(W.XLSX_SHEETS["trend"]), trend)
+    _missing(book.create_sheet(W.XLSX_SHEETS["missing"]), rekap)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -174,18 +174,18 @@ def workbook(
 
 def _summary(sheet: Worksheet, rekap: Rekap, made: date) -> None:
     """One row per indicator, formatted by its kind (count or ratio) across the three columns."""
-    sheet.title = T.XLSX_SHEETS["summary"]
+    sheet.title = W.XLSX_SHEETS["summary"]
     out = _Writer(sheet)
-    title = T.XLSX_TITLE.format(month=format_month(rekap.period), area=F.area_label(rekap.area))
+    title = W.XLSX_TITLE.format(month=format_month(rekap.period), area=F.area_label(rekap.area))
     out.line([title], fit=False)
     sheet["A1"].font = TITLE
-    out.line([T.XLSX_MADE.format(date=format_date(made))], fit=False)
+    out.line([W.XLSX_MADE.format(date=format_date(made))], fit=False)
     open_until = rekap.deadline if rekap.in_progress(made) else None
     if open_until is not None:
-        out.line([T.XLSX_IN_PROGRESS.format(deadline=format_date(open_until))], fit=False)
+        out.line([W.XLSX_IN_PROGRESS.format(deadline=format_date(open_until))], fit=False)
     else:
         out.blank()
-    out.header(T.XLSX_SUMMARY_HEADERS)
+    out.header(W.XLSX_SUMMARY_HEADERS)
     at_deadline = rekap.at_deadline.figures if rekap.at_deadline else None
     for metric in METRICS:
         values = [
@@ -202,9 +202,9 @@ def _level(sheet: Worksheet, level: Level, names: dict[str, str]) -> None:
     extra = ("previous_completeness", "previous_ds", "deadline_reported", "deadline_ds")
     out.header(
         [
-            *(T.XLSX_COLUMNS[key] for key in ("code", "name", "parent")),
+            *(W.XLSX_COLUMNS[key] for key in ("code", "name", "parent")),
             *(metric.header for metric in METRICS),
-            *(T.XLSX_COLUMNS[key] for key in extra),
+            *(W.XLSX_COLUMNS[key] for key in extra),
         ]
     )
     sheet.freeze_panes = f"C{out.row + 1}"
@@ -248,7 +248,7 @@ def _breakdown(
     summing the column of sub-area lines never counts anything twice.
     """
     out = _Writer(sheet)
-    out.header([T.XLSX_COLUMNS[key] for key in ("code", "name", *keys)])
+    out.header([W.XLSX_COLUMNS[key] for key in ("code", "name", *keys)])
     formats = [None, None, None, INTEGER, INTEGER]
     for code, name, figures in areas:
         for key, (first, second) in sorted(pick(figures).items()):
@@ -258,7 +258,7 @@ def _breakdown(
     if totals:
         out.blank()
     for key, (first, second) in totals:
-        out.line([T.XLSX_TOTAL, name, labels.get(key, key), first, second], formats, bold=True)
+        out.line([W.XLSX_TOTAL, name, labels.get(key, key), first, second], formats, bold=True)
     out.finish()
 
 
@@ -266,11 +266,11 @@ def _trend(sheet: Worksheet, trend: Sequence[tuple[str, Figures | None]]) -> Non
     """One row per month; ``-`` throughout for a month before the area was in the system."""
     out = _Writer(sheet)
     metrics = [BY_KEY[key] for key in ("expected", "reported", "completeness", "ds")]
-    out.header([T.XLSX_COLUMNS["period"], *(metric.header for metric in metrics)])
+    out.header([W.XLSX_COLUMNS["period"], *(metric.header for metric in metrics)])
     formats = [None, *(metric.number_format for metric in metrics)]
     for period, figures in trend:
         if figures is None:
-            values = [T.REKAP_NO_VALUE for _ in metrics]
+            values = [W.REKAP_NO_VALUE for _ in metrics]
         else:
             values = [metric.cell(figures) for metric in metrics]
         out.line([format_month(period), *values], formats)
@@ -280,7 +280,7 @@ def _trend(sheet: Worksheet, trend: Sequence[tuple[str, Figures | None]]) -> Non
 def _missing(sheet: Worksheet, rekap: Rekap) -> None:
     out = _Writer(sheet)
     keys = ("kabupaten", "puskesmas", "desa", "code", "posyandu")
-    out.header([T.XLSX_COLUMNS[key] for key in keys])
+    out.header([W.XLSX_COLUMNS[key] for key in keys])
     for p in rekap.missing:
         out.line([p.kabupaten, p.puskesmas, p.desa, p.code, p.name])
     out.finish()

@@ -15,11 +15,10 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as PlotFigure
 
-from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from handlers import rekap_format as F
-from storage.rekap import Rekap, Row
-from storage.rekap_figures import Figures
+from handlers.rekap import format as F
+from handlers.rekap import words as W
+from storage.rekap import Figures, Rekap, Row
 
 MIME = "image/png"
 MAX_BARS = 30
@@ -47,8 +46,8 @@ def figure(rekap: Rekap, trend: Sequence[tuple[str, Figures | None]], today: dat
     area, month = F.area_label(rekap.area), format_month(rekap.period)
     open_until = rekap.deadline if rekap.in_progress(today) else None
     if open_until is not None:
-        month = T.CHART_IN_PROGRESS.format(month=month, deadline=format_date(open_until))
-    drawing.suptitle(T.CHART_TITLE.format(area=area, month=month), fontweight="bold")
+        month = W.CHART_IN_PROGRESS.format(month=month, deadline=format_date(open_until))
+    drawing.suptitle(W.CHART_TITLE.format(area=area, month=month), fontweight="bold")
     _bars(drawing.add_subplot(grid[0]), rekap, rows)
     _trend(drawing.add_subplot(grid[1]), trend, rekap.period if open_until else None)
     handles, labels = drawing.axes[1].get_legend_handles_labels()
@@ -65,7 +64,7 @@ def _shown(rows: list[Row]) -> list[Row]:
 
 
 def _bars(axes: Axes, rekap: Rekap, rows: list[Row]) -> None:
-    level = T.REKAP_LEVELS[rekap.child_level].lower()
+    level = W.REKAP_LEVELS[rekap.child_level].lower()
     positions = range(len(rows))
     for offset, colour, ratio in (
         (0.2, DS_COLOUR, lambda row: row.figures.ds),
@@ -79,9 +78,9 @@ def _bars(axes: Axes, rekap: Rekap, rows: list[Row]) -> None:
     axes.set_xlabel("%")
     axes.grid(axis="x", alpha=0.3)
     if len(rekap.rows) > MAX_BARS:
-        axes.set_title(T.CHART_LOWEST.format(count=MAX_BARS, level=level))
+        axes.set_title(W.CHART_LOWEST.format(count=MAX_BARS, level=level))
     else:
-        axes.set_title(T.CHART_BY_AREA.format(level=level))
+        axes.set_title(W.CHART_BY_AREA.format(level=level))
 
 
 def _trend(
@@ -99,13 +98,13 @@ def _trend(
     for period, _ in trend:
         label = f"{F.short_month(period)} {period[2:4]}"
         if period == in_progress:
-            label = T.CHART_MONTH_IN_PROGRESS.format(month=label)
+            label = W.CHART_MONTH_IN_PROGRESS.format(month=label)
         labels.append(label)
     known = [Figures() if figures is None else figures for _, figures in trend]
     open_at = [period for period, _ in trend].index(in_progress) if in_progress else None
     for ratio, marker, colour, name in (
-        (lambda f: f.ds, "o", DS_COLOUR, T.CHART_DS),
-        (lambda f: f.completeness, "s", COMPLETENESS_COLOUR, T.CHART_COMPLETENESS),
+        (lambda f: f.ds, "o", DS_COLOUR, W.CHART_DS),
+        (lambda f: f.completeness, "s", COMPLETENESS_COLOUR, W.CHART_COMPLETENESS),
     ):
         values = [_percent(ratio(figures), gap=True) for figures in known]
         closed = [math.nan if i == open_at else value for i, value in enumerate(values)]
@@ -121,13 +120,13 @@ def _trend(
             )
     before = next((i for i, (_, figures) in enumerate(trend) if figures is not None), len(trend))
     if before:
-        axes.text((before - 1) / 2, 50, T.CHART_NO_DATA, ha="center", va="center", color="grey")
+        axes.text((before - 1) / 2, 50, W.CHART_NO_DATA, ha="center", va="center", color="grey")
     axes.set_xticks(positions, labels)
     axes.set_xlim(-0.5, len(trend) - 0.5)
     axes.set_ylim(0, 105)
     axes.set_ylabel("%")
     axes.grid(alpha=0.3)
-    axes.set_title(T.CHART_TREND.format(months=len(trend)))
+    axes.set_title(W.CHART_TREND.format(months=len(trend)))
 
 
 def _percent(value: float | None, *, gap: bool = False) -> float:

@@ -22,7 +22,7 @@ class SummarySnapshot(SQLModel, table=True):
     Reports can still arrive or be corrected afterwards; the live rekap shows
     them, while this row keeps what the district knew at the deadline (the
     figures monthly meetings and timeliness are judged on). ``figures`` is
-    :class:`storage.rekap_figures.Figures` as JSON; ``as_of`` is the end of the
+    :class:`storage.rekap.figures.Figures` as JSON; ``as_of`` is the end of the
     deadline day; ``parent_code`` is the area one level up, for drill-down.
     """
 

@@ -1,6 +1,6 @@
 """The plain per-Posyandu monthly table that ``rekap --format csv`` prints.
 
-Built on the rekap's grouped queries at Posyandu level (:mod:`storage.rekap`),
+Built on the rekap's grouped queries at Posyandu level (:mod:`storage.rekap.summary`),
 so the CSV, the chat rekap and the Excel workbook count the same way.
 """
 
@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from storage.rekap import sub_areas
-from storage.rekap_areas import Area
-from storage.rekap_queries import places
+from storage.rekap.areas import Area
+from storage.rekap.queries import places
+from storage.rekap.summary import sub_areas
 
 COLUMNS = (
     "period",

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from storage.models import Desa, Kabupaten, Posyandu, Puskesmas, Report
 from storage.periods import deadline_end
 from storage.regions import LEVELS
-from storage.rekap_figures import MONTHLY_SUMS, Figures, add_pair
+from storage.rekap.figures import MONTHLY_SUMS, Figures, add_pair
 from storage.reports import MONTHLY
 from storage.types import UTCDateTime
 
