@@ -13,8 +13,8 @@ import typer
 from bot.config import Settings
 from bot.scheduler.cli import jobs_app, schedule_app
 from bot.wiring import build_service, configure_logging, open_database
+from conversations.phone import normalize_phone
 from storage import Database
-from storage.phone import normalize_phone
 
 app = typer.Typer(
     help="Lapor Posyandu: a Telegram and WhatsApp chatbot for Posyandu field reports.",

@@ -22,10 +22,10 @@ from sqlmodel import Session, select
 from conversations import catalogue as T
 from conversations.form import Form
 from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
+from conversations.phone import mask_phone
 from storage import Database
 from storage.models import Person, Report
 from storage.periods import deadline_of, month_of, shift_month
-from storage.phone import mask_phone
 from storage.reports import MONTHLY as MONTHLY_KIND
 from storage.reports import NewReport, add_revision, monthly_key
 from storage.roster import RosterRow, apply_roster

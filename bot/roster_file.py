@@ -29,9 +29,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from rich.console import Console
 from rich.progress import Progress
 
+from conversations.phone import is_indonesian_mobile, normalize_phone
 from storage import Database
 from storage.models import ROLES
-from storage.phone import is_indonesian_mobile, normalize_phone
 from storage.roster import (
     CODE_LENGTH,
     DEFAULT_TIMEZONE,

@@ -48,11 +48,11 @@ from bot.config import Settings
 from bot.wiring import open_database
 from conversations import Reply
 from conversations import catalogue as T
+from conversations.phone import mask_phone
 from handlers import utc_now
 from storage import Database
 from storage import whatsapp as store
 from storage.models_whatsapp import WhatsAppInbox
-from storage.phone import mask_phone
 
 log = logging.getLogger(__name__)
 
