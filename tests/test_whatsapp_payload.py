@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.channels import whatsapp_payload as wp
+from bot.channels.text import split_text
 from conversations import Attachment, Choice, Reply
 from tests import whatsapp_payloads as payloads
 from tests.whatsapp_graph_fake import _validate_message
@@ -269,7 +270,7 @@ def lines(count: int, width: int = 99) -> str:
     ],
 )
 def test_split_text(text, sizes):
-    chunks = wp.split_text(text)
+    chunks = split_text(text, wp.TEXT_LIMIT)
     assert [len(c) for c in chunks] == sizes
     assert all(len(c) <= wp.TEXT_LIMIT for c in chunks)
     if "\n" in text.strip():

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from bot.channels.text import split_text
 from conversations import Attachment, Choice, Inbound, Reply
 from conversations import catalogue as T
 from storage.whatsapp import CHANNEL
@@ -280,20 +281,6 @@ def template_text(replies: Sequence[Reply]) -> str:
     return shorten(SEPARATOR.join(lines), TEMPLATE_PARAMETER_LIMIT) or "-"
 
 
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """``text`` in pieces of at most ``limit`` characters, cut between lines where possible."""
-    chunks: list[str] = []
-    current = ""
-    for line in _short_lines(text, limit):
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    chunks.append(current)
-    return [chunk for chunk in chunks if chunk.strip()]
-
-
 def shorten(text: str, limit: int) -> str:
     """``text`` on one line within ``limit`` characters, cut at a word with "…" if needed."""
     text = " ".join(text.split())
@@ -303,18 +290,6 @@ def shorten(text: str, limit: int) -> str:
     if cut < limit // 2:
         cut = limit - 1
     return text[:cut].rstrip(" ,.;:/-") + ELLIPSIS
-
-
-def _short_lines(text: str, limit: int) -> Iterator[str]:
-    """The lines of ``text``, a line longer than ``limit`` cut at its last space before it."""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 1, limit + 1)
-            if cut <= 0:
-                cut = limit
-            yield line[:cut]
-            line = line[cut:].lstrip(" ")
-        yield line
 
 
 def _text_and_choices(to: str, reply: Reply) -> list[dict[str, Any]]:
@@ -390,7 +365,8 @@ def _interactive(to: str, kind: str, body: str, action: dict[str, Any]) -> dict[
 
 def _text_messages(to: str, text: str) -> list[dict[str, Any]]:
     return [
-        _message(to, "text", {"body": chunk, "preview_url": False}) for chunk in split_text(text)
+        _message(to, "text", {"body": chunk, "preview_url": False})
+        for chunk in split_text(text, TEXT_LIMIT)
     ]
 
 
