@@ -94,8 +94,8 @@ def console(
     readable.
     """
     from bot.channels.console import ConsoleChannel
-    from bot.demo import roster_is_empty, seed_demo
     from bot.scheduler.service import deliver_pending
+    from handlers.roster.demo import roster_is_empty, seed_demo
 
     settings = Settings()
     configure_logging("WARNING")
@@ -118,7 +118,7 @@ def console(
 @app.command("seed-demo")
 def seed_demo_command() -> None:
     """Load the demo district: regions, Posyandu, people and three months of reports."""
-    from bot.demo import seed_demo
+    from handlers.roster.demo import seed_demo
 
     database = open_database(_settings())
     summary = seed_demo(database, datetime.now(UTC))
