@@ -14,6 +14,7 @@ import pytest
 from bot.channels import whatsapp_payload as wp
 from bot.channels.text import split_text
 from conversations import Attachment, Choice, Reply
+from handlers.inbox.whatsapp import replies_from_data, replies_to_data
 from tests import whatsapp_payloads as payloads
 from tests.whatsapp_graph_fake import _validate_message
 
@@ -487,7 +488,7 @@ def test_replies_survive_storage():
         Reply("Bagikan", request_contact=True),
         Reply("Rekap", attachment=Attachment("r.xlsx", b"\x00\xffdata", XLSX, "document")),
     ]
-    assert wp.replies_from_data(wp.replies_to_data(replies)) == replies
+    assert replies_from_data(replies_to_data(replies)) == replies
 
 
 def test_a_monospace_reply_is_wrapped_in_backticks_when_it_fits_one_message():

@@ -14,17 +14,18 @@ with the question it answered and the core can recognise a stale button.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Final
 
 from bot.channels.text import split_text
 from conversations import Attachment, Choice, Inbound, Reply
 from conversations import catalogue as T
-from storage.whatsapp import CHANNEL
+
+CHANNEL: Final = "whatsapp"
+"""The channel name stored with identities and messages (``Inbound.channel``)."""
 
 # Documented Cloud API limits (characters).
 TEXT_LIMIT = 4096
@@ -389,52 +390,3 @@ def _message(to: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
         "type": kind,
         kind: content,
     }
-
-
-# --------------------------------------------------------------------------- stored replies
-
-
-def replies_to_data(replies: Sequence[Reply]) -> list[dict[str, Any]]:
-    """Replies as JSON for the inbox, so a failed send is retried without asking the core again."""
-    return [
-        {
-            "text": reply.text,
-            "choices": [[c.value, c.label] for c in reply.choices],
-            "question_id": reply.question_id,
-            "free_text": reply.free_text,
-            "request_contact": reply.request_contact,
-            "attachment": None
-            if reply.attachment is None
-            else {
-                "filename": reply.attachment.filename,
-                "content": base64.b64encode(reply.attachment.content).decode("ascii"),
-                "mime_type": reply.attachment.mime_type,
-                "kind": reply.attachment.kind,
-            },
-        }
-        for reply in replies
-    ]
-
-
-def replies_from_data(data: Sequence[dict[str, Any]]) -> list[Reply]:
-    """The inverse of :func:`replies_to_data`."""
-    replies = []
-    for item in data:
-        stored = item["attachment"]
-        attachment = None
-        if stored is not None:
-            content = base64.b64decode(stored["content"])
-            attachment = Attachment(
-                stored["filename"], content, stored["mime_type"], stored["kind"]
-            )
-        replies.append(
-            Reply(
-                item["text"],
-                tuple(Choice(value, label) for value, label in item["choices"]),
-                question_id=item["question_id"],
-                free_text=item["free_text"],
-                request_contact=item["request_contact"],
-                attachment=attachment,
-            )
-        )
-    return replies
