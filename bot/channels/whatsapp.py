@@ -47,7 +47,7 @@ from bot.wiring import open_database
 from conversations import Reply
 from conversations import catalogue as T
 from conversations.phone import mask_phone
-from handlers.inbox.whatsapp import Arrival, DeliveryStatus, Fallback, InboxWorker, Job
+from handlers.inbox.whatsapp import Arrival, Fallback, InboxWorker, Job
 
 log = logging.getLogger(__name__)
 
@@ -180,16 +180,7 @@ class WhatsAppChannel:
             Arrival(message.inbound.message_id, message.inbound.user_id, message.raw)
             for message in webhook.messages
         ]
-        statuses = [
-            DeliveryStatus(
-                status.message_id,
-                status.status,
-                status.error_code,
-                window_closed=status.error_code == WINDOW_CLOSED,
-            )
-            for status in webhook.statuses
-        ]
-        senders, fallbacks = await self._inbox.keep(arrivals, statuses)
+        senders, fallbacks = await self._inbox.keep(arrivals, webhook.statuses)
         for sender in senders:
             self._lanes.spawn(sender, partial(self._drain, sender))
         for fallback in fallbacks:

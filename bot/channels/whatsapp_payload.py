@@ -1,7 +1,7 @@
 """WhatsApp Cloud API shapes both ways, without any I/O.
 
 Inbound: a webhook body becomes :class:`Inbound` messages for the core (text,
-reply-button and list-row answers) plus delivery :class:`StatusUpdate` s.
+reply-button and list-row answers) plus the delivery statuses of our sends.
 Outbound: a :class:`Reply` becomes the Cloud API ``/messages`` request bodies
 that render it within the platform's limits: text split below 4,096
 characters, up to 3 choices as reply buttons, up to 10 as a list, more as a
@@ -21,8 +21,10 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from bot.channels.text import split_text
+from bot.channels.whatsapp_client import WINDOW_CLOSED
 from conversations import Attachment, Choice, Inbound, Reply
 from conversations import catalogue as T
+from handlers.inbox.whatsapp import DeliveryStatus
 
 CHANNEL: Final = "whatsapp"
 """The channel name stored with identities and messages (``Inbound.channel``)."""
@@ -68,20 +70,11 @@ class IncomingMessage:
 
 
 @dataclass(frozen=True, slots=True)
-class StatusUpdate:
-    """What happened to a message we sent: sent, delivered, read or failed (with its code)."""
-
-    message_id: str
-    status: str
-    error_code: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Webhook:
     """Everything one webhook body carries for our phone number."""
 
     messages: list[IncomingMessage]
-    statuses: list[StatusUpdate]
+    statuses: list[DeliveryStatus]
 
 
 # --------------------------------------------------------------------------- inbound
@@ -198,7 +191,7 @@ def _content(message: dict[str, Any]) -> tuple[str, str | None, str | None] | No
     return None
 
 
-def _status(status: dict[str, Any]) -> StatusUpdate | None:
+def _status(status: dict[str, Any]) -> DeliveryStatus | None:
     message_id, name = status.get("id"), status.get("status")
     if not _text(message_id) or not _text(name):
         return None
@@ -207,7 +200,7 @@ def _status(status: dict[str, Any]) -> StatusUpdate | None:
         if isinstance(error.get("code"), int):
             code = error["code"]
             break
-    return StatusUpdate(message_id, name, code)
+    return DeliveryStatus(message_id, name, code, window_closed=code == WINDOW_CLOSED)
 
 
 def _contacts(contacts: Any) -> dict[str, dict[str, Any]]:

@@ -63,12 +63,16 @@ class Arrival:
 
 @dataclass(frozen=True, slots=True)
 class DeliveryStatus:
-    """What Meta says became of a message we sent; ``window_closed`` for error 131047."""
+    """What became of a message we sent: sent, delivered, read or failed (with its code).
 
-    wamid: str
+    ``window_closed``: it failed because the 24-hour window had closed, so the
+    text is to go out again as the template.
+    """
+
+    message_id: str
     status: str
-    error_code: int | None
-    window_closed: bool
+    error_code: int | None = None
+    window_closed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +130,7 @@ class InboxWorker:
             for status in statuses:
                 fallback = store.record_status(
                     session,
-                    status.wamid,
+                    status.message_id,
                     status.status,
                     status.error_code,
                     now,
