@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +16,8 @@ import typer
 from bot.config import Settings
 from bot.scheduler.cli import jobs_app, schedule_app
 from bot.wiring import build_service, configure_logging, open_database
+from conversations.phone import normalize_phone
 from storage import Database
-from storage.phone import normalize_phone
 
 app = typer.Typer(
     help="Lapor Posyandu: a Telegram and WhatsApp chatbot for Posyandu field reports.",
@@ -91,8 +94,8 @@ def console(
     readable.
     """
     from bot.channels.console import ConsoleChannel
-    from bot.demo import roster_is_empty, seed_demo
     from bot.scheduler.service import deliver_pending
+    from handlers.roster.demo import roster_is_empty, seed_demo
 
     settings = Settings()
     configure_logging("WARNING")
@@ -115,7 +118,7 @@ def console(
 @app.command("seed-demo")
 def seed_demo_command() -> None:
     """Load the demo district: regions, Posyandu, people and three months of reports."""
-    from bot.demo import seed_demo
+    from handlers.roster.demo import seed_demo
 
     database = open_database(_settings())
     summary = seed_demo(database, datetime.now(UTC))
@@ -127,12 +130,16 @@ def import_roster(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX roster.")],
 ) -> None:
     """Import a roster file (all or nothing; safe to run again with the same file)."""
-    from bot.roster_file import import_file
+    from handlers.roster.file import import_file
 
     settings = _settings()
     database = open_database(settings)
     errors, summary = import_file(
-        database, file, datetime.now(UTC), default_timezone=settings.default_timezone
+        database,
+        file,
+        datetime.now(UTC),
+        default_timezone=settings.default_timezone,
+        progress=partial(_progress_bar, f"Mengimpor {file.name}"),
     )
     if errors:
         for error in errors:
@@ -140,6 +147,17 @@ def import_roster(
         typer.echo(f"{len(errors)} kesalahan; tidak ada yang diimpor.", err=True)
         raise typer.Exit(1)
     typer.echo(summary)
+
+
+@contextmanager
+def _progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A bar on stderr, gone when done, advanced by the number of items just finished."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda done: bar.advance(task, done)
 
 
 @app.command()

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from conversations import Inbound, Reply
 from conversations import catalogue as T
+from conversations.phone import platform_phone
 from storage import inbox, people
-from storage.phone import platform_phone
 
 SHOWN_DIGITS = 20
 """At most this much of a refused number is echoed back."""

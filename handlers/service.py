@@ -15,12 +15,12 @@ from sqlmodel import Session
 
 from conversations import Engine, Inbound, Reply
 from conversations import catalogue as T
+from conversations.phone import mask_phone
 from handlers import registration
 from handlers.router import parse_command, route
 from handlers.turn import TurnContext
 from storage import drafts, inbox, people
 from storage.db import Database
-from storage.phone import mask_phone
 
 log = logging.getLogger(__name__)
 

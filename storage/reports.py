@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Person, Report
 
@@ -105,3 +106,9 @@ def monthly_filed(
         )
     )
     return [MonthlyFiled(*row) for row in session.exec(statement)]
+
+
+def any_filed(session: Session, posyandu_codes: Sequence[str]) -> bool:
+    """Whether any report, of any kind, was ever filed for one of these Posyandu."""
+    statement = select(Report.id).where(col(Report.posyandu_code).in_(posyandu_codes)).limit(1)
+    return session.exec(statement).first() is not None

@@ -34,7 +34,7 @@ from storage.models_whatsapp import (
 )
 from storage.sql import InsertIgnore
 
-CHANNEL = "whatsapp"
+CHANNEL = "whatsapp"  # the adapter's name for itself (bot/channels/whatsapp_payload.py)
 _STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 3, "failed": 4}
 _TERMINAL = ("delivered", "read", "played", "failed")
 MAX_ERROR = 200

@@ -9,18 +9,20 @@ double the reports.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import delete, func
 from sqlmodel import select
 
-from bot.demo import roster_is_empty, seed_demo
 from conversations.form import Form, Kind
 from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
+from handlers.roster.demo import roster_is_empty, roster_rows, seed_demo
 from storage import Database, people, periods
 from storage.models import (
     Desa,
@@ -252,3 +254,15 @@ def test_seeding_again_restores_an_edited_demo_roster_without_new_reports(databa
 
     assert summary == "Demo roster refreshed: 19 rows read. people: 1 updated."
     assert counts(database)["report"] == reports
+
+
+def test_the_readme_table_is_the_demo_roster_file():
+    """The README promises these numbers to whoever tries the bot: they must be the file's."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `(\+62\d+)` \| ([^|]+?) \| (\w+) \|", readme, re.MULTILINE)
+    [(first, last)] = re.findall(r"^\| `(\+62\d+)` … `(\+62\d+)` \|", readme, re.MULTILINE)
+    people = {(row.phone, row.name, row.role) for row in roster_rows()}
+
+    assert listed and set(listed) <= people
+    unnamed = sorted({phone for phone, _, _ in people} - {phone for phone, _, _ in listed})
+    assert (unnamed[0], unnamed[-1], len(unnamed)) == (first, last, 5)

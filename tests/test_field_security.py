@@ -22,16 +22,16 @@ from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
 from bot.cli import app, seed_demo_command
-from bot.demo import roster_rows
-from bot.roster_file import import_file
 from conversations import ALL_FORMS, Engine
 from conversations import catalogue as T
+from conversations.phone import is_indonesian_mobile, normalize_phone, platform_phone
 from handlers import Service
+from handlers.roster.demo import roster_rows
+from handlers.roster.file import import_file
 from storage import Database, people
 from storage import whatsapp as store
 from storage.models import Person
 from storage.models_whatsapp import WhatsAppInbox, WhatsAppMessage
-from storage.phone import is_indonesian_mobile, normalize_phone, platform_phone
 from tests import whatsapp_payloads as payloads
 from tests.conftest import Clock
 from tests.roster import KADER, load_roster

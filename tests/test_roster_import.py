@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.roster_file import import_file, read_roster_file
+from handlers.roster.file import import_file, read_roster_file
 from storage import Database, people
 from storage.models import (
     Desa,

@@ -18,7 +18,7 @@ from bot.channels.telegram_format import (
     parse_update,
     render,
     render_reply,
-    split_text,
+    split_message,
     telegram_length,
 )
 from conversations import Attachment, Choice, Reply
@@ -45,13 +45,13 @@ def press(data: str, chat: dict = PRIVATE) -> dict:
 
 
 def test_short_text_is_one_message():
-    assert split_text("Halo\nApa kabar?") == ["Halo\nApa kabar?"]
+    assert split_message("Halo\nApa kabar?") == ["Halo\nApa kabar?"]
 
 
 def test_long_text_is_cut_at_line_ends_and_nothing_is_lost():
     lines = [f"{n}. Posyandu nomor {n}: sudah dilaporkan" for n in range(1, 400)]
     text = "\n".join(lines)
-    chunks = split_text(text)
+    chunks = split_message(text)
     assert len(chunks) > 1
     assert all(telegram_length(chunk) <= MAX_MESSAGE_LENGTH for chunk in chunks)
     assert "\n".join(chunks) == text
@@ -60,27 +60,27 @@ def test_long_text_is_cut_at_line_ends_and_nothing_is_lost():
 
 def test_a_line_longer_than_a_message_is_cut_at_a_space():
     text = " ".join(["kata"] * 2000)
-    chunks = split_text(text)
+    chunks = split_message(text)
     assert all(telegram_length(chunk) <= MAX_MESSAGE_LENGTH for chunk in chunks)
     assert all(not chunk.startswith(" ") and not chunk.endswith(" ") for chunk in chunks)
     assert " ".join(chunks) == text
 
 
 def test_a_line_without_spaces_is_cut_anywhere():
-    chunks = split_text("x" * 10_000)
+    chunks = split_message("x" * 10_000)
     assert [len(chunk) for chunk in chunks] == [4096, 4096, 1808]
 
 
 def test_emoji_count_twice_like_telegram_counts_them():
     text = "✅" * 10 + "😀" * 3000
-    chunks = split_text(text)
+    chunks = split_message(text)
     assert telegram_length("😀") == 2
     assert all(telegram_length(chunk) <= MAX_MESSAGE_LENGTH for chunk in chunks)
     assert "".join(chunks) == text
 
 
 def test_blank_chunks_are_dropped():
-    assert split_text("\n \n") == []
+    assert split_message("\n \n") == []
 
 
 # --- callback data ------------------------------------------------------------------------------

@@ -22,13 +22,14 @@ from sqlmodel import select
 
 from bot.channels import whatsapp_payload as wp
 from bot.channels.base import OUTBOX_ID, Core, DeliveryError
-from bot.channels.whatsapp import LEASE, WhatsAppChannel
+from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_client import GraphClient, RetryPolicy
 from bot.config import Settings
 from bot.web import create_app, serve
 from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
 from conversations import catalogue as T
 from handlers import Service
+from handlers.inbox.whatsapp import LEASE, InboxWorker
 from storage import Database, people
 from storage import whatsapp as store
 from storage.models import ChannelIdentity, Outbox, Person, ProcessedMessage, Report
@@ -173,7 +174,7 @@ async def running(
     client = GraphClient(
         graph.base_url, PHONE_ID, TOKEN, rate_per_second=rate_per_second, retry=FAST
     )
-    channel = WhatsAppChannel(settings, core, database, clock=clock, client=client)
+    channel = WhatsAppChannel(settings, core, InboxWorker(database, clock), client=client)
     runner = await serve(create_app([channel.add_routes]), "127.0.0.1", 0)
     port = runner.addresses[0][1]
     await channel.start()
@@ -609,7 +610,7 @@ async def test_a_message_whose_processing_failed_is_retried_by_the_next_process(
 
 
 async def test_webhooks_before_start_are_refused_for_redelivery(graph, service, sqlite_database):
-    channel = WhatsAppChannel(settings_for(graph), service, sqlite_database)
+    channel = WhatsAppChannel(settings_for(graph), service, InboxWorker(sqlite_database))
     runner = await serve(create_app([channel.add_routes]), "127.0.0.1", 0)
     body, headers = payloads.signed_request(payloads.text("halo", wa_id=KADER_WA), SECRET)
     try:
@@ -625,7 +626,7 @@ async def test_webhooks_before_start_are_refused_for_redelivery(graph, service, 
 def test_the_channel_refuses_to_run_without_its_secrets(sqlite_database):
     settings = Settings(_env_file=None, whatsapp_access_token=TOKEN, whatsapp_phone_number_id="1")
     with pytest.raises(ValueError, match="WHATSAPP_APP_SECRET"):
-        WhatsAppChannel(settings, BrokenCore(), sqlite_database)
+        WhatsAppChannel(settings, BrokenCore(), InboxWorker(sqlite_database))
 
 
 # --------------------------------------------------------------------------- storage

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 from bot.channels import whatsapp_payload as wp
+from bot.channels.text import split_text
 from conversations import Attachment, Choice, Reply
+from handlers.inbox.whatsapp import replies_from_data, replies_to_data
 from tests import whatsapp_payloads as payloads
 from tests.whatsapp_graph_fake import _validate_message
 
@@ -269,7 +271,7 @@ def lines(count: int, width: int = 99) -> str:
     ],
 )
 def test_split_text(text, sizes):
-    chunks = wp.split_text(text)
+    chunks = split_text(text, wp.TEXT_LIMIT)
     assert [len(c) for c in chunks] == sizes
     assert all(len(c) <= wp.TEXT_LIMIT for c in chunks)
     if "\n" in text.strip():
@@ -486,7 +488,7 @@ def test_replies_survive_storage():
         Reply("Bagikan", request_contact=True),
         Reply("Rekap", attachment=Attachment("r.xlsx", b"\x00\xffdata", XLSX, "document")),
     ]
-    assert wp.replies_from_data(wp.replies_to_data(replies)) == replies
+    assert replies_from_data(replies_to_data(replies)) == replies
 
 
 def test_a_monospace_reply_is_wrapped_in_backticks_when_it_fits_one_message():

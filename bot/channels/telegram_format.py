@@ -12,10 +12,11 @@ Replies are sent as plain text with no parse mode. The core echoes what a kader 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from bot.channels.text import split_text
 from conversations import Attachment, Inbound, Reply
 from conversations import catalogue as T
 from conversations.parsing import parse_choice_number
@@ -142,9 +143,9 @@ def render_reply(reply: Reply) -> list[Outgoing]:
     if reply.attachment is not None:
         if telegram_length(reply.text) <= MAX_CAPTION_LENGTH:
             return [Outgoing(reply.text, keyboard, reply.attachment)]
-        texts = [Outgoing(chunk) for chunk in split_text(reply.text)]
+        texts = [Outgoing(chunk) for chunk in split_message(reply.text)]
         return [*texts, Outgoing("", keyboard, reply.attachment)]
-    chunks = split_text(reply.text)
+    chunks = split_message(reply.text)
     if not chunks:
         return []
     mono = reply.monospace
@@ -176,47 +177,9 @@ def inline_rows(reply: Reply) -> tuple[tuple[Button, ...], ...]:
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
-def split_text(text: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
-    """Cut ``text`` into messages of at most ``limit`` characters, at line ends if possible.
-
-    A single line longer than ``limit`` is cut at a space (or, failing that, anywhere).
-    Chunks that are only whitespace are dropped: Telegram refuses empty messages.
-    """
-    chunks: list[str] = []
-    lines: list[str] = []
-    size = 0
-    for line in text.split("\n"):
-        for piece in _wrap(line, limit):
-            added = telegram_length(piece) + (1 if lines else 0)
-            if lines and size + added > limit:
-                chunks.append("\n".join(lines))
-                lines, size, added = [], 0, telegram_length(piece)
-            lines.append(piece)
-            size += added
-    if lines:
-        chunks.append("\n".join(lines))
-    return [chunk for chunk in chunks if chunk.strip()]
-
-
-def _wrap(line: str, limit: int) -> Iterator[str]:
-    while telegram_length(line) > limit:
-        cut = max(1, _fitting_prefix(line, limit))
-        space = line.rfind(" ", 0, cut + 1)
-        if space > 0:
-            cut = space
-        yield line[:cut]
-        line = line[cut:].lstrip(" ")
-    yield line
-
-
-def _fitting_prefix(line: str, limit: int) -> int:
-    """How many characters of ``line`` fit in ``limit`` UTF-16 units."""
-    used = 0
-    for index, char in enumerate(line):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(line)
+def split_message(text: str) -> list[str]:
+    """``text`` as Telegram messages, counted in UTF-16 code units as Telegram counts them."""
+    return split_text(text, MAX_MESSAGE_LENGTH, telegram_length)
 
 
 # --- button data ----------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """The WhatsApp channel (Cloud API): webhook routes, the persist-first inbox, sending.
 
 Receiving: ``POST /whatsapp/webhook`` checks Meta's signature over the raw
-body, stores every message in the inbox (unique by message id) and only then
-answers 200, so Meta's re-deliveries add nothing and a crash after the answer
-loses nothing. Processing runs in the background, one lane per sender so a
-person's messages are answered in the order they came; a sweep at start-up
-and every ``WHATSAPP_INBOX_RETRY_SECONDS`` takes up whatever was left
-unfinished (a failed send, a crash, a core error).
+body, has every message stored in the inbox (unique by message id) and only
+then answers 200, so Meta's re-deliveries add nothing and a crash after the
+answer loses nothing. Processing runs in the background, one lane per sender
+so a person's messages are answered in the order they came; a sweep at
+start-up and every ``WHATSAPP_INBOX_RETRY_SECONDS`` takes up whatever was left
+unfinished (a failed send, a crash, a core error). What the inbox does with a
+message (claim, the core's answer, retries, purging) is
+``handlers.inbox.whatsapp``; this module translates and sends.
 
 Sending: free-form messages only inside the 24-hour customer-service window
 (counted from the person's last message); outside it, or when Meta answers
@@ -28,19 +30,15 @@ from functools import partial
 from typing import Any, TypeVar
 
 from aiohttp import web
-from sqlmodel import Session
 
 from bot.channels.base import OUTBOX_ID, Core, DeliveryError, PerUserQueue
 from bot.channels.whatsapp_client import WINDOW_CLOSED, GraphClient, GraphError
 from bot.channels.whatsapp_payload import (
-    IncomingMessage,
-    Webhook,
+    CHANNEL,
     parse_message,
     parse_webhook,
     render_reply,
     render_template,
-    replies_from_data,
-    replies_to_data,
     signature_valid,
     template_text,
 )
@@ -48,48 +46,38 @@ from bot.config import Settings
 from bot.wiring import open_database
 from conversations import Reply
 from conversations import catalogue as T
-from handlers import utc_now
-from storage import Database
-from storage import whatsapp as store
-from storage.models_whatsapp import WhatsAppInbox
-from storage.phone import mask_phone
+from conversations.phone import mask_phone
+from handlers.inbox.whatsapp import Arrival, Fallback, InboxWorker, Job
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/whatsapp/webhook"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 WINDOW = timedelta(hours=24)
-# Long enough for one message's replies with the client's retries; a worker
-# that died holding a lease only delays the retry by this much.
-LEASE = timedelta(minutes=2)
-MAX_INBOX_ATTEMPTS = 8
-INBOX_RETRY_BASE = timedelta(seconds=5)
-INBOX_RETRY_CAP = timedelta(minutes=10)
 STOP_TIMEOUT = 10.0
-PURGE_INTERVAL = timedelta(hours=1)
 
 R = TypeVar("R")
 
 
 def build_whatsapp(settings: Settings, core: Core) -> WhatsAppChannel:
     """The channel for ``python -m bot run``, on its own connection pool to the database."""
-    return WhatsAppChannel(settings, core, open_database(settings, upgrade=False))
+    return WhatsAppChannel(settings, core, InboxWorker(open_database(settings, upgrade=False)))
 
 
 class WhatsAppChannel:
     """The WhatsApp adapter: translates webhooks to the core and replies to Cloud API sends."""
 
-    name = store.CHANNEL
+    name = CHANNEL
 
     def __init__(
         self,
         settings: Settings,
         core: Core,
-        database: Database,
+        inbox: InboxWorker,
         *,
-        clock: Callable[[], datetime] = utc_now,
         client: GraphClient | None = None,
     ) -> None:
+        """``inbox`` keeps and processes the messages; its clock is the channel's."""
         secret = settings.whatsapp_app_secret
         verify_token = settings.whatsapp_verify_token
         phone_number_id = settings.whatsapp_phone_number_id
@@ -103,8 +91,8 @@ class WhatsAppChannel:
         self._verify_token = verify_token.get_secret_value()
         self._phone_number_id = phone_number_id
         self._queue = PerUserQueue(core)
-        self._db = database
-        self._clock = clock
+        self._inbox = inbox
+        self._clock = inbox.clock
         self._client = client
         self._lanes = _Lanes()
         self._sweeper: asyncio.Task[None] | None = None
@@ -151,7 +139,7 @@ class WhatsAppChannel:
         WhatsApp refuses the message.
         """
         outbox_id = OUTBOX_ID.get()
-        last_inbound = await self._run(store.last_inbound_at, user_id)
+        last_inbound = await self._inbox.last_inbound_at(user_id)
         job = partial(self._deliver, user_id, list(replies), last_inbound, outbox_id)
         await self._lanes.submit(user_id, job)
 
@@ -188,121 +176,60 @@ class WhatsAppChannel:
         except (ValueError, RecursionError):
             return web.Response(status=400)
         webhook = parse_webhook(payload, self._phone_number_id)
-        senders, fallbacks = await self._run(self._store, webhook)
+        arrivals = [
+            Arrival(message.inbound.message_id, message.inbound.user_id, message.raw)
+            for message in webhook.messages
+        ]
+        senders, fallbacks = await self._inbox.keep(arrivals, webhook.statuses)
         for sender in senders:
             self._lanes.spawn(sender, partial(self._drain, sender))
         for fallback in fallbacks:
             self._lanes.spawn(fallback.recipient, partial(self._send_fallback, fallback))
         return web.Response(text="OK")
 
-    def _store(self, session: Session, webhook: Webhook) -> tuple[list[str], list[store.Fallback]]:
-        """New messages into the inbox, statuses onto sent messages; one transaction."""
-        now = self._clock()
-        senders: list[str] = []
-        for message in webhook.messages:
-            inbound = message.inbound
-            is_new = store.store_inbound(
-                session, inbound.message_id, inbound.user_id, message.raw, now
-            )
-            if is_new and inbound.user_id not in senders:
-                senders.append(inbound.user_id)
-        fallbacks = []
-        for status in webhook.statuses:
-            fallback = store.record_status(
-                session,
-                status.message_id,
-                status.status,
-                status.error_code,
-                now,
-                window_closed=status.error_code == WINDOW_CLOSED,
-            )
-            if fallback is not None:
-                fallbacks.append(fallback)
-        return senders, fallbacks
-
     # ------------------------------------------------------------------ processing
 
     async def _sweep_forever(self) -> None:
         """Every few seconds, queue the senders whose messages wait (after a crash or a failure).
 
-        Hourly (and at start-up) it also purges what is past its retention.
+        The inbox purges what is past its retention as part of the sweep.
         """
-        purged_at: datetime | None = None
+        retention = timedelta(days=self._settings.whatsapp_inbox_retention_days)
         while True:
             try:
-                now = self._clock()
-                if purged_at is None or now - purged_at >= PURGE_INTERVAL:
-                    await self._purge(now)
-                    purged_at = now
-                for sender in await self._run(store.due_senders, now):
+                for sender in await self._inbox.sweep(retention):
                     self._lanes.spawn(sender, partial(self._drain, sender))
             except Exception:
                 log.exception("whatsapp inbox sweep failed")
             await asyncio.sleep(self._settings.whatsapp_inbox_retry_seconds)
 
-    async def _purge(self, now: datetime) -> None:
-        retention = timedelta(days=self._settings.whatsapp_inbox_retention_days)
-        purged = await self._run(store.purge_finished, now - retention)
-        if purged:
-            log.info("whatsapp: %d message record(s) past their retention deleted", purged)
-
     async def _drain(self, sender: str) -> None:
-        """Process the sender's waiting messages oldest first; stop at one that must wait."""
-        while True:
-            row = await self._run(store.claim_next, sender, self._clock(), LEASE)
-            if row is None or not await self._process(row):
+        """Answer the sender's waiting messages oldest first; stop at one that must wait."""
+        while (job := await self._inbox.claim(sender, self._answer)) is not None:
+            if not await self._send_replies(job):
                 return
 
-    async def _process(self, row: WhatsAppInbox) -> bool:
-        """Answer one stored message and send the answer; True to go on with the next one."""
-        if row.replies is None:
-            try:
-                replies = await self._answer(parse_message(row.payload))
-            except Exception:
-                log.exception("whatsapp: processing inbox row %s failed", row.id)
-                await self._retry_later(row, row.sent_count, "processing failed", None)
-                return False
-            await self._run(store.save_replies, row, replies_to_data(replies))
-        else:
-            replies = replies_from_data(row.replies)
-        for index in range(row.sent_count, len(replies)):
-            try:
-                await self._deliver(row.sender, replies[index : index + 1], row.stored_at)
-            except DeliveryError as error:
-                log.warning("whatsapp: reply to %s not sent: %s", mask_phone(row.sender), error)
-                if error.permanent:
-                    await self._give_up(row, index, str(error))
-                    return True
-                await self._retry_later(row, index, str(error), error.retry_after)
-                return False
-        await self._run(store.finish, row, self._clock())
-        return True
-
-    async def _answer(self, message: IncomingMessage | None) -> list[Reply]:
+    async def _answer(self, payload: dict[str, Any]) -> list[Reply]:
         """The core's replies, or the polite "text only, please" for kinds the bot cannot read."""
+        message = parse_message(payload)
         if message is None or not message.supported:
             return [Reply(T.WA_UNSUPPORTED)]
         return await self._queue.handle(message.inbound)
 
-    async def _retry_later(
-        self, row: WhatsAppInbox, sent_count: int, error: str, retry_after: float | None
-    ) -> None:
-        """Back off exponentially; after ``MAX_INBOX_ATTEMPTS`` give the message up."""
-        if row.attempts >= MAX_INBOX_ATTEMPTS:
-            await self._give_up(row, sent_count, error)
-            return
-        now = self._clock()
-        delay = min(INBOX_RETRY_CAP, INBOX_RETRY_BASE * 2 ** (row.attempts - 1))
-        retry_at = now + max(delay, timedelta(seconds=retry_after or 0))
-        await self._run(
-            store.release, row, sent_count=sent_count, error=error, retry_at=retry_at, now=now
-        )
-
-    async def _give_up(self, row: WhatsAppInbox, sent_count: int, error: str) -> None:
-        now = self._clock()
-        await self._run(
-            store.release, row, sent_count=sent_count, error=error, retry_at=None, now=now
-        )
+    async def _send_replies(self, job: Job) -> bool:
+        """Send the replies not yet sent; True to go on with the sender's next message."""
+        for index in range(job.sent_count, len(job.replies)):
+            try:
+                await self._deliver(job.sender, job.replies[index : index + 1], job.received_at)
+            except DeliveryError as error:
+                log.warning("whatsapp: reply to %s not sent: %s", mask_phone(job.sender), error)
+                if error.permanent:
+                    await self._inbox.give_up(job, index, str(error))
+                    return True
+                await self._inbox.retry_later(job, index, str(error), error.retry_after)
+                return False
+        await self._inbox.finish(job)
+        return True
 
     # ------------------------------------------------------------------ sending
 
@@ -338,14 +265,8 @@ class WhatsAppChannel:
         fallback: str | None = template_text([reply])
         for body in render_reply(to, reply, media_id):
             wamid = await client.send_message(body)
-            await self._run(
-                store.record_sent,
-                wamid,
-                to,
-                body["type"],
-                self._clock(),
-                outbox_id=outbox_id,
-                fallback_text=fallback,
+            await self._inbox.record_sent(
+                wamid, to, body["type"], outbox_id=outbox_id, fallback_text=fallback
             )
             fallback = None  # one template stands for the whole reply
 
@@ -363,11 +284,9 @@ class WhatsAppChannel:
             to, settings.whatsapp_template_name, settings.whatsapp_template_language, text
         )
         wamid = await self._require_client().send_message(body)
-        await self._run(
-            store.record_sent, wamid, to, "template", self._clock(), outbox_id=outbox_id
-        )
+        await self._inbox.record_sent(wamid, to, "template", outbox_id=outbox_id)
 
-    async def _send_fallback(self, fallback: store.Fallback) -> None:
+    async def _send_fallback(self, fallback: Fallback) -> None:
         """A status webhook said the window was closed: send the same text as the template."""
         try:
             await self._send_template_text(fallback.recipient, fallback.text, fallback.outbox_id)
@@ -376,21 +295,12 @@ class WhatsAppChannel:
                 "whatsapp: template to %s failed: %s", mask_phone(fallback.recipient), error
             )
             if fallback.outbox_id is not None:
-                await self._run(store.mark_outbox_failed, fallback.outbox_id, str(error))
+                await self._inbox.mark_outbox_failed(fallback.outbox_id, str(error))
 
     def _require_client(self) -> GraphClient:
         if self._client is None:
             raise RuntimeError("the WhatsApp channel is not started")
         return self._client
-
-    async def _run(self, function: Callable[..., R], *args: Any, **kwargs: Any) -> R:
-        """Run a storage function in one transaction, in a worker thread (the DB is synchronous)."""
-
-        def in_transaction() -> R:
-            with self._db.transaction() as session:
-                return function(session, *args, **kwargs)
-
-        return await asyncio.to_thread(in_transaction)
 
 
 class _Lanes:

@@ -1,7 +1,7 @@
 """WhatsApp Cloud API shapes both ways, without any I/O.
 
 Inbound: a webhook body becomes :class:`Inbound` messages for the core (text,
-reply-button and list-row answers) plus delivery :class:`StatusUpdate` s.
+reply-button and list-row answers) plus the delivery statuses of our sends.
 Outbound: a :class:`Reply` becomes the Cloud API ``/messages`` request bodies
 that render it within the platform's limits: text split below 4,096
 characters, up to 3 choices as reply buttons, up to 10 as a list, more as a
@@ -14,16 +14,20 @@ with the question it answered and the core can recognise a stale button.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Final
 
+from bot.channels.text import split_text
+from bot.channels.whatsapp_client import WINDOW_CLOSED
 from conversations import Attachment, Choice, Inbound, Reply
 from conversations import catalogue as T
-from storage.whatsapp import CHANNEL
+from handlers.inbox.whatsapp import DeliveryStatus
+
+CHANNEL: Final = "whatsapp"
+"""The channel name stored with identities and messages (``Inbound.channel``)."""
 
 # Documented Cloud API limits (characters).
 TEXT_LIMIT = 4096
@@ -66,20 +70,11 @@ class IncomingMessage:
 
 
 @dataclass(frozen=True, slots=True)
-class StatusUpdate:
-    """What happened to a message we sent: sent, delivered, read or failed (with its code)."""
-
-    message_id: str
-    status: str
-    error_code: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Webhook:
     """Everything one webhook body carries for our phone number."""
 
     messages: list[IncomingMessage]
-    statuses: list[StatusUpdate]
+    statuses: list[DeliveryStatus]
 
 
 # --------------------------------------------------------------------------- inbound
@@ -196,7 +191,7 @@ def _content(message: dict[str, Any]) -> tuple[str, str | None, str | None] | No
     return None
 
 
-def _status(status: dict[str, Any]) -> StatusUpdate | None:
+def _status(status: dict[str, Any]) -> DeliveryStatus | None:
     message_id, name = status.get("id"), status.get("status")
     if not _text(message_id) or not _text(name):
         return None
@@ -205,7 +200,7 @@ def _status(status: dict[str, Any]) -> StatusUpdate | None:
         if isinstance(error.get("code"), int):
             code = error["code"]
             break
-    return StatusUpdate(message_id, name, code)
+    return DeliveryStatus(message_id, name, code, window_closed=code == WINDOW_CLOSED)
 
 
 def _contacts(contacts: Any) -> dict[str, dict[str, Any]]:
@@ -280,20 +275,6 @@ def template_text(replies: Sequence[Reply]) -> str:
     return shorten(SEPARATOR.join(lines), TEMPLATE_PARAMETER_LIMIT) or "-"
 
 
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """``text`` in pieces of at most ``limit`` characters, cut between lines where possible."""
-    chunks: list[str] = []
-    current = ""
-    for line in _short_lines(text, limit):
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    chunks.append(current)
-    return [chunk for chunk in chunks if chunk.strip()]
-
-
 def shorten(text: str, limit: int) -> str:
     """``text`` on one line within ``limit`` characters, cut at a word with "…" if needed."""
     text = " ".join(text.split())
@@ -303,18 +284,6 @@ def shorten(text: str, limit: int) -> str:
     if cut < limit // 2:
         cut = limit - 1
     return text[:cut].rstrip(" ,.;:/-") + ELLIPSIS
-
-
-def _short_lines(text: str, limit: int) -> Iterator[str]:
-    """The lines of ``text``, a line longer than ``limit`` cut at its last space before it."""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 1, limit + 1)
-            if cut <= 0:
-                cut = limit
-            yield line[:cut]
-            line = line[cut:].lstrip(" ")
-        yield line
 
 
 def _text_and_choices(to: str, reply: Reply) -> list[dict[str, Any]]:
@@ -390,7 +359,8 @@ def _interactive(to: str, kind: str, body: str, action: dict[str, Any]) -> dict[
 
 def _text_messages(to: str, text: str) -> list[dict[str, Any]]:
     return [
-        _message(to, "text", {"body": chunk, "preview_url": False}) for chunk in split_text(text)
+        _message(to, "text", {"body": chunk, "preview_url": False})
+        for chunk in split_text(text, TEXT_LIMIT)
     ]
 
 
@@ -413,52 +383,3 @@ def _message(to: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
         "type": kind,
         kind: content,
     }
-
-
-# --------------------------------------------------------------------------- stored replies
-
-
-def replies_to_data(replies: Sequence[Reply]) -> list[dict[str, Any]]:
-    """Replies as JSON for the inbox, so a failed send is retried without asking the core again."""
-    return [
-        {
-            "text": reply.text,
-            "choices": [[c.value, c.label] for c in reply.choices],
-            "question_id": reply.question_id,
-            "free_text": reply.free_text,
-            "request_contact": reply.request_contact,
-            "attachment": None
-            if reply.attachment is None
-            else {
-                "filename": reply.attachment.filename,
-                "content": base64.b64encode(reply.attachment.content).decode("ascii"),
-                "mime_type": reply.attachment.mime_type,
-                "kind": reply.attachment.kind,
-            },
-        }
-        for reply in replies
-    ]
-
-
-def replies_from_data(data: Sequence[dict[str, Any]]) -> list[Reply]:
-    """The inverse of :func:`replies_to_data`."""
-    replies = []
-    for item in data:
-        stored = item["attachment"]
-        attachment = None
-        if stored is not None:
-            content = base64.b64decode(stored["content"])
-            attachment = Attachment(
-                stored["filename"], content, stored["mime_type"], stored["kind"]
-            )
-        replies.append(
-            Reply(
-                item["text"],
-                tuple(Choice(value, label) for value, label in item["choices"]),
-                question_id=item["question_id"],
-                free_text=item["free_text"],
-                request_contact=item["request_contact"],
-                attachment=attachment,
-            )
-        )
-    return replies

@@ -23,8 +23,8 @@ from bot.scheduler.rules import RULES, parse_numbers, resolve, validate
 from bot.scheduler.tick import RunReport
 from bot.scheduler.timing import abbreviation, zone
 from bot.wiring import configure_logging, open_database
+from conversations.phone import mask_phone
 from storage import Database, schedule
-from storage.phone import mask_phone
 
 jobs_app = typer.Typer(help="The scheduled reminder jobs.", no_args_is_help=True)
 schedule_app = typer.Typer(help="Per-kabupaten reminder settings.", no_args_is_help=True)

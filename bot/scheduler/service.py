@@ -22,8 +22,8 @@ from bot.scheduler.holidays import parse_holidays
 from bot.scheduler.pacing import DEFAULT_LIMITS, Limit
 from bot.scheduler.tick import TickConfig, tick
 from bot.scheduler.timing import Calendar
+from conversations.phone import normalize_phone
 from storage import Database, people
-from storage.phone import normalize_phone
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,8 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -26,20 +27,17 @@ from zoneinfo import available_timezones
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
-from rich.console import Console
-from rich.progress import Progress
 
+from conversations.phone import is_indonesian_mobile, normalize_phone
+from handlers.roster.conflicts import RosterError, find_conflicts
 from storage import Database
 from storage.models import ROLES
-from storage.phone import is_indonesian_mobile, normalize_phone
 from storage.roster import (
     CODE_LENGTH,
     DEFAULT_TIMEZONE,
-    RosterError,
     RosterRow,
     apply_roster,
     derive_code,
-    find_conflicts,
 )
 
 REQUIRED_COLUMNS = ("phone", "name", "role")
@@ -71,6 +69,11 @@ ALIASES = {"posyandu": "posyandu_name"}
 ZONE_ALIASES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
 _SPACES = re.compile(r"\s+")
 _HEADER_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+ProgressBar = Callable[[int], AbstractContextManager[Callable[[int], None] | None]]
+"""Given the rows to import, a context around the import yielding what to call with the
+number of rows just imported (the command line's progress bar)."""
 
 
 class RosterFileError(Exception):
@@ -126,27 +129,28 @@ def read_roster_file(path: Path) -> RosterRead:
 
 
 def import_file(
-    database: Database, path: Path, now: datetime, *, default_timezone: str = DEFAULT_TIMEZONE
+    database: Database,
+    path: Path,
+    now: datetime,
+    *,
+    default_timezone: str = DEFAULT_TIMEZONE,
+    progress: ProgressBar | None = None,
 ) -> tuple[list[str], str]:
     """Validate, then import the whole file in one transaction (or nothing).
 
     Returns the errors (then nothing was imported) or a one-paragraph summary.
     ``default_timezone`` is the zone of a kabupaten that neither the file nor
-    its province code places.
+    its province code places. ``progress`` shows the writing of a valid file,
+    which takes seconds for a large district.
     """
     result = read_roster_file(path)
     if result.errors:
         return result.errors, ""
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(f"Mengimpor {path.name}", total=len(result.rows))
-        with database.transaction() as session:
-            summary = apply_roster(
-                session,
-                result.rows,
-                now,
-                lambda done: bar.advance(task, done),
-                default_timezone=default_timezone,
-            )
+    bar = nullcontext(None) if progress is None else progress(len(result.rows))
+    with bar as advance, database.transaction() as session:
+        summary = apply_roster(
+            session, result.rows, now, advance, default_timezone=default_timezone
+        )
     text = f"{path.name}: {summary.describe()}"
     if result.ignored_columns:
         text += f" Columns not used: {', '.join(result.ignored_columns)}."

@@ -1,11 +1,12 @@
 """The demo district: a small kabupaten with people and three months of reports.
 
 It lets anyone try the bot (``console`` on an empty database) and gives the
-summaries something to show. The roster goes through the same importer as an
-admin's file, so loading the demo also exercises ``storage.roster``. The
-numbers are drawn from a fixed seed and obey every hard rule of the monthly
-form, so the demo never shows data the bot itself would have refused. The
-phone numbers are documented in the README: keep them.
+summaries something to show. The roster is the file ``demo_roster.csv`` next
+to this module, read by the same importer as an admin's file, so it passes
+every check a real roster does and serves as an example of one; the README's
+table of demo people is that file, keep the two in step. The history is drawn
+here from a fixed seed and obeys every hard rule of the monthly form, so the
+demo never shows data the bot itself would have refused.
 """
 
 from __future__ import annotations
@@ -13,90 +14,26 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from importlib.resources import as_file, files
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import func
-from sqlmodel import Session, select
 
 from conversations import catalogue as T
 from conversations.form import Form
 from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
-from storage import Database
-from storage.models import Person, Report
+from conversations.phone import mask_phone
+from handlers.roster.file import read_roster_file
+from storage import Database, reports, roster
 from storage.periods import deadline_of, month_of, shift_month
-from storage.phone import mask_phone
 from storage.reports import MONTHLY as MONTHLY_KIND
 from storage.reports import NewReport, add_revision, monthly_key
-from storage.roster import RosterRow, apply_roster
+from storage.roster import RosterRow, apply_roster, province_timezone
 
+ROSTER_FILE = "demo_roster.csv"
 SEED = 20260105
-TIMEZONE = "Asia/Jakarta"
-DEADLINE_DAY = 5
-PROVINSI = ("32", "Jawa Barat")
-KABUPATEN = ("32.99", "Kabupaten Sukamaju")
-# kecamatan code -> (name, Puskesmas code, Puskesmas name)
-KECAMATAN = {
-    "32.99.01": ("Sukamaju", "P3299010", "Puskesmas Sukamaju"),
-    "32.99.02": ("Cibening", "P3299020", "Puskesmas Cibening"),
-}
-DESA = {
-    "32.99.01.2001": "Sukamaju",
-    "32.99.01.2002": "Mekarsari",
-    "32.99.02.2001": "Cibening",
-    "32.99.02.2002": "Sindangjaya",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class DemoPosyandu:
-    """A demo Posyandu; ``serves_remaja`` False makes its reports skip the adolescents section."""
-
-    code: str
-    name: str
-    desa_code: str
-    day: int
-    target_balita: int
-    target_bumil: int
-    serves_remaja: bool = True
-
-
-POSYANDU = (
-    DemoPosyandu("PY-001", "Melati 1", "32.99.01.2001", 8, 96, 12),
-    DemoPosyandu("PY-002", "Melati 2", "32.99.01.2001", 10, 72, 9),
-    DemoPosyandu("PY-003", "Mawar", "32.99.01.2002", 12, 110, 14),
-    DemoPosyandu("PY-004", "Anggrek", "32.99.01.2002", 14, 58, 7, serves_remaja=False),
-    DemoPosyandu("PY-005", "Kenanga", "32.99.02.2001", 9, 84, 10),
-    DemoPosyandu("PY-006", "Dahlia", "32.99.02.2001", 11, 64, 8),
-    DemoPosyandu("PY-007", "Flamboyan", "32.99.02.2001", 16, 120, 15),
-    DemoPosyandu("PY-008", "Cempaka", "32.99.02.2002", 13, 45, 6),
-    DemoPosyandu("PY-009", "Teratai", "32.99.02.2002", 18, 78, 10),
-    DemoPosyandu("PY-010", "Seruni", "32.99.02.2002", 20, 40, 5, serves_remaja=False),
-)
-# (phone, name, Posyandu codes). Dewi has two Posyandu; Mawar has two kader.
-KADER = (
-    ("+6281200000001", "Siti Aminah", ("PY-001",)),
-    ("+6281200000002", "Dewi Lestari", ("PY-002", "PY-003")),
-    ("+6281200000003", "Ani Suryani", ("PY-005",)),
-    ("+6281200000004", "Rina Wati", ("PY-008",)),
-    ("+6281200000005", "Lina Marlina", ("PY-003",)),
-    ("+6281200000006", "Yati Suryati", ("PY-004",)),
-    ("+6281200000007", "Euis Komariah", ("PY-006",)),
-    ("+6281200000008", "Neneng Hasanah", ("PY-007",)),
-    ("+6281200000009", "Tati Rohayati", ("PY-009",)),
-    ("+6281200000010", "Iis Sumiati", ("PY-010",)),
-)
-BIDAN = (
-    ("+6281200000101", "Bd. Nurhayati", "32.99.01.2001"),
-    ("+6281200000102", "Bd. Sri Mulyani", "32.99.01.2002"),
-    ("+6281200000103", "Bd. Yuliani", "32.99.02.2001"),
-    ("+6281200000104", "Bd. Wulan", "32.99.02.2002"),
-)
-PUSKESMAS_STAFF = (
-    ("+6281200000201", "dr. Hendra", "32.99.01"),
-    ("+6281200000202", "Bambang", "32.99.02"),
-)
-DINKES = (("+6281200000301", "Agus Santoso", "dinkes"), ("+6281200000401", "Dinkes IT", "admin"))
+NO_REMAJA = ("PY-004", "PY-010")
+"""Posyandu without an adolescents' session: their reports skip that section."""
+_T = TypeVar("_T")
 
 # The history's deliberate gaps and mistakes (month index 0..2 = three, two, one month ago).
 NOT_HELD = ("PY-006", 1)
@@ -132,64 +69,84 @@ OUTREACH_PLANS = {
 FUNDING_WEIGHTS = {"bok": 4, "dana_desa": 4, "swadaya": 1, "apbd": 1}
 
 
-def roster_rows() -> list[RosterRow]:
-    """The demo roster as the importer's rows, one per person and Posyandu."""
-    by_code = {p.code: p for p in POSYANDU}
-    kecamatan_of = {code: code[:8] for code in DESA}
-    rows: list[RosterRow] = []
+@dataclass(frozen=True, slots=True)
+class DemoPosyandu:
+    """A demo Posyandu as its roster rows describe it, with what the history draws from."""
 
-    def region(desa_code: str | None = None, kecamatan_code: str | None = None) -> dict[str, Any]:
-        kecamatan_code = kecamatan_code or (kecamatan_of[desa_code] if desa_code else None)
-        values: dict[str, Any] = {
-            "provinsi_code": PROVINSI[0],
-            "provinsi": PROVINSI[1],
-            "kabupaten_code": KABUPATEN[0],
-            "kabupaten": KABUPATEN[1],
-            "deadline_day": DEADLINE_DAY,
-        }
-        if kecamatan_code:
-            name, puskesmas_code, puskesmas = KECAMATAN[kecamatan_code]
-            values |= {
-                "kecamatan_code": kecamatan_code,
-                "kecamatan": name,
-                "puskesmas_code": puskesmas_code,
-                "puskesmas": puskesmas,
-                "lokmin_day": 3,
-            }
-        if desa_code:
-            values |= {"desa_code": desa_code, "desa": DESA[desa_code]}
-        return values
+    code: str
+    name: str
+    desa: str
+    day: int
+    target_balita: int
+    target_bumil: int
+    serves_remaja: bool
 
-    def add(phone: str, name: str, role: str, **values: Any) -> None:
-        rows.append(RosterRow(line=len(rows) + 2, phone=phone, name=name, role=role, **values))
 
-    for phone, name, codes in KADER:
-        for code in codes:
-            posyandu = by_code[code]
-            add(
-                phone,
-                name,
-                "kader",
-                **region(posyandu.desa_code),
-                posyandu_code=code,
-                posyandu_name=posyandu.name,
-                posyandu_day=posyandu.day,
-                target_balita=posyandu.target_balita,
-                target_bumil=posyandu.target_bumil,
+@dataclass(frozen=True, slots=True)
+class District:
+    """What the history and the summary line need to know of the demo roster."""
+
+    kabupaten_code: str
+    kabupaten: str
+    deadline_day: int
+    timezone: str
+    posyandu: tuple[DemoPosyandu, ...]
+    kader: dict[str, list[str]]
+    """Posyandu code -> phones of its kader, in the file's order."""
+    puskesmas_count: int
+    desa_count: int
+    people_count: int
+    first_kader: RosterRow
+
+    @classmethod
+    def of(cls, rows: list[RosterRow]) -> District:
+        """The district the rows describe; its Posyandu in code order, as the history draws."""
+        kader_rows = [row for row in rows if row.role == "kader"]
+        posyandu: dict[str, DemoPosyandu] = {}
+        kader: dict[str, list[str]] = {}
+        for row in kader_rows:
+            code = _given(row.posyandu_code)
+            posyandu.setdefault(
+                code,
+                DemoPosyandu(
+                    code=code,
+                    name=_given(row.posyandu_name),
+                    desa=_given(row.desa),
+                    day=_given(row.posyandu_day),
+                    target_balita=_given(row.target_balita),
+                    target_bumil=_given(row.target_bumil),
+                    serves_remaja=code not in NO_REMAJA,
+                ),
             )
-    for phone, name, desa_code in BIDAN:
-        add(phone, name, "bidan", **region(desa_code))
-    for phone, name, kecamatan_code in PUSKESMAS_STAFF:
-        add(phone, name, "puskesmas", **region(kecamatan_code=kecamatan_code))
-    for phone, name, role in DINKES:
-        add(phone, name, role, **region())
-    return rows
+            kader.setdefault(code, []).append(row.phone)
+        first = rows[0]
+        return cls(
+            kabupaten_code=first.kabupaten_code,
+            kabupaten=first.kabupaten,
+            deadline_day=_given(first.deadline_day),
+            timezone=province_timezone(first.provinsi_code),
+            posyandu=tuple(posyandu[code] for code in sorted(posyandu)),
+            kader=kader,
+            puskesmas_count=len({row.puskesmas_code for row in rows if row.puskesmas_code}),
+            desa_count=len({row.desa_code for row in rows if row.desa_code}),
+            people_count=len({row.phone for row in rows}),
+            first_kader=kader_rows[0],
+        )
+
+
+def roster_rows() -> list[RosterRow]:
+    """The demo roster, read from the packaged file by the admin's importer."""
+    with as_file(files("handlers.roster").joinpath(ROSTER_FILE)) as path:
+        read = read_roster_file(path)
+    if read.errors or read.ignored_columns:
+        raise ValueError(f"{ROSTER_FILE}: {[*read.errors, *read.ignored_columns]}")
+    return read.rows
 
 
 def roster_is_empty(database: Database) -> bool:
     """True before any roster was imported (then ``console`` loads the demo)."""
     with database.transaction() as session:
-        return session.exec(select(Person.id).limit(1)).first() is None
+        return roster.is_empty(session)
 
 
 def seed_demo(database: Database, now: datetime) -> str:
@@ -199,52 +156,61 @@ def seed_demo(database: Database, now: datetime) -> str:
     the history is only written when no demo Posyandu has a report yet.
     """
     rows = roster_rows()
+    district = District.of(rows)
+    codes = [posyandu.code for posyandu in district.posyandu]
     with database.transaction() as session:
         summary = apply_roster(session, rows, now)
-        has_history = session.exec(
-            select(func.count())
-            .select_from(Report)
-            .where(Report.posyandu_code.in_([p.code for p in POSYANDU]))
-        ).one()
-        counts = None if has_history else _History(session, now).write()
+        counts = None
+        if not reports.any_filed(session, codes):
+            history = _History(district, roster.person_ids(session), now)
+            counts = history.draw()
+            for new, submitted in history.reports:
+                add_revision(session, new, submitted)
     if counts is None and not summary.changed:
         return "The demo district is already loaded; nothing changed."
     if counts is None:
         return f"Demo roster refreshed: {summary.describe()}"
+    kader = district.first_kader
     return (
-        f"Loaded the demo district {KABUPATEN[1]} ({KABUPATEN[0]}): {len(KECAMATAN)} Puskesmas, "
-        f"{len(DESA)} desa, {len(POSYANDU)} Posyandu, {len({row.phone for row in rows})} people. "
+        f"Loaded the demo district {district.kabupaten} ({district.kabupaten_code}): "
+        f"{district.puskesmas_count} Puskesmas, {district.desa_count} desa, "
+        f"{len(district.posyandu)} Posyandu, {district.people_count} people. "
         f"Reports {counts['first']} to {counts['last']}: {counts['monthly']} monthly (one not "
         f"held, one corrected; {counts['missing']} not yet filed for {counts['last']}), "
         f"{counts['visits']} home visits, {counts['outreach']} outreach activities. "
-        f"Try: python -m bot console (the kader {KADER[0][1]}, {mask_phone(KADER[0][0])}; "
+        f"Try: python -m bot console (the kader {kader.name}, {mask_phone(kader.phone)}; "
         "the README lists every demo number)"
     )
 
 
 class _History:
-    """Writes three months of reports, drawing every number from one seeded generator."""
+    """Three months of reports, every number drawn from one seeded generator.
 
-    def __init__(self, session: Session, now: datetime) -> None:
-        self.session = session
+    Drawing writes nothing: :attr:`reports` collects each revision with its
+    submission time, in order, for the caller to store.
+    """
+
+    def __init__(self, district: District, people: dict[str, int], now: datetime) -> None:
+        self.district = district
         self.now = now
-        self.zone = ZoneInfo(TIMEZONE)
+        self.zone = ZoneInfo(district.timezone)
         self.rng = random.Random(SEED)
         current = month_of(now.astimezone(self.zone).date())
         self.periods = [shift_month(current, months) for months in (-3, -2, -1)]
-        self.people = dict(session.exec(select(Person.phone, Person.id)).all())
         self.kader = {
-            code: [self.people[phone] for phone, _, codes in KADER if code in codes]
-            for code in (p.code for p in POSYANDU)
+            code: [people[phone] for phone in phones] for code, phones in district.kader.items()
         }
-        self.s = {p.code: round(p.target_balita * self.rng.uniform(0.92, 1.05)) for p in POSYANDU}
+        self.s = {
+            p.code: round(p.target_balita * self.rng.uniform(0.92, 1.05)) for p in district.posyandu
+        }
+        self.reports: list[tuple[NewReport, datetime]] = []
 
-    def write(self) -> dict[str, Any]:
+    def draw(self) -> dict[str, Any]:
         """Every report of the three months; returns what the summary line reports."""
         monthly = visits = outreach = 0
         missing: list[str] = []
         for index, period in enumerate(self.periods):
-            for posyandu in POSYANDU:
+            for posyandu in self.district.posyandu:
                 if index == 2 and posyandu.code == MISSING_LATEST:
                     missing.append(posyandu.name)
                     continue
@@ -280,7 +246,7 @@ class _History:
             }
         else:
             data = self._counts(period, posyandu)
-        deadline = deadline_of(period, DEADLINE_DAY)
+        deadline = deadline_of(period, self.district.deadline_day)
         if (code, index) == LATE:
             submitted = self._at(deadline + timedelta(days=3), 10)
         else:
@@ -363,13 +329,13 @@ class _History:
             message_id=None,
             held=data["buka"],
         )
-        add_revision(self.session, new, at)
+        self.reports.append((new, at))
 
     # --- home visits and outreach ------------------------------------------------------
 
     def _home_visit(self, period: str, number: int) -> None:
         rng = self.rng
-        posyandu = rng.choice(POSYANDU)
+        posyandu = rng.choice(self.district.posyandu)
         day = _day_in(period, rng.randint(1, 28))
         target, reason = rng.choice(VISITS)
         fever = rng.random() < 0.15
@@ -394,7 +360,7 @@ class _History:
 
     def _outreach(self, period: str, number: int) -> None:
         rng = self.rng
-        posyandu = rng.choice(POSYANDU)
+        posyandu = rng.choice(self.district.posyandu)
         day = _day_in(period, rng.randint(1, 28))
         kind = rng.choice(list(OUTREACH_PLANS))
         target, men, women = OUTREACH_PLANS[kind]
@@ -403,7 +369,7 @@ class _History:
         data: dict[str, Any] = {
             "jenis": kind,
             "tanggal": day.isoformat(),
-            "tempat": DESA[posyandu.desa_code],
+            "tempat": posyandu.desa,
             "sasaran": target,
             "peserta_l": male,
             "peserta_p": female,
@@ -437,13 +403,20 @@ class _History:
             message_id=None,
             event_date=day,
         )
-        add_revision(self.session, new, submitted)
+        self.reports.append((new, submitted))
 
     def _at(self, day: date, hour: int) -> datetime:
         """A local time on ``day`` as UTC, never later than now (the latest month's
         reporting window may still be open)."""
         local = datetime.combine(day, time(hour, self.rng.randint(0, 59)), self.zone)
         return min(local.astimezone(UTC), self.now - timedelta(minutes=5))
+
+
+def _given(value: _T | None) -> _T:
+    """A cell of the demo roster that the history cannot do without."""
+    if value is None:
+        raise ValueError(f"{ROSTER_FILE} leaves a column empty that the demo history needs")
+    return value
 
 
 def _day_in(period: str, day: int) -> date:
