@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_reminders import jobs_app, schedule_app
 from bot.config import Settings
-from bot.scheduler.cli import jobs_app, schedule_app
 from bot.wiring import build_service, configure_logging, open_database
 from storage import Database
 from storage.phone import normalize_phone
@@ -61,7 +61,7 @@ def run() -> None:
         )
         raise typer.Exit(2)
     from bot.runner import build_channels, install_signal_handlers, run_channels
-    from bot.scheduler.service import scheduling
+    from bot.scheduling import scheduling
 
     database = open_database(settings)
     service = build_service(database)
@@ -92,7 +92,7 @@ def console(
     """
     from bot.channels.console import ConsoleChannel
     from bot.demo import roster_is_empty, seed_demo
-    from bot.scheduler.service import deliver_pending
+    from handlers.reminders.dispatcher import deliver_pending
 
     settings = Settings()
     configure_logging("WARNING")

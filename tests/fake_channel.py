@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.channels.base import OUTBOX_ID, DeliveryError
 from conversations import Reply
+from handlers.delivery import OUTBOX_ID, DeliveryError
 
 
 @dataclass(frozen=True)

@@ -20,20 +20,21 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from bot.channels.base import DeliveryError
 from bot.channels.console import ConsoleChannel
-from bot.scheduler.dispatcher import (
+from handlers.delivery import DeliveryError
+from handlers.reminders.dispatcher import (
     BASE_BACKOFF_SECONDS,
     LEASE,
     MAX_ATTEMPTS,
     MAX_BACKOFF_SECONDS,
     Dispatcher,
     backoff,
+    deliver_pending,
 )
-from bot.scheduler.pacing import Limit
-from bot.scheduler.service import deliver_pending
-from storage import Database, dispatch, outbox
+from handlers.reminders.pacing import Limit
+from storage import Database, outbox
 from storage.models import ChannelIdentity, Outbox, Person
+from storage.reminders import dispatch
 from tests.conftest import Clock
 from tests.fake_channel import Crash, FakeChannel
 from tests.roster import KADER, load_roster

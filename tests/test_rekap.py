@@ -44,7 +44,7 @@ from storage.models import Person
 from storage.models_rekap import SummarySnapshot
 from storage.rekap import build, last_closed_period, take_snapshot, trend
 from storage.rekap_areas import Area, by_code
-from storage.summaries import store_monthly_summaries
+from storage.reminders.summaries import store_monthly_summaries
 from tests.chat import ServiceChat
 from tests.rekap_district import ADMIN, DINKES, KABUPATEN, PERIOD, load_district
 

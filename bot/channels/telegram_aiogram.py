@@ -43,9 +43,9 @@ from aiogram.types import (
     Update,
 )
 
-from bot.channels.base import DeliveryError
 from bot.channels.telegram import UpdateHandler
 from bot.channels.telegram_format import POLL_TIMEOUT_SECONDS, Keyboard, Outgoing
+from handlers.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
 

@@ -33,9 +33,9 @@ from telegram.error import TelegramError as PtbError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.base import DeliveryError
 from bot.channels.telegram import UpdateHandler
 from bot.channels.telegram_format import POLL_TIMEOUT_SECONDS, Keyboard, Outgoing
+from handlers.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
 

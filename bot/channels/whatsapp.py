@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from sqlmodel import Session
 
-from bot.channels.base import OUTBOX_ID, Core, DeliveryError, PerUserQueue
+from bot.channels.base import Core, PerUserQueue
 from bot.channels.whatsapp_client import WINDOW_CLOSED, GraphClient, GraphError
 from bot.channels.whatsapp_payload import (
     IncomingMessage,
@@ -49,6 +49,7 @@ from bot.wiring import open_database
 from conversations import Reply
 from conversations import catalogue as T
 from handlers import utc_now
+from handlers.delivery import OUTBOX_ID, DeliveryError
 from storage import Database
 from storage import whatsapp as store
 from storage.models_whatsapp import WhatsAppInbox

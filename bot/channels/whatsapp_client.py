@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 from aiolimiter import AsyncLimiter
 
-from bot.channels.base import DeliveryError
 from bot.config import Settings
+from handlers.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """The outbox dispatcher: claims due rows, sends them at the platforms' pace, settles the results.
 
-Rows are claimed in batches under a lease (see ``storage.dispatch``), handed
-to a pool of senders through a queue that holds at most two batches (so a
-claimed row is sent long before its lease ends), and their outcomes are
+Rows are claimed in batches under a lease (see ``storage.reminders.dispatch``),
+handed to a pool of senders through a queue that holds at most two batches (so
+a claimed row is sent long before its lease ends), and their outcomes are
 written back every 100 ms in one transaction. Several dispatchers can share
 one PostgreSQL database; a stopped or crashed one's unsent rows are released
 (or, after a hard kill, claimable again when the lease ends).
@@ -29,13 +29,15 @@ import uuid
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from bot.channels.base import OUTBOX_ID, DeliveryError
-from bot.scheduler.pacing import DEFAULT_LIMITS, FALLBACK_LIMIT, ChannelPace, Limit
 from conversations import Reply
-from storage import Database, dispatch
-from storage.dispatch import Claimed, Settlement
+from handlers.delivery import OUTBOX_ID, DeliveryError, Sender
+from handlers.reminders.pacing import DEFAULT_LIMITS, FALLBACK_LIMIT, ChannelPace, Limit
+from storage import Database, people
+from storage.phone import normalize_phone
+from storage.reminders import dispatch
+from storage.reminders.dispatch import Claimed, Settlement
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +50,6 @@ STOP_GRACE_SECONDS = 10.0
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 10.0
 MAX_BACKOFF_SECONDS = 3600.0
-
-
-class Sender(Protocol):
-    """What the dispatcher needs of a channel (``bot.channels.base.Channel`` has it)."""
-
-    name: str
-
-    async def send(self, user_id: str, replies: Sequence[Reply]) -> None: ...
 
 
 @dataclass(slots=True)
@@ -305,6 +299,22 @@ class Dispatcher:
             expired = dispatch.expire(session, self._clock())
         if expired:
             log.info("%d reminder(s) expired unsent (past 21:00 local)", expired)
+
+
+def deliver_pending(database: Database, channel: Sender, phone: str) -> None:
+    """Send one person, named by phone, what the outbox holds for them (alerts, reminders), now.
+
+    The console reaches only the person it chats as, so their rows are sent
+    at once and everyone else's stay queued for the running bot.
+    """
+    number = normalize_phone(phone)
+    with database.transaction() as session:
+        profile = people.by_phone(session, number) if number else None
+    if profile is not None:
+        dispatcher = Dispatcher(
+            database, [channel], person_id=profile.person_id, keep_unreachable=True, concurrency=1
+        )
+        asyncio.run(dispatcher.drain())
 
 
 @dataclass(slots=True)
