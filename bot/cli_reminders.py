@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -21,6 +21,7 @@ from rich.table import Table
 
 from bot.config import Settings
 from bot.wiring import configure_logging, open_database
+from handlers.clock import utc_now
 from handlers.reminders import admin
 from handlers.reminders.dispatcher import Stats
 from handlers.reminders.rules import RULES, validate
@@ -41,7 +42,7 @@ def _open() -> tuple[Settings, Database]:
 def _instant(text: str | None, default_zone: str) -> datetime:
     """``--now``: an ISO date-time; without an offset it is read in DEFAULT_TIMEZONE."""
     if text is None:
-        return datetime.now(UTC)
+        return utc_now()
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
@@ -164,7 +165,7 @@ def _print_reports(
         f"{role}: {count} ({new[role]} new)" for role, count in sorted(totals.items())
     )
     console.print(f"messages per recipient kind: {summary or 'none'}")
-    if instant < datetime.now(UTC) - timedelta(hours=12) and sum(new.values()):
+    if instant < utc_now() - timedelta(hours=12) and sum(new.values()):
         console.print(
             "[yellow]--now lies in the past: reminders are only sent until 21:00 of their day, "
             "so the dispatcher marks these expired instead of sending them late.[/yellow]"
@@ -251,14 +252,7 @@ def set_schedule(
         raise typer.Exit(2)
     _, database = _open()
     saved = admin.save_override(
-        database,
-        kabupaten,
-        rule,
-        datetime.now(UTC),
-        enabled=enabled,
-        days=days,
-        hour=hour,
-        months=months,
+        database, kabupaten, rule, utc_now(), enabled=enabled, days=days, hour=hour, months=months
     )
     if not saved:
         console.print(f"[red]No kabupaten with code {kabupaten!r}.[/red]")

@@ -20,8 +20,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
+from handlers.clock import utc_now
 from handlers.delivery import Sender
-from handlers.reminders.dispatcher import Dispatcher, utc_now
+from handlers.reminders.dispatcher import Dispatcher
 from handlers.reminders.holidays import parse_holidays
 from handlers.reminders.pacing import DEFAULT_LIMITS, Limit
 from handlers.reminders.tick import TickConfig, tick

@@ -6,7 +6,7 @@ import logging
 import threading
 import weakref
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -15,6 +15,7 @@ from sqlmodel import Session
 from conversations import Engine, Inbound, Reply
 from conversations import catalogue as T
 from handlers import registration
+from handlers.clock import utc_now
 from handlers.router import parse_command, route
 from handlers.turn import TurnContext
 from storage import drafts, inbox, people
@@ -24,10 +25,6 @@ from storage.phone import mask_phone
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 4
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Service:

@@ -13,9 +13,10 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from conversations import Reply
+from handlers.clock import utc_now
 from handlers.delivery import OUTBOX_ID, DeliveryError
 
 
@@ -43,7 +44,7 @@ class FakeChannel:
         *,
         limit_per_second: float | None = None,
         fail: Failure | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utc_now,
         on_send: Callable[[], None] | None = None,
     ) -> None:
         self.name = name

@@ -27,8 +27,8 @@ from handlers.reminders.dispatcher import (
     LEASE,
     MAX_ATTEMPTS,
     MAX_BACKOFF_SECONDS,
+    RETRY,
     Dispatcher,
-    backoff,
     deliver_pending,
 )
 from handlers.reminders.pacing import Limit
@@ -185,8 +185,8 @@ def test_backoff_doubles_with_jitter_and_honours_retry_after():
     rng = random.Random(7)
     for attempts in range(1, 12):
         ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** (attempts - 1))
-        assert ceiling / 2 <= backoff(attempts, None, rng) <= ceiling
-    assert backoff(1, 120.0, rng) == 120.0
+        assert ceiling / 2 <= RETRY.delay(attempts, None, rng) <= ceiling
+    assert RETRY.delay(1, 120.0, rng) == 120.0
 
 
 def test_a_blocked_bot_marks_the_account_unreachable_and_the_next_goes_by_whatsapp(roster):

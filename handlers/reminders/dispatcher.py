@@ -11,8 +11,8 @@ Exactly once: a row is marked ``sent`` right after the platform accepted it
 and is never claimed again; only a hard kill between a send and the next
 flush (at most 100 ms of sends) can send those few rows a second time.
 
-Failures: a transient error (429, 5xx, network) retries with exponential
-backoff and jitter, honouring ``retry_after``; a permanent one (bot blocked,
+Failures: a transient error (429, 5xx, network) retries with the backoff of
+:mod:`handlers.retry` (jittered, honouring ``retry_after``); a permanent one (bot blocked,
 unknown user) fails the row and marks the chat account unreachable, so the
 next reminders go to another channel or list the person as unreachable.
 """
@@ -28,12 +28,14 @@ import socket
 import uuid
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from conversations import Reply
+from handlers.clock import utc_now
 from handlers.delivery import OUTBOX_ID, DeliveryError, Sender
 from handlers.reminders.pacing import DEFAULT_LIMITS, FALLBACK_LIMIT, ChannelPace, Limit
+from handlers.retry import RetryPolicy
 from storage import Database, people
 from storage.phone import normalize_phone
 from storage.reminders import dispatch
@@ -50,6 +52,7 @@ STOP_GRACE_SECONDS = 10.0
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 10.0
 MAX_BACKOFF_SECONDS = 3600.0
+RETRY = RetryPolicy(MAX_ATTEMPTS, BASE_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS)
 
 
 @dataclass(slots=True)
@@ -58,16 +61,6 @@ class Stats:
     retried: int = 0
     failed: int = 0
     unreachable: int = 0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def backoff(attempts: int, retry_after: float | None, rng: random.Random) -> float:
-    """Seconds before the next attempt: doubling per attempt, jittered, at least ``retry_after``."""
-    ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
-    return max(rng.uniform(ceiling / 2, ceiling), retry_after or 0.0)
 
 
 class Dispatcher:
@@ -220,14 +213,14 @@ class Dispatcher:
         channel = row.address.channel
         if retry_after:
             self._paces[channel].pause(retry_after)
-        if permanent or row.attempts >= MAX_ATTEMPTS:
+        if permanent or RETRY.exhausted(row.attempts):
             log.warning("outbox %d (%s) failed on %s: %s", row.id, row.rule, channel, error)
             state.ledger.failed.append((row.id, channel, error))
             if permanent and row.address.identity_id is not None:
                 state.ledger.blocked_identities.append(row.address.identity_id)
             state.stats.failed += 1
             return
-        delay = backoff(row.attempts, retry_after, self._rng)
+        delay = RETRY.delay(row.attempts, retry_after, self._rng)
         log.info(
             "outbox %d (%s) retry in %.0f s on %s: %s", row.id, row.rule, delay, channel, error
         )
