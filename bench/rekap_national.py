@@ -33,6 +33,7 @@ from sqlmodel import select
 
 from bench.core_throughput import drop_postgres, postgres_database
 from bench.synthetic import REPORT_COLUMNS, NationalShape, national_regions, national_reports
+from handlers.clock import utc_now
 from handlers.rekap import text as rekap_text
 from storage import Database
 from storage.models import Posyandu, Report
@@ -281,7 +282,7 @@ def _runs(database: Database, area: Area, repeat: int) -> tuple[list[float], int
         started = time.perf_counter()
         with database.transaction() as session:
             rekap = build(session, area, LAST_PERIOD, missing_limit=10)
-            rekap_text.render(rekap, today=datetime.now(UTC).date())
+            rekap_text.render(rekap, today=utc_now().date())
         seconds.append(time.perf_counter() - started)
         rows = len(rekap.rows)
     return seconds, rows

@@ -28,12 +28,12 @@ from rich.table import Table
 
 from bench.core_throughput import drop_postgres, postgres_database
 from bench.synthetic import link_accounts, load_kader_roster
-from bot.channels.base import DeliveryError
-from bot.scheduler.dispatcher import Dispatcher, Stats
-from bot.scheduler.pacing import Limit
-from bot.scheduler.tick import TickConfig, tick
-from bot.scheduler.timing import Calendar
 from conversations import Reply
+from handlers.delivery import DeliveryError
+from handlers.reminders.dispatcher import Dispatcher, Stats
+from handlers.reminders.pacing import Limit
+from handlers.reminders.tick import TickConfig, tick
+from handlers.reminders.timing import Calendar
 from storage import Database
 
 NOW = datetime(2026, 11, 2, 1, 30, tzinfo=UTC)  # Monday 2 November, 08:30 WIB

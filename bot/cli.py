@@ -6,17 +6,17 @@ import asyncio
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from bot.cli_reminders import jobs_app, schedule_app
 from bot.config import Settings
-from bot.scheduler.cli import jobs_app, schedule_app
 from bot.wiring import build_service, configure_logging, open_database
 from conversations.phone import normalize_phone
+from handlers.clock import utc_now
 from storage import Database
 
 app = typer.Typer(
@@ -64,7 +64,7 @@ def run() -> None:
         )
         raise typer.Exit(2)
     from bot.runner import build_channels, install_signal_handlers, run_channels
-    from bot.scheduler.service import scheduling
+    from bot.scheduling import scheduling
 
     database = open_database(settings)
     service = build_service(database)
@@ -94,14 +94,14 @@ def console(
     readable.
     """
     from bot.channels.console import ConsoleChannel
-    from bot.scheduler.service import deliver_pending
+    from handlers.reminders.dispatcher import deliver_pending
     from handlers.roster.demo import roster_is_empty, seed_demo
 
     settings = Settings()
     configure_logging("WARNING")
     database = open_database(settings)
     if roster_is_empty(database):
-        seed_demo(database, datetime.now(UTC))
+        seed_demo(database, utc_now())
         typer.echo(
             "Basis data masih kosong: data demo sudah dimuat (nomor HP ada di README).", err=True
         )
@@ -121,7 +121,7 @@ def seed_demo_command() -> None:
     from handlers.roster.demo import seed_demo
 
     database = open_database(_settings())
-    summary = seed_demo(database, datetime.now(UTC))
+    summary = seed_demo(database, utc_now())
     typer.echo(summary)
 
 
@@ -137,7 +137,7 @@ def import_roster(
     errors, summary = import_file(
         database,
         file,
-        datetime.now(UTC),
+        utc_now(),
         default_timezone=settings.default_timezone,
         progress=partial(_progress_bar, f"Mengimpor {file.name}"),
     )
@@ -205,7 +205,7 @@ def rekap(
             period=period,
             area=area,
             headers=headers,
-            now=datetime.now(UTC),
+            now=utc_now(),
             timezone=settings.default_timezone,
         )
     except UnknownAreaError:

@@ -492,7 +492,7 @@ WA_LIST_BUTTON = "Pilih jawaban"
 WA_CHOOSE = "Silakan pilih:"
 
 # --- reminders -------------------------------------------------------------------------
-# Proactive messages from the scheduler (bot/scheduler/jobs) and the jadwal command.
+# Proactive messages from the scheduler (handlers/reminders/jobs) and the jadwal command.
 DAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 TODAY = "hari ini"
 TOMORROW = "besok"

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from conversations import Reply
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from handlers import conversation, form_context, rekap, schedule
+from handlers import conversation, form_context, rekap
 from handlers.names import addressed
+from handlers.reminders import jadwal
 from handlers.turn import TurnContext
 from storage import people, regions, reports
 from storage.periods import deadline_of, due_period
@@ -112,7 +113,7 @@ COMMANDS: dict[str, Command] = {
     "halo": greet,
     "lapor": report,
     "status": status,
-    "jadwal": keeps_the_form(schedule.show),
+    "jadwal": keeps_the_form(jadwal.show),
     "rekap": rekap.show,
     "tinjau": rekap.review,
     "bantuan": help_text,

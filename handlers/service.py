@@ -7,7 +7,7 @@ import threading
 import traceback
 import weakref
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -17,6 +17,7 @@ from conversations import Engine, Inbound, Reply
 from conversations import catalogue as T
 from conversations.phone import mask_phone
 from handlers import registration
+from handlers.clock import utc_now
 from handlers.router import parse_command, route
 from handlers.turn import TurnContext
 from storage import drafts, inbox, people
@@ -25,10 +26,6 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 4
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Service:

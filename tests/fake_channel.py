@@ -13,10 +13,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from bot.channels.base import OUTBOX_ID, DeliveryError
 from conversations import Reply
+from handlers.clock import utc_now
+from handlers.delivery import OUTBOX_ID, DeliveryError
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class FakeChannel:
         *,
         limit_per_second: float | None = None,
         fail: Failure | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utc_now,
         on_send: Callable[[], None] | None = None,
     ) -> None:
         self.name = name

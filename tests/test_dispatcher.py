@@ -20,20 +20,21 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from bot.channels.base import DeliveryError
 from bot.channels.console import ConsoleChannel
-from bot.scheduler.dispatcher import (
+from handlers.delivery import DeliveryError
+from handlers.reminders.dispatcher import (
     BASE_BACKOFF_SECONDS,
     LEASE,
     MAX_ATTEMPTS,
     MAX_BACKOFF_SECONDS,
+    RETRY,
     Dispatcher,
-    backoff,
+    deliver_pending,
 )
-from bot.scheduler.pacing import Limit
-from bot.scheduler.service import deliver_pending
-from storage import Database, dispatch, outbox
+from handlers.reminders.pacing import Limit
+from storage import Database, outbox
 from storage.models import ChannelIdentity, Outbox, Person
+from storage.reminders import dispatch
 from tests.conftest import Clock
 from tests.fake_channel import Crash, FakeChannel
 from tests.roster import KADER, load_roster
@@ -184,8 +185,8 @@ def test_backoff_doubles_with_jitter_and_honours_retry_after():
     rng = random.Random(7)
     for attempts in range(1, 12):
         ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** (attempts - 1))
-        assert ceiling / 2 <= backoff(attempts, None, rng) <= ceiling
-    assert backoff(1, 120.0, rng) == 120.0
+        assert ceiling / 2 <= RETRY.delay(attempts, None, rng) <= ceiling
+    assert RETRY.delay(1, 120.0, rng) == 120.0
 
 
 def test_a_blocked_bot_marks_the_account_unreachable_and_the_next_goes_by_whatsapp(roster):

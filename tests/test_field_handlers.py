@@ -26,12 +26,12 @@ from typer.testing import CliRunner
 
 from bot.channels.console import ConsoleChannel
 from bot.cli import app
-from bot.scheduler.service import deliver_pending
-from bot.scheduler.tick import TickConfig, tick
-from bot.scheduler.timing import Calendar
 from conversations import ALL_FORMS, Engine
 from conversations import catalogue as T
 from handlers import Service
+from handlers.reminders.dispatcher import deliver_pending
+from handlers.reminders.tick import TickConfig, tick
+from handlers.reminders.timing import Calendar
 from storage import Database, drafts
 from storage.db import alembic_config
 from storage.models import Conversation, Outbox, Person, PersonPosyandu, Report

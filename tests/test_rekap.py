@@ -53,7 +53,7 @@ from storage.rekap import (
     take_snapshot,
     trend,
 )
-from storage.summaries import store_monthly_summaries
+from storage.reminders.summaries import store_monthly_summaries
 from tests.chat import ServiceChat
 from tests.rekap_district import ADMIN, DINKES, KABUPATEN, PERIOD, load_district
 

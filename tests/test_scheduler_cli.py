@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.config import Settings
-from bot.scheduler.service import scheduling
+from bot.scheduling import scheduling
 from storage import Database
 from storage.models import Outbox
 from tests.fake_channel import FakeChannel

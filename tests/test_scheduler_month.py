@@ -14,14 +14,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from bot.scheduler.dispatcher import Dispatcher
-from bot.scheduler.holidays import parse_holidays
-from bot.scheduler.pacing import Limit
-from bot.scheduler.tick import TickConfig, tick
-from bot.scheduler.timing import Calendar, zone
-from storage import Database, drafts, reports, schedule
+from handlers.reminders.dispatcher import Dispatcher
+from handlers.reminders.holidays import parse_holidays
+from handlers.reminders.pacing import Limit
+from handlers.reminders.tick import TickConfig, tick
+from handlers.reminders.timing import Calendar, zone
+from storage import Database, drafts, reports
 from storage.models import Outbox
-from storage.models_schedule import SummaryRun
+from storage.reminders import schedule
+from storage.reminders.models import SummaryRun
 from tests.conftest import Clock
 from tests.fake_channel import FakeChannel
 from tests.scheduler_roster import MAKASSAR, NUR_TELEGRAM, PHONES, load_two_zone_roster

@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime
 import holidays as holiday_package
 import pytest
 
-from bot.scheduler.holidays import parse_holidays
-from bot.scheduler.jobs import JOBS
-from bot.scheduler.rules import RULES, resolve, validate
-from bot.scheduler.timing import Calendar, in_working_hours, zone
-from storage.models_schedule import ScheduleSetting
-from storage.schedule import KabupatenFacts
+from handlers.reminders.holidays import parse_holidays
+from handlers.reminders.jobs import JOBS
+from handlers.reminders.rules import RULES, resolve, validate
+from handlers.reminders.timing import Calendar, in_working_hours, zone
+from storage.reminders.models import ScheduleSetting
+from storage.reminders.schedule import KabupatenFacts
 
 NOVEMBER_HOLIDAY = Calendar(frozenset({date(2026, 11, 3)}))
 

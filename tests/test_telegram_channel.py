@@ -19,13 +19,14 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.channels.base import Core, DeliveryError
+from bot.channels.base import Core
 from bot.channels.telegram import TelegramChannel, build_telegram
 from bot.config import Settings
 from bot.web import create_app, serve
 from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
 from conversations import catalogue as T
 from handlers import Service
+from handlers.delivery import DeliveryError
 from storage import Database
 from storage.models import ChannelIdentity, Conversation, Outbox, ProcessedMessage, Report
 from storage.rekap import export

@@ -21,15 +21,17 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.channels import whatsapp_payload as wp
-from bot.channels.base import OUTBOX_ID, Core, DeliveryError
+from bot.channels.base import Core
 from bot.channels.whatsapp import WhatsAppChannel
-from bot.channels.whatsapp_client import GraphClient, RetryPolicy
+from bot.channels.whatsapp_client import GraphClient
 from bot.config import Settings
 from bot.web import create_app, serve
 from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
 from conversations import catalogue as T
 from handlers import Service
+from handlers.delivery import OUTBOX_ID, DeliveryError
 from handlers.inbox.whatsapp import LEASE, InboxWorker
+from handlers.retry import RetryPolicy
 from storage import Database, people
 from storage import whatsapp as store
 from storage.models import ChannelIdentity, Outbox, Person, ProcessedMessage, Report

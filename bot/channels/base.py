@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from contextvars import ContextVar
+from collections.abc import Callable
 from typing import Protocol
 
 from aiohttp import web
 
 from conversations import Inbound, Reply
+from handlers.delivery import Sender
 
 
 class Core(Protocol):
@@ -18,39 +18,21 @@ class Core(Protocol):
     def handle(self, inbound: Inbound) -> list[Reply]: ...
 
 
-OUTBOX_ID: ContextVar[int | None] = ContextVar("outbox_id", default=None)
-"""The outbox row a proactive ``send`` is delivering (None for replies), set by the dispatcher;
-an adapter may read it to link the platform's message id to the row (WhatsApp statuses)."""
-
-
-class DeliveryError(Exception):
-    """A send failed. ``permanent`` failures (blocked bot, unknown user) are not retried."""
-
-    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.retry_after = retry_after
-
-
-class Channel(Protocol):
+class Channel(Sender, Protocol):
     """A running chat platform adapter.
 
     ``name`` is the channel name stored with identities and messages
     (``telegram``, ``whatsapp``). ``add_routes`` mounts webhook handlers on
     the shared web server (a no-op for polling). ``send`` delivers proactive
     messages (alerts, reminders) to an external user id and raises
-    :class:`DeliveryError` on failure.
+    :class:`handlers.delivery.DeliveryError` on failure.
     """
-
-    name: str
 
     def add_routes(self, app: web.Application) -> None: ...
 
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
-
-    async def send(self, user_id: str, replies: Sequence[Reply]) -> None: ...
 
 
 class PerUserQueue:

@@ -3,7 +3,7 @@
 ``TELEGRAM_LIBRARY`` picks the library (``ptb``, the default, or ``aiogram``). Each library
 module is a thin backend: it receives updates (long polling, or the webhook handed to it
 here), and performs Bot API calls, mapping the library's errors to
-:class:`~bot.channels.base.DeliveryError`. Everything that decides what the bot does lives
+:class:`~handlers.delivery.DeliveryError`. Everything that decides what the bot does lives
 in this module and in :mod:`bot.channels.telegram_format`, so both libraries behave the same.
 
 Receiving: long polling unless ``TELEGRAM_WEBHOOK_URL`` is set. Only one process may
@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.channels.base import Core, DeliveryError, PerUserQueue
+from bot.channels.base import Core, PerUserQueue
 from bot.channels.telegram_format import (
     ALLOWED_UPDATES,
     CHANNEL,
@@ -51,6 +51,7 @@ from bot.channels.telegram_format import (
 from bot.config import Settings
 from conversations import Reply
 from conversations import catalogue as T
+from handlers.delivery import DeliveryError
 
 log = logging.getLogger(__name__)
 

@@ -43,9 +43,10 @@ from aiogram.types import (
     Update,
 )
 
-from bot.channels.base import DeliveryError
 from bot.channels.telegram import UpdateHandler
 from bot.channels.telegram_format import POLL_TIMEOUT_SECONDS, Keyboard, Outgoing
+from handlers.delivery import DeliveryError
+from handlers.retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,9 @@ async def _call(request: Awaitable[Result]) -> Result:
     try:
         return await request
     except TelegramRetryAfter as error:
-        raise DeliveryError(str(error), permanent=False, retry_after=error.retry_after) from error
+        raise DeliveryError(
+            str(error), permanent=False, retry_after=retry_after_seconds(error.retry_after)
+        ) from error
     except (
         TelegramForbiddenError,
         TelegramBadRequest,

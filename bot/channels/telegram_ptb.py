@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Awaitable, Sequence
-from datetime import timedelta
 from typing import Any, TypeVar
 
 from telegram import (
@@ -33,9 +32,10 @@ from telegram.error import TelegramError as PtbError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.base import DeliveryError
 from bot.channels.telegram import UpdateHandler
 from bot.channels.telegram_format import POLL_TIMEOUT_SECONDS, Keyboard, Outgoing
+from handlers.delivery import DeliveryError
+from handlers.retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +169,9 @@ async def _call(request: Awaitable[Result]) -> Result:
             # PTB 22 warns that ``retry_after`` will become a timedelta; both are handled.
             warnings.simplefilter("ignore", PTBDeprecationWarning)
             wait = error.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        raise DeliveryError(str(error), permanent=False, retry_after=seconds) from error
+        raise DeliveryError(
+            str(error), permanent=False, retry_after=retry_after_seconds(wait)
+        ) from error
     except (Forbidden, BadRequest, InvalidToken, ChatMigrated) as error:
         raise DeliveryError(str(error), permanent=True) from error
     except PtbError as error:

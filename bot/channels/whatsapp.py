@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from bot.channels.base import OUTBOX_ID, Core, DeliveryError, PerUserQueue
+from bot.channels.base import Core, PerUserQueue
 from bot.channels.whatsapp_client import WINDOW_CLOSED, GraphClient, GraphError
 from bot.channels.whatsapp_payload import (
     CHANNEL,
@@ -47,6 +47,7 @@ from bot.wiring import open_database
 from conversations import Reply
 from conversations import catalogue as T
 from conversations.phone import mask_phone
+from handlers.delivery import OUTBOX_ID, DeliveryError
 from handlers.inbox.whatsapp import Arrival, Fallback, InboxWorker, Job
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ One ``httpx.AsyncClient`` per process keeps TLS connections to Graph open
 are paced by ``aiolimiter`` (a maintained asyncio leaky bucket with fair,
 cancellation-safe waiting) at the number's throughput, 80 messages/s by
 default. Throttling (429, 130429, the per-user pair limit 131056) and server
-errors are retried with exponential backoff and jitter; anything else is a
+errors are retried with the backoff of :mod:`handlers.retry`; anything else is a
 permanent :class:`GraphError`. The access token only ever travels in the
 ``Authorization`` header: it is in no URL, log line or exception.
 """
@@ -15,14 +15,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from aiolimiter import AsyncLimiter
 
-from bot.channels.base import DeliveryError
 from bot.config import Settings
+from handlers.delivery import DeliveryError
+from handlers.retry import RetryPolicy, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ TRANSIENT = frozenset({1, 2, 131000, 131016, 133004})
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 UPLOAD_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 MAX_REASON = 120
+# A throttled or failing request is tried again within the same send, briefly.
+GRAPH_RETRY = RetryPolicy(attempts=5, base_delay=0.5, max_delay=30.0)
 
 
 class GraphError(DeliveryError):
@@ -51,20 +53,6 @@ class GraphError(DeliveryError):
         self.code = code
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How often and how patiently a throttled or failing request is tried again."""
-
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int) -> float:
-        """Exponential backoff with "equal jitter": never zero, never in lock-step with others."""
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
-
-
 class GraphClient:
     """Sends messages and uploads media for one WhatsApp business phone number."""
 
@@ -75,7 +63,8 @@ class GraphClient:
         access_token: str,
         *,
         rate_per_second: float = 80,
-        retry: RetryPolicy | None = None,
+        retry: RetryPolicy = GRAPH_RETRY,
+        rng: random.Random | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + "/",
@@ -86,10 +75,11 @@ class GraphClient:
         self._phone_number_id = phone_number_id
         # A bucket of one: requests are evenly spaced, never a burst above the rate.
         self._limiter = AsyncLimiter(1, 1 / rate_per_second)
-        self._retry = retry or RetryPolicy()
+        self._retry = retry
+        self._rng = rng or random.Random()
 
     @classmethod
-    def from_settings(cls, settings: Settings, retry: RetryPolicy | None = None) -> GraphClient:
+    def from_settings(cls, settings: Settings, retry: RetryPolicy = GRAPH_RETRY) -> GraphClient:
         """The client for the configured number (token, phone number id, API base, rate)."""
         if settings.whatsapp_access_token is None or settings.whatsapp_phone_number_id is None:
             raise ValueError("set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID")
@@ -143,9 +133,9 @@ class GraphClient:
                 if response.is_success:
                     return _json(response)
                 failure = _failure(response)
-            if failure.permanent or attempt >= self._retry.attempts:
+            if failure.permanent or self._retry.exhausted(attempt):
                 raise failure
-            delay = max(self._retry.delay(attempt), failure.retry_after or 0)
+            delay = self._retry.delay(attempt, failure.retry_after, self._rng)
             log.warning("whatsapp %s: %s; retry %d in %.2fs", endpoint, failure, attempt, delay)
             await asyncio.sleep(delay)
 
@@ -166,15 +156,8 @@ def _failure(response: httpx.Response) -> GraphError:
         f"HTTP {response.status_code}, code {code}: {reason}",
         code=code,
         permanent=not retryable,
-        retry_after=_retry_after(response),
+        retry_after=retry_after_seconds(response.headers.get("Retry-After")),
     )
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return float(response.headers["Retry-After"])
-    except (KeyError, ValueError):
-        return None
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from conversations import Attachment, Choice, Reply
-from handlers.service import utc_now
+from handlers.clock import utc_now
+from handlers.retry import RetryPolicy
 from storage import Database
 from storage import whatsapp as store
 from storage.models_whatsapp import WhatsAppInbox
@@ -44,9 +45,7 @@ log = logging.getLogger(__name__)
 # Long enough for one message's replies with the client's retries; a worker
 # that died holding a lease only delays the retry by this much.
 LEASE = timedelta(minutes=2)
-MAX_INBOX_ATTEMPTS = 8
-INBOX_RETRY_BASE = timedelta(seconds=5)
-INBOX_RETRY_CAP = timedelta(minutes=10)
+INBOX_RETRY = RetryPolicy(attempts=8, base_delay=5.0, max_delay=600.0)
 PURGE_INTERVAL = timedelta(hours=1)
 
 R = TypeVar("R")
@@ -184,15 +183,14 @@ class InboxWorker:
     async def retry_later(
         self, job: Job, sent_count: int, error: str, retry_after: float | None
     ) -> None:
-        """Back off exponentially (at least ``retry_after`` seconds); after
-        ``MAX_INBOX_ATTEMPTS`` give the message up."""
+        """Back off (at least ``retry_after`` seconds); give the message up once
+        ``INBOX_RETRY`` is exhausted."""
         row = job.row
-        if row.attempts >= MAX_INBOX_ATTEMPTS:
+        if INBOX_RETRY.exhausted(row.attempts):
             await self.give_up(job, sent_count, error)
             return
         now = self.clock()
-        delay = min(INBOX_RETRY_CAP, INBOX_RETRY_BASE * 2 ** (row.attempts - 1))
-        retry_at = now + max(delay, timedelta(seconds=retry_after or 0))
+        retry_at = now + timedelta(seconds=INBOX_RETRY.delay(row.attempts, retry_after))
         await self._run(
             store.release, row, sent_count=sent_count, error=error, retry_at=retry_at, now=now
         )

@@ -5,8 +5,8 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on the metadata)
-import storage.models_schedule as schedule_tables  # noqa: F401  (the scheduler's tables)
 import storage.rekap.models as rekap_tables  # noqa: F401  (the rekap's snapshots, reviews)
+import storage.reminders.models as reminder_tables  # noqa: F401  (the reminders' tables)
 from storage import models_whatsapp  # noqa: F401  (the WhatsApp channel's tables)
 
 config = context.config

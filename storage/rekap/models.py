@@ -1,7 +1,7 @@
 """The rekap's own tables: monthly summary snapshots and the district's reviews of them.
 
 Kept apart from ``storage.models`` because only the rekap (and the
-scheduler's ``summary_snapshot`` job, through ``storage.summaries``) uses
+scheduler's ``summary_snapshot`` job, through ``storage.reminders.summaries``) uses
 them.
 """
 

@@ -17,7 +17,7 @@ from sqlalchemy import Select, delete, tuple_
 from sqlmodel import Session, select
 
 from storage.models import Desa, Kabupaten, Person, PersonPosyandu, Posyandu, Puskesmas
-from storage.models_schedule import ScheduleRun, ScheduleSetting
+from storage.reminders.models import ScheduleRun, ScheduleSetting
 from storage.sql import InsertIgnore
 
 _RUN = InsertIgnore(ScheduleRun.__table__, ("rule", "occurrence", "kabupaten_code", "timezone"))

@@ -1,8 +1,8 @@
 """The outbox dispatcher: claims due rows, sends them at the platforms' pace, settles the results.
 
-Rows are claimed in batches under a lease (see ``storage.dispatch``), handed
-to a pool of senders through a queue that holds at most two batches (so a
-claimed row is sent long before its lease ends), and their outcomes are
+Rows are claimed in batches under a lease (see ``storage.reminders.dispatch``),
+handed to a pool of senders through a queue that holds at most two batches (so
+a claimed row is sent long before its lease ends), and their outcomes are
 written back every 100 ms in one transaction. Several dispatchers can share
 one PostgreSQL database; a stopped or crashed one's unsent rows are released
 (or, after a hard kill, claimable again when the lease ends).
@@ -11,8 +11,8 @@ Exactly once: a row is marked ``sent`` right after the platform accepted it
 and is never claimed again; only a hard kill between a send and the next
 flush (at most 100 ms of sends) can send those few rows a second time.
 
-Failures: a transient error (429, 5xx, network) retries with exponential
-backoff and jitter, honouring ``retry_after``; a permanent one (bot blocked,
+Failures: a transient error (429, 5xx, network) retries with the backoff of
+:mod:`handlers.retry` (jittered, honouring ``retry_after``); a permanent one (bot blocked,
 unknown user) fails the row and marks the chat account unreachable, so the
 next reminders go to another channel or list the person as unreachable.
 """
@@ -28,14 +28,18 @@ import socket
 import uuid
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime, timedelta
+from typing import Any
 
-from bot.channels.base import OUTBOX_ID, DeliveryError
-from bot.scheduler.pacing import DEFAULT_LIMITS, FALLBACK_LIMIT, ChannelPace, Limit
 from conversations import Reply
-from storage import Database, dispatch
-from storage.dispatch import Claimed, Settlement
+from conversations.phone import normalize_phone
+from handlers.clock import utc_now
+from handlers.delivery import OUTBOX_ID, DeliveryError, Sender
+from handlers.reminders.pacing import DEFAULT_LIMITS, FALLBACK_LIMIT, ChannelPace, Limit
+from handlers.retry import RetryPolicy
+from storage import Database, people
+from storage.reminders import dispatch
+from storage.reminders.dispatch import Claimed, Settlement
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +52,7 @@ STOP_GRACE_SECONDS = 10.0
 MAX_ATTEMPTS = 8
 BASE_BACKOFF_SECONDS = 10.0
 MAX_BACKOFF_SECONDS = 3600.0
-
-
-class Sender(Protocol):
-    """What the dispatcher needs of a channel (``bot.channels.base.Channel`` has it)."""
-
-    name: str
-
-    async def send(self, user_id: str, replies: Sequence[Reply]) -> None: ...
+RETRY = RetryPolicy(MAX_ATTEMPTS, BASE_BACKOFF_SECONDS, MAX_BACKOFF_SECONDS)
 
 
 @dataclass(slots=True)
@@ -64,16 +61,6 @@ class Stats:
     retried: int = 0
     failed: int = 0
     unreachable: int = 0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def backoff(attempts: int, retry_after: float | None, rng: random.Random) -> float:
-    """Seconds before the next attempt: doubling per attempt, jittered, at least ``retry_after``."""
-    ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0))
-    return max(rng.uniform(ceiling / 2, ceiling), retry_after or 0.0)
 
 
 class Dispatcher:
@@ -226,14 +213,14 @@ class Dispatcher:
         channel = row.address.channel
         if retry_after:
             self._paces[channel].pause(retry_after)
-        if permanent or row.attempts >= MAX_ATTEMPTS:
+        if permanent or RETRY.exhausted(row.attempts):
             log.warning("outbox %d (%s) failed on %s: %s", row.id, row.rule, channel, error)
             state.ledger.failed.append((row.id, channel, error))
             if permanent and row.address.identity_id is not None:
                 state.ledger.blocked_identities.append(row.address.identity_id)
             state.stats.failed += 1
             return
-        delay = backoff(row.attempts, retry_after, self._rng)
+        delay = RETRY.delay(row.attempts, retry_after, self._rng)
         log.info(
             "outbox %d (%s) retry in %.0f s on %s: %s", row.id, row.rule, delay, channel, error
         )
@@ -305,6 +292,22 @@ class Dispatcher:
             expired = dispatch.expire(session, self._clock())
         if expired:
             log.info("%d reminder(s) expired unsent (past 21:00 local)", expired)
+
+
+def deliver_pending(database: Database, channel: Sender, phone: str) -> None:
+    """Send one person, named by phone, what the outbox holds for them (alerts, reminders), now.
+
+    The console reaches only the person it chats as, so their rows are sent
+    at once and everyone else's stay queued for the running bot.
+    """
+    number = normalize_phone(phone)
+    with database.transaction() as session:
+        profile = people.by_phone(session, number) if number else None
+    if profile is not None:
+        dispatcher = Dispatcher(
+            database, [channel], person_id=profile.person_id, keep_unreachable=True, concurrency=1
+        )
+        asyncio.run(dispatcher.drain())
 
 
 @dataclass(slots=True)

@@ -11,16 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlmodel import Session
-
-from bot.scheduler.jobs.base import Message, Occurrence, Outcome, Scope, key
-from bot.scheduler.rules import RULES, Setting
-from bot.scheduler.timing import Calendar
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from storage import reminders
+from handlers.reminders.jobs.base import Message, Occurrence, Outcome, Scope, key
+from handlers.reminders.rules import RULES, Setting
+from handlers.reminders.timing import Calendar
 from storage.periods import day_in_month, deadline_of, shift_month
-from storage.schedule import KabupatenFacts
+from storage.reminders import recipients
+from storage.reminders.schedule import KabupatenFacts
 
 
 class ReportDueJob:
@@ -38,18 +36,18 @@ class ReportDueJob:
                 by_day[fire] = Occurrence(f"{period}:d{day}", fire, setting.hour, period=period)
         return list(by_day.values())
 
-    def run(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
+    def run(self, scope: Scope, occurrence: Occurrence) -> Outcome:
         assert occurrence.period is not None
-        links = reminders.posyandu_people(
-            session,
+        links = recipients.posyandu_people(
+            scope.session,
             scope.kabupaten.code,
             self.rule.audience,
-            reminders.missing_report(occurrence.period),
+            recipients.missing_report(occurrence.period),
             scope.channels,
             scope.zone,
         )
         names: dict[int, list[str]] = defaultdict(list)
-        people: dict[int, reminders.Recipient] = {}
+        people: dict[int, recipients.Recipient] = {}
         for link in links:
             names[link.person.person_id].append(link.posyandu_name)
             people[link.person.person_id] = link.person

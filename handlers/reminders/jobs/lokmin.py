@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session
-
-from bot.scheduler.jobs.base import (
+from conversations import catalogue as T
+from conversations.engine import format_month
+from handlers.reminders.jobs.base import (
     Message,
     Occurrence,
     Outcome,
@@ -21,13 +21,11 @@ from bot.scheduler.jobs.base import (
     days_falling_on,
     key,
 )
-from bot.scheduler.rules import RULES, Rule, Setting
-from bot.scheduler.timing import Calendar
-from conversations import catalogue as T
-from conversations.engine import format_month
-from storage import reminders
+from handlers.reminders.rules import RULES, Rule, Setting
+from handlers.reminders.timing import Calendar
 from storage.periods import day_in_month, shift_month
-from storage.schedule import KabupatenFacts
+from storage.reminders import recipients
+from storage.reminders.schedule import KabupatenFacts
 
 
 class LokminJob:
@@ -56,19 +54,19 @@ class LokminJob:
             for offset in setting.days
         ]
 
-    def run(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
+    def run(self, scope: Scope, occurrence: Occurrence) -> Outcome:
         assert occurrence.target is not None and occurrence.period is not None
         meeting = occurrence.target
         days = days_falling_on(scope.kabupaten.lokmin_days, meeting)
         code = scope.kabupaten.code
-        puskesmas = reminders.puskesmas_with_lokmin(session, code, days)
-        members = reminders.area_members(
-            session, code, list(puskesmas), self.rule.audience, scope.channels, scope.zone
+        puskesmas = recipients.puskesmas_with_lokmin(scope.session, code, days)
+        members = recipients.area_members(
+            scope.session, code, list(puskesmas), self.rule.audience, scope.channels, scope.zone
         )
         periods = [
             shift_month(occurrence.period, -n) for n in reversed(range(self._months_reported))
         ]
-        figures = reminders.completeness(session, code, periods)
+        figures = recipients.completeness(scope.session, code, periods)
         when = day_label(meeting, scope.local_now.date())
         messages = []
         for member in members:

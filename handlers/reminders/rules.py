@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.scheduler.timing import Shift
-from storage.models_schedule import ScheduleSetting
+from handlers.reminders.timing import Shift
+from storage.reminders.models import ScheduleSetting
 
 
 @dataclass(frozen=True, slots=True)

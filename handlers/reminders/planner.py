@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.scheduler.jobs import JOBS
-from bot.scheduler.jobs.base import occurrences_between
-from bot.scheduler.rules import resolve
-from bot.scheduler.timing import Calendar, is_zone, zone
-from storage.models_schedule import ScheduleSetting
-from storage.schedule import KabupatenFacts
+from handlers.reminders.jobs import JOBS
+from handlers.reminders.jobs.base import occurrences_between
+from handlers.reminders.rules import resolve
+from handlers.reminders.timing import Calendar, is_zone, zone
+from storage.reminders.models import ScheduleSetting
+from storage.reminders.schedule import KabupatenFacts
 
 HORIZON_DAYS = 120
 

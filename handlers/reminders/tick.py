@@ -19,14 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.scheduler.jobs import JOBS, Job
-from bot.scheduler.jobs.base import Occurrence, Outcome, Scope, occurrences_between
-from bot.scheduler.rules import Setting, resolve
-from bot.scheduler.timing import Calendar, end_of_working_day, in_working_hours, is_zone, zone
-from storage import Database, outbox, schedule
-from storage.models_schedule import ScheduleSetting
-from storage.reminders import Recipient
-from storage.schedule import KabupatenFacts, RunKey
+from handlers.reminders.jobs import JOBS, Job
+from handlers.reminders.jobs.base import Occurrence, Outcome, Scope, occurrences_between
+from handlers.reminders.rules import Setting, resolve
+from handlers.reminders.timing import Calendar, end_of_working_day, in_working_hours, is_zone, zone
+from storage import Database, outbox
+from storage.reminders import schedule
+from storage.reminders.models import ScheduleSetting
+from storage.reminders.recipients import Recipient
+from storage.reminders.schedule import KabupatenFacts, RunKey
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +131,19 @@ def _run_safely(database: Database, due: Due, config: TickConfig, now: datetime)
 
 def _run(database: Database, due: Due, config: TickConfig, now: datetime) -> RunReport:
     rule = due.job.rule
-    scope = Scope(due.kabupaten, due.setting, config.calendar, config.channels, due.timezone, now)
-    send_before = end_of_working_day(scope.local_now.date(), due.timezone) if rule.quiet else None
+    today = now.astimezone(zone(due.timezone)).date()
+    send_before = end_of_working_day(today, due.timezone) if rule.quiet else None
     with database.transaction() as session:
-        outcome: Outcome = due.job.run(session, scope, due.occurrence)
+        scope = Scope(
+            session,
+            due.kabupaten,
+            due.setting,
+            config.calendar,
+            config.channels,
+            due.timezone,
+            now,
+        )
+        outcome: Outcome = due.job.run(scope, due.occurrence)
         queued = [
             outbox.Queued(
                 message.key, message.person.person_id, rule.name, message.text, send_before

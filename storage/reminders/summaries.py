@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from storage.models_schedule import SummaryRun
 from storage.rekap import take_snapshot
+from storage.reminders.models import SummaryRun
 from storage.sql import InsertIgnore
 
 _RUN = InsertIgnore(SummaryRun.__table__, ("kabupaten_code", "period"))

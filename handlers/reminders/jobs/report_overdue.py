@@ -11,17 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlmodel import Session
-
-from bot.scheduler.jobs.base import Message, Occurrence, Outcome, Scope, key, limited, named
-from bot.scheduler.rules import RULES, Setting
-from bot.scheduler.timing import Calendar
 from conversations import catalogue as T
 from conversations.engine import format_date, format_month
-from storage import reminders
+from handlers.reminders.jobs.base import Message, Occurrence, Outcome, Scope, key, limited, named
+from handlers.reminders.rules import RULES, Setting
+from handlers.reminders.timing import Calendar
 from storage.periods import deadline_of, shift_month
-from storage.reminders import PosyanduLink, Recipient
-from storage.schedule import KabupatenFacts
+from storage.reminders import recipients
+from storage.reminders.recipients import PosyanduLink, Recipient
+from storage.reminders.schedule import KabupatenFacts
 
 STAGES = ("bidan", "puskesmas")
 
@@ -43,21 +41,23 @@ class ReportOverdueJob:
             occurrences.append(Occurrence(tag, fire, setting.hour, period=period, stage=stage))
         return occurrences
 
-    def run(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
+    def run(self, scope: Scope, occurrence: Occurrence) -> Outcome:
         assert occurrence.period is not None
         if occurrence.stage == 0:
-            return self._to_bidan(session, scope, occurrence)
-        return self._to_puskesmas(session, scope, occurrence)
+            return self._to_bidan(scope, occurrence)
+        return self._to_puskesmas(scope, occurrence)
 
-    def _to_bidan(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
+    def _to_bidan(self, scope: Scope, occurrence: Occurrence) -> Outcome:
         period = occurrence.period or ""
-        missing = reminders.missing_report(period)
+        missing = recipients.missing_report(period)
         code = scope.kabupaten.code
-        bidan_links = reminders.posyandu_people(
-            session, code, ("bidan",), missing, scope.channels, scope.zone
+        bidan_links = recipients.posyandu_people(
+            scope.session, code, ("bidan",), missing, scope.channels, scope.zone
         )
         kader: dict[str, list[Recipient]] = defaultdict(list)
-        for link in reminders.posyandu_people(session, code, ("kader",), missing, scope.channels):
+        for link in recipients.posyandu_people(
+            scope.session, code, ("kader",), missing, scope.channels
+        ):
             kader[link.posyandu_code].append(link.person)
         by_bidan: dict[int, list[PosyanduLink]] = defaultdict(list)
         for link in bidan_links:
@@ -84,23 +84,23 @@ class ReportOverdueJob:
             )
         return Outcome(messages)
 
-    def _to_puskesmas(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
+    def _to_puskesmas(self, scope: Scope, occurrence: Occurrence) -> Outcome:
         period = occurrence.period or ""
         code = scope.kabupaten.code
-        missing = reminders.missing_posyandu(session, code, period)
+        missing = recipients.missing_posyandu(scope.session, code, period)
         by_area: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for _, name, desa, puskesmas in missing:
             by_area[puskesmas][desa].append(name)
-        staff = reminders.area_members(
-            session, code, list(by_area), ("puskesmas",), scope.channels, scope.zone
+        staff = recipients.area_members(
+            scope.session, code, list(by_area), ("puskesmas",), scope.channels, scope.zone
         )
         bidan: dict[str, list[str]] = defaultdict(list)
-        for link in reminders.posyandu_people(
-            session, code, ("bidan",), reminders.missing_report(period), scope.channels
+        for link in recipients.posyandu_people(
+            scope.session, code, ("bidan",), recipients.missing_report(period), scope.channels
         ):
             if named(link.person) not in bidan[link.desa_code]:
                 bidan[link.desa_code].append(named(link.person))
-        places = reminders.place_names(session, code)
+        places = recipients.place_names(scope.session, code)
         month, deadline = _when(scope, period)
         messages = []
         for member in staff:

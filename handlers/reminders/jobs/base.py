@@ -14,13 +14,13 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from bot.scheduler.rules import Rule, Setting
-from bot.scheduler.timing import Calendar, zone
 from conversations import catalogue as T
 from conversations.engine import format_day
+from handlers.reminders.rules import Rule, Setting
+from handlers.reminders.timing import Calendar, zone
 from storage.periods import day_in_month, month_of, shift_month
-from storage.reminders import Recipient, Zone
-from storage.schedule import KabupatenFacts
+from storage.reminders.recipients import Recipient, Zone
+from storage.reminders.schedule import KabupatenFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +41,13 @@ class Occurrence:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """One run of one occurrence: a kabupaten, a recipient zone, an instant."""
+    """One run of one occurrence: a kabupaten, a recipient zone, an instant.
 
+    ``session`` is the run's transaction, handed to the ``storage.reminders``
+    queries; the outbox rows and the run record are written in it too.
+    """
+
+    session: Session
     kabupaten: KabupatenFacts
     setting: Setting
     calendar: Calendar
@@ -87,7 +92,7 @@ class Job(Protocol):
         """The occurrences that belong to ``month`` (their fire day may lie just outside it)."""
         ...
 
-    def run(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
+    def run(self, scope: Scope, occurrence: Occurrence) -> Outcome:
         """Find the recipients now and write their messages (queries only through ``storage``)."""
         ...
 

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session
-
-from bot.scheduler.jobs.base import Occurrence, Outcome, Scope
-from bot.scheduler.rules import RULES, Setting
-from bot.scheduler.timing import Calendar
+from handlers.reminders.jobs.base import Occurrence, Outcome, Scope
+from handlers.reminders.rules import RULES, Setting
+from handlers.reminders.timing import Calendar
 from storage.periods import deadline_of, shift_month
-from storage.schedule import KabupatenFacts
-from storage.summaries import store_monthly_summaries
+from storage.reminders.schedule import KabupatenFacts
+from storage.reminders.summaries import store_monthly_summaries
 
 
 class SummarySnapshotJob:
@@ -28,8 +26,10 @@ class SummarySnapshotJob:
         day = deadline_of(period, kabupaten.deadline_day) + timedelta(days=setting.days[0])
         return [Occurrence(period, day, setting.hour, period=period)]
 
-    def run(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
+    def run(self, scope: Scope, occurrence: Occurrence) -> Outcome:
         assert occurrence.period is not None
-        taken = store_monthly_summaries(session, scope.kabupaten.code, occurrence.period, scope.now)
+        taken = store_monthly_summaries(
+            scope.session, scope.kabupaten.code, occurrence.period, scope.now
+        )
         note = "snapshot taken" if taken else "snapshot already taken"
         return Outcome(note=f"{note} for {occurrence.period}")

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlmodel import Session
-
-from bot.scheduler.jobs.base import Message, Occurrence, Outcome, Scope, key
-from bot.scheduler.rules import RULES, Setting
-from bot.scheduler.timing import Calendar, zone
 from conversations import catalogue as T
 from conversations.forms import MENU
-from storage import reminders
+from handlers.reminders.jobs.base import Message, Occurrence, Outcome, Scope, key
+from handlers.reminders.rules import RULES, Setting
+from handlers.reminders.timing import Calendar, zone
 from storage.periods import day_in_month, shift_month
-from storage.schedule import KabupatenFacts
+from storage.reminders import recipients
+from storage.reminders.schedule import KabupatenFacts
 
 NOTICE = timedelta(hours=24)
 
@@ -40,9 +38,9 @@ class DraftExpiringJob:
             for day in (first + timedelta(days=n) for n in range((last - first).days))
         ]
 
-    def run(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
-        drafts = reminders.expiring_drafts(
-            session,
+    def run(self, scope: Scope, occurrence: Occurrence) -> Outcome:
+        drafts = recipients.expiring_drafts(
+            scope.session,
             scope.kabupaten.code,
             scope.now,
             scope.now + NOTICE,

@@ -20,7 +20,7 @@ class ScheduleSetting(SQLModel, table=True):
     """One kabupaten's override of one rule's defaults; a None column keeps the default.
 
     ``days`` and ``months`` are comma-separated integers; what a day number
-    means depends on the rule (see ``bot.scheduler.rules``).
+    means depends on the rule (see ``handlers.reminders.rules``).
     """
 
     __tablename__ = "schedule_setting"

@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlmodel import Session
-
-from bot.scheduler.jobs.base import (
+from conversations import catalogue as T
+from handlers.reminders.jobs.base import (
     Message,
     Occurrence,
     Outcome,
@@ -19,13 +18,12 @@ from bot.scheduler.jobs.base import (
     days_falling_on,
     key,
 )
-from bot.scheduler.rules import RULES, Setting
-from bot.scheduler.timing import Calendar
-from conversations import catalogue as T
-from storage import reminders
+from handlers.reminders.rules import RULES, Setting
+from handlers.reminders.timing import Calendar
 from storage.periods import day_in_month
-from storage.reminders import PosyanduLink
-from storage.schedule import KabupatenFacts
+from storage.reminders import recipients
+from storage.reminders.recipients import PosyanduLink
+from storage.reminders.schedule import KabupatenFacts
 
 
 class PosyanduDayJob:
@@ -46,15 +44,15 @@ class PosyanduDayJob:
             for offset in setting.days
         ]
 
-    def run(self, session: Session, scope: Scope, occurrence: Occurrence) -> Outcome:
+    def run(self, scope: Scope, occurrence: Occurrence) -> Outcome:
         assert occurrence.target is not None
         target = occurrence.target
         days = days_falling_on(scope.kabupaten.posyandu_days, target)
-        links = reminders.posyandu_people(
-            session,
+        links = recipients.posyandu_people(
+            scope.session,
             scope.kabupaten.code,
             self.rule.audience,
-            reminders.posyandu_day_in(days),
+            recipients.posyandu_day_in(days),
             scope.channels,
             scope.zone,
         )

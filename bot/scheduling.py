@@ -1,5 +1,8 @@
 """Wiring for ``python -m bot run``: the reminder tick on APScheduler, and the dispatcher.
 
+What a tick queues and how the dispatcher sends live in ``handlers.reminders``;
+this module only starts them with the configured channels, limits and holidays.
+
 APScheduler only provides the heartbeat: one interval job, every minute and
 once at start-up, in memory. Its misfire handling and job store are not
 relied on (a missed run is caught up by the next tick from our own tables,
@@ -17,13 +20,14 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
-from bot.scheduler.dispatcher import Dispatcher, Sender, utc_now
-from bot.scheduler.holidays import parse_holidays
-from bot.scheduler.pacing import DEFAULT_LIMITS, Limit
-from bot.scheduler.tick import TickConfig, tick
-from bot.scheduler.timing import Calendar
-from conversations.phone import normalize_phone
-from storage import Database, people
+from handlers.clock import utc_now
+from handlers.delivery import Sender
+from handlers.reminders.dispatcher import Dispatcher
+from handlers.reminders.holidays import parse_holidays
+from handlers.reminders.pacing import DEFAULT_LIMITS, Limit
+from handlers.reminders.tick import TickConfig, tick
+from handlers.reminders.timing import Calendar
+from storage import Database
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,7 @@ def channel_names(settings: Settings) -> tuple[str, ...]:
 
 
 def tick_config(settings: Settings, channels: Sequence[str]) -> TickConfig:
+    """The working-day calendar (``HOLIDAYS`` applied) and the channels that reach people."""
     return TickConfig(Calendar(parse_holidays(settings.holidays)), tuple(channels))
 
 
@@ -80,7 +85,7 @@ async def scheduling(
         "interval",
         seconds=TICK_SECONDS,
         id="reminder_tick",
-        next_run_time=datetime.now(UTC),
+        next_run_time=utc_now(),
         max_instances=1,
         coalesce=True,
         misfire_grace_time=None,
@@ -105,15 +110,3 @@ async def scheduling(
         scheduler.shutdown(wait=False)
         stop.set()
         await sending
-
-
-def deliver_pending(database: Database, channel: Sender, phone: str) -> None:
-    """Send the console's person what the outbox holds for them (alerts, reminders), now."""
-    number = normalize_phone(phone)
-    with database.transaction() as session:
-        profile = people.by_phone(session, number) if number else None
-    if profile is not None:
-        dispatcher = Dispatcher(
-            database, [channel], person_id=profile.person_id, keep_unreachable=True, concurrency=1
-        )
-        asyncio.run(dispatcher.drain())

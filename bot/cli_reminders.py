@@ -3,14 +3,16 @@
 ``jobs list`` shows each job's next run per time zone of the roster;
 ``jobs run NAME --now …`` runs one rule as the tick would at that instant and
 prints who was queued and who cannot be reached; ``schedule show|set|reset``
-manages the per-kabupaten overrides of the rules' defaults.
+manages the per-kabupaten overrides of the rules' defaults. What they do is
+in ``handlers.reminders`` (``admin``, ``tick``, ``dispatcher``); this module
+parses and prints, on a rich console made per command, never at import.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -18,17 +20,17 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.config import Settings
-from bot.scheduler.dispatcher import Stats
-from bot.scheduler.rules import RULES, parse_numbers, resolve, validate
-from bot.scheduler.tick import RunReport
-from bot.scheduler.timing import abbreviation, zone
 from bot.wiring import configure_logging, open_database
-from conversations.phone import mask_phone
-from storage import Database, schedule
+from handlers.clock import utc_now
+from handlers.reminders import admin
+from handlers.reminders.dispatcher import Stats
+from handlers.reminders.rules import RULES, validate
+from handlers.reminders.tick import RunReport
+from handlers.reminders.timing import abbreviation, zone
+from storage import Database
 
 jobs_app = typer.Typer(help="The scheduled reminder jobs.", no_args_is_help=True)
 schedule_app = typer.Typer(help="Per-kabupaten reminder settings.", no_args_is_help=True)
-console = Console()
 
 
 def _open() -> tuple[Settings, Database]:
@@ -40,7 +42,7 @@ def _open() -> tuple[Settings, Database]:
 def _instant(text: str | None, default_zone: str) -> datetime:
     """``--now``: an ISO date-time; without an offset it is read in DEFAULT_TIMEZONE."""
     if text is None:
-        return datetime.now(UTC)
+        return utc_now()
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
@@ -59,29 +61,25 @@ def list_jobs(
     now: Annotated[str | None, typer.Option(help="Pretend the clock reads this (ISO).")] = None,
 ) -> None:
     """Each job, whom it reaches, and its next run in every time zone of the roster."""
-    from bot.scheduler.planner import next_runs
-    from bot.scheduler.service import tick_config
+    from bot.scheduling import tick_config
 
+    console = Console()
     settings, database = _open()
     instant = _instant(now, settings.default_timezone)
-    with database.transaction() as session:
-        kabupaten = schedule.kabupaten_facts(session)
-        overrides = schedule.overrides(session)
-    if not kabupaten:
+    found = admin.plan(database, tick_config(settings, ()).calendar, instant)
+    if found is None:
         console.print("No kabupaten in the roster yet: import one (python -m bot import FILE).")
         raise typer.Exit(1)
-    zones = sorted({name for facts in kabupaten for name in facts.zones})
-    runs = next_runs(kabupaten, overrides, tick_config(settings, ()).calendar, instant)
     table = Table(title="Scheduled jobs (next run, local time)")
     table.add_column("job", style="bold")
     table.add_column("what")
-    for name in zones:
+    for name in found.zones:
         table.add_column(f"{name} ({abbreviation(name)})")
     for name, rule in RULES.items():
         if not rule.once:
-            cells = ["every minute, 06:00-21:00"] * len(zones)
+            cells = ["every minute, 06:00-21:00"] * len(found.zones)
         else:
-            cells = [_when(runs[name].get(timezone)) for timezone in zones]
+            cells = [_when(found.next_runs[name].get(timezone)) for timezone in found.zones]
         table.add_row(name, rule.summary, *cells)
     console.print(table)
     console.print(
@@ -111,15 +109,16 @@ def run_job(
     again. Nothing is queued for an occurrence that is not due at --now (another day, before
     its hour, or 21:00-06:00 local).
     """
-    from bot.scheduler.service import channel_names, tick_config
-    from bot.scheduler.tick import tick
+    from bot.scheduling import channel_names, tick_config
+    from handlers.reminders.tick import tick
 
+    console = Console()
     rule = _rule_name(name)
     settings, database = _open()
     instant = _instant(now, settings.default_timezone)
     channels = channel_names(settings)
     reports = tick(database, instant, tick_config(settings, channels), only=rule, force=True)
-    _print_reports(rule, instant, reports, channels)
+    _print_reports(console, rule, instant, reports, channels)
     if dispatch:
         stats = asyncio.run(_dispatch(settings, database))
         console.print(
@@ -131,7 +130,11 @@ def run_job(
 
 
 def _print_reports(
-    rule: str, instant: datetime, reports: list[RunReport], channels: tuple[str, ...]
+    console: Console,
+    rule: str,
+    instant: datetime,
+    reports: list[RunReport],
+    channels: tuple[str, ...],
 ) -> None:
     if not channels:
         console.print(
@@ -162,7 +165,7 @@ def _print_reports(
         f"{role}: {count} ({new[role]} new)" for role, count in sorted(totals.items())
     )
     console.print(f"messages per recipient kind: {summary or 'none'}")
-    if instant < datetime.now(UTC) - timedelta(hours=12) and sum(new.values()):
+    if instant < utc_now() - timedelta(hours=12) and sum(new.values()):
         console.print(
             "[yellow]--now lies in the past: reminders are only sent until 21:00 of their day, "
             "so the dispatcher marks these expired instead of sending them late.[/yellow]"
@@ -171,14 +174,14 @@ def _print_reports(
     if unreachable:
         console.print(f"[yellow]{len(unreachable)} cannot be reached on any channel:[/yellow]")
         for person in unreachable:
-            console.print(f"  {person.role} {person.name} {mask_phone(person.phone)}")
+            console.print(f"  {admin.described(person)}")
 
 
 async def _dispatch(settings: Settings, database: Database) -> Stats:
     from bot.runner import build_channels
-    from bot.scheduler.dispatcher import Dispatcher
-    from bot.scheduler.service import channel_limits
+    from bot.scheduling import channel_limits
     from bot.wiring import build_service
+    from handlers.reminders.dispatcher import Dispatcher
 
     channels = build_channels(settings, build_service(database))
     started = []
@@ -197,29 +200,28 @@ def show_schedule(
     kabupaten: Annotated[str | None, typer.Argument(help="Kabupaten code (default: all).")] = None,
 ) -> None:
     """The rules as each kabupaten runs them (defaults, or its overrides marked *)."""
+    console = Console()
     _, database = _open()
-    with database.transaction() as session:
-        facts = [f for f in schedule.kabupaten_facts(session) if kabupaten in (None, f.code)]
-        overrides = schedule.overrides(session)
-    if not facts:
+    found = admin.rules_of(database, kabupaten)
+    if not found:
         console.print(
             f"No kabupaten {kabupaten!r} in the roster." if kabupaten else "No kabupaten."
         )
         raise typer.Exit(1)
-    for item in facts:
+    for entry in found:
+        item = entry.kabupaten
         table = Table(
             title=f"{item.code} {item.name} · {item.timezone} · deadline day {item.deadline_day}"
         )
         for column in ("job", "enabled", "days", "meaning of days", "hour", "months"):
             table.add_column(column)
-        for name, rule in RULES.items():
-            setting = resolve(rule, overrides.get((item.code, name)))
+        for setting in entry.settings:
             mark = " *" if setting.overridden else ""
             table.add_row(
-                name + mark,
+                setting.rule.name + mark,
                 "yes" if setting.enabled else "no",
                 ",".join(map(str, setting.days)) or "-",
-                rule.days_meaning,
+                setting.rule.days_meaning,
                 f"{setting.hour:02d}:00",
                 ",".join(map(str, setting.months)) or "-",
             )
@@ -241,6 +243,7 @@ def set_schedule(
     months: Annotated[str | None, typer.Option(help="Months (lokmin_tribulanan).")] = None,
 ) -> None:
     """Override a job's defaults for one kabupaten (days, hour, months as `schedule show`)."""
+    console = Console()
     rule = RULES[_rule_name(job)]
     problems = validate(rule, days, hour, months)
     if problems:
@@ -248,25 +251,13 @@ def set_schedule(
             console.print(f"[red]{problem}[/red]")
         raise typer.Exit(2)
     _, database = _open()
-    with database.transaction() as session:
-        if not schedule.kabupaten_exists(session, kabupaten):
-            console.print(f"[red]No kabupaten with code {kabupaten!r}.[/red]")
-            raise typer.Exit(1)
-        schedule.save_override(
-            session,
-            kabupaten,
-            rule.name,
-            datetime.now(UTC),
-            enabled=enabled,
-            days=_normalised(days),
-            hour=hour,
-            months=_normalised(months),
-        )
+    saved = admin.save_override(
+        database, kabupaten, rule, utc_now(), enabled=enabled, days=days, hour=hour, months=months
+    )
+    if not saved:
+        console.print(f"[red]No kabupaten with code {kabupaten!r}.[/red]")
+        raise typer.Exit(1)
     console.print(f"{rule.name} for {kabupaten} saved.")
-
-
-def _normalised(numbers: str | None) -> str | None:
-    return ",".join(map(str, parse_numbers(numbers))) if numbers is not None else None
 
 
 @schedule_app.command("reset")
@@ -277,8 +268,7 @@ def reset_schedule(
     """Back to the defaults for one job in one kabupaten."""
     name = _rule_name(job)
     _, database = _open()
-    with database.transaction() as session:
-        removed = schedule.clear_override(session, kabupaten, name)
-    console.print(
+    removed = admin.clear_override(database, kabupaten, name)
+    Console().print(
         f"{name} for {kabupaten}: " + ("defaults restored." if removed else "no override.")
     )
