@@ -165,7 +165,7 @@ def _print_reports(
         f"{role}: {count} ({new[role]} new)" for role, count in sorted(totals.items())
     )
     console.print(f"messages per recipient kind: {summary or 'none'}")
-    if instant < utc_now() - timedelta(hours=12) and sum(new.values()):
+    if instant < utc_now() - timedelta(hours=12) and any(new.values()):
         console.print(
             "[yellow]--now lies in the past: reminders are only sent until 21:00 of their day, "
             "so the dispatcher marks these expired instead of sending them late.[/yellow]"

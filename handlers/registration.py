@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
-
 from conversations import Inbound, Reply
 from conversations import catalogue as T
 from conversations.phone import platform_phone
-from storage import inbox, people
+from storage import Transaction, inbox, people
 
 SHOWN_DIGITS = 20
 """At most this much of a refused number is echoed back."""
 
 
 def register(
-    session: Session, inbound: Inbound, now: datetime
+    session: Transaction, inbound: Inbound, now: datetime
 ) -> tuple[people.Profile | None, list[Reply]]:
     """Try to link the sender; returns the person (if linked) and what to tell them.
 
@@ -38,7 +36,7 @@ def register(
 
 
 def link(
-    session: Session, channel: str, user_id: str, phone: str, now: datetime
+    session: Transaction, channel: str, user_id: str, phone: str, now: datetime
 ) -> people.Profile | None:
     """Link the account to the roster person with this (vouched-for) number; None: not on it.
 

@@ -10,9 +10,6 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
-
 from conversations import Engine, Inbound, Reply
 from conversations import catalogue as T
 from conversations.phone import mask_phone
@@ -20,12 +17,14 @@ from handlers import registration
 from handlers.clock import utc_now
 from handlers.router import parse_command, route
 from handlers.turn import TurnContext
-from storage import drafts, inbox, people
+from storage import CONFLICTS, Transaction, drafts, inbox, people
 from storage.db import Database
 
 log = logging.getLogger(__name__)
 
 ATTEMPTS = 4
+RETRYABLE: tuple[type[Exception], ...] = (drafts.StaleDraftError, *CONFLICTS)
+"""A concurrent writer got there first: the message is handled again on fresh data."""
 
 
 class Service:
@@ -77,7 +76,7 @@ class Service:
             try:
                 with self._db.transaction() as session:
                     return self._handle(session, inbound)
-            except (drafts.StaleDraftError, IntegrityError, OperationalError) as error:
+            except RETRYABLE as error:
                 log.warning(
                     "retrying %s message %s (attempt %d): %s",
                     inbound.channel,
@@ -100,7 +99,7 @@ class Service:
                 return True
             return registration.link(session, channel, user_id, phone, self._clock()) is not None
 
-    def _handle(self, session: Session, inbound: Inbound) -> list[Reply]:
+    def _handle(self, session: Transaction, inbound: Inbound) -> list[Reply]:
         now = self._clock()
         profile = people.by_identity(session, inbound.channel, inbound.user_id)
         replies: list[Reply] = []

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session
-
 from conversations import Engine, Inbound
+from storage import Transaction
 from storage.drafts import Draft
 from storage.people import Profile
 
@@ -16,7 +15,7 @@ from storage.people import Profile
 class TurnContext:
     """One message being handled: who sent it, when (local time), inside which transaction."""
 
-    session: Session
+    session: Transaction
     engine: Engine
     profile: Profile
     inbound: Inbound

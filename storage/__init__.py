@@ -1,5 +1,5 @@
 """Every table and every query; SQLite by default, PostgreSQL through DATABASE_URL."""
 
-from storage.db import Database
+from storage.db import CONFLICTS, Database, Transaction
 
-__all__ = ["Database"]
+__all__ = ["CONFLICTS", "Database", "Transaction"]

@@ -16,7 +16,16 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
+
+Transaction = Session
+"""An open unit of work. Layers above storage hold one and hand it to storage
+functions; only storage queries it, so no SQL lives outside this package."""
+
+CONFLICTS: tuple[type[Exception], ...] = (IntegrityError, OperationalError)
+"""Errors after which a unit of work may be retried on fresh data: a unique key
+taken by a concurrent writer, a lock or a dropped connection."""
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000

@@ -142,8 +142,8 @@ class GraphClient:
 
 def _failure(response: httpx.Response) -> GraphError:
     """Classify an error answer: throttled or server-side errors may be retried, others not."""
-    body = _json(response)
-    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    raw_error = _json(response).get("error")
+    error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
     code = error.get("code") if isinstance(error.get("code"), int) else None
     reason = str(error.get("message") or response.reason_phrase)[:MAX_REASON]
     retryable = (

@@ -18,7 +18,7 @@ import hashlib
 import hmac
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 from bot.channels.text import split_text
 from bot.channels.whatsapp_client import WINDOW_CLOSED
@@ -218,7 +218,8 @@ def _dicts(items: Any) -> Iterator[dict[str, Any]]:
         yield from (item for item in items if isinstance(item, dict))
 
 
-def _text(value: Any) -> bool:
+def _text(value: Any) -> TypeGuard[str]:
+    """A non-empty string (payload fields arrive as any JSON value)."""
     return isinstance(value, str) and value != ""
 
 

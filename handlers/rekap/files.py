@@ -16,13 +16,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from conversations import Attachment
 from conversations.parsing import parse_month
 from handlers.rekap import format as F
 from handlers.rekap import text as rekap_text
 from handlers.rekap import words as W
+from storage import Transaction
 from storage.db import Database
 from storage.rekap import (
     COLUMNS,
@@ -96,7 +95,7 @@ def file_name(area: Area, period: str, output: str) -> str:
 
 
 def file_bytes(
-    session: Session, area: Area, period: str, output: str, made: date, *, headers: str = "en"
+    session: Transaction, area: Area, period: str, output: str, made: date, *, headers: str = "en"
 ) -> bytes:
     """The rekap as bytes for the command line: the chat text with every row, or a file.
 
@@ -111,7 +110,9 @@ def file_bytes(
     return attachment(session, area, period, output, made).content
 
 
-def attachment(session: Session, area: Area, period: str, output: str, made: date) -> Attachment:
+def attachment(
+    session: Transaction, area: Area, period: str, output: str, made: date
+) -> Attachment:
     """The rekap of ``area`` for ``period`` as a file: ``xlsx``, ``csv`` or ``png`` (a photo).
 
     ``made`` is the area's local date: the workbook says it, and a month whose
@@ -151,6 +152,6 @@ def csv_text(rows: Iterable[dict[str, Any]], headers: str = "en") -> str:
     return stream.getvalue()
 
 
-def _csv(session: Session, area: Area, period: str, headers: str) -> bytes:
+def _csv(session: Transaction, area: Area, period: str, headers: str) -> bytes:
     rows = monthly_rows(session, period, area.level, area.code)
     return csv_text(rows, headers).encode("utf-8")

@@ -138,7 +138,9 @@ def workbook(
 ) -> bytes:
     """The whole workbook as ``.xlsx`` bytes; ``made`` is the area's local date."""
     book = Workbook()
-    _summary(book.active, rekap, made)
+    first = book.active
+    assert isinstance(first, Worksheet), "a new workbook starts with one worksheet"
+    _summary(first, rekap, made)
     names = {rekap.area.code or "": F.area_label(rekap.area)}
     for level in levels:
         _level(book.create_sheet(W.REKAP_LEVELS[level.level]), level, names)
@@ -269,10 +271,11 @@ def _trend(sheet: Worksheet, trend: Sequence[tuple[str, Figures | None]]) -> Non
     out.header([W.XLSX_COLUMNS["period"], *(metric.header for metric in metrics)])
     formats = [None, *(metric.number_format for metric in metrics)]
     for period, figures in trend:
-        if figures is None:
-            values = [W.REKAP_NO_VALUE for _ in metrics]
-        else:
-            values = [metric.cell(figures) for metric in metrics]
+        values: list[int | float | str] = (
+            [W.REKAP_NO_VALUE for _ in metrics]
+            if figures is None
+            else [metric.cell(figures) for metric in metrics]
+        )
         out.line([format_month(period), *values], formats)
     out.finish()
 

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from sqlmodel import Session
-
 from conversations import catalogue as T
 from conversations.engine import format_day
 from handlers.reminders.rules import Rule, Setting
 from handlers.reminders.timing import Calendar, zone
+from storage import Transaction
 from storage.periods import day_in_month, month_of, shift_month
 from storage.reminders.recipients import Recipient, Zone
 from storage.reminders.schedule import KabupatenFacts
@@ -47,7 +46,7 @@ class Scope:
     queries; the outbox rows and the run record are written in it too.
     """
 
-    session: Session
+    session: Transaction
     kabupaten: KabupatenFacts
     setting: Setting
     calendar: Calendar
