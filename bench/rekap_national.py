@@ -33,11 +33,11 @@ from sqlmodel import select
 
 from bench.core_throughput import drop_postgres, postgres_database
 from bench.synthetic import REPORT_COLUMNS, NationalShape, national_regions, national_reports
+from conversations.periods import shift_month
 from handlers.clock import utc_now
 from handlers.rekap import text as rekap_text
 from storage import Database
 from storage.models import Posyandu, Report
-from storage.periods import shift_month
 from storage.rekap import Area, build, by_code, take_snapshot
 
 LAST_PERIOD = "2026-10"

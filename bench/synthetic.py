@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import SQLModel
 
+from conversations.periods import day_in_month, shift_month
+from conversations.zones import province_timezone
 from storage import Database
 from storage.models import (
     ChannelIdentity,
@@ -27,7 +29,6 @@ from storage.models import (
     Provinsi,
     Puskesmas,
 )
-from storage.roster import province_timezone
 
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -285,8 +286,7 @@ def national_reports(
     rng = random.Random(seed)
     events = 0
     for period in periods:
-        year, month = int(period[:4]), int(period[5:])
-        following = date(year + month // 12, month % 12 + 1, 1)
+        following = day_in_month(shift_month(period, 1), 1)
         for number in range(shape.posyandu):
             code = national_posyandu_code(number)
             person = shape.kabupaten_index(number) + 1
@@ -352,7 +352,7 @@ def national_reports(
             ):
                 for _ in range(int(mean) + (rng.random() < mean % 1)):
                     events += 1
-                    held_on = date(year, month, 1 + rng.randrange(28))
+                    held_on = day_in_month(period, 1 + rng.randrange(28))
                     filed = datetime.combine(held_on, time(9), UTC)
                     yield (
                         kind,

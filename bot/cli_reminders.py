@@ -21,12 +21,13 @@ from rich.table import Table
 
 from bot.config import Settings
 from bot.wiring import configure_logging, open_database
+from conversations.zones import abbreviation
 from handlers.clock import utc_now
 from handlers.reminders import admin
 from handlers.reminders.dispatcher import Stats
 from handlers.reminders.rules import RULES, validate
 from handlers.reminders.tick import RunReport
-from handlers.reminders.timing import abbreviation, zone
+from handlers.reminders.timing import zone
 from storage import Database
 
 jobs_app = typer.Typer(help="The scheduled reminder jobs.", no_args_is_help=True)

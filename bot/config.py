@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from conversations.zones import DEFAULT_TIMEZONE
+
 DEFAULT_DATABASE_URL = "sqlite:///data/lapor-posyandu.db"
 
 
@@ -39,7 +41,7 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
-    default_timezone: str = "Asia/Jakarta"
+    default_timezone: str = DEFAULT_TIMEZONE
     holidays: str = ""
     log_level: str = "INFO"
 

@@ -29,6 +29,7 @@ from conversations.parsing import (
     parse_yes_no,
     read_number,
 )
+from conversations.periods import format_day, format_month, month_of, recent_months
 from conversations.state import SUMMARY, State
 
 DRAFT_LIFETIME = timedelta(days=7)
@@ -329,7 +330,7 @@ class Engine:
             month = parse_month(raw, today)
             if month is None:
                 return None, T.ERR_MONTH.format(answer=_clip(raw))
-            if current.not_future and month > f"{today.year:04d}-{today.month:02d}":
+            if current.not_future and month > month_of(today):
                 return None, T.ERR_FUTURE_MONTH.format(value=format_month(month))
             earliest = context.get(current.earliest_from) if current.earliest_from else None
             if earliest and month < earliest:
@@ -516,7 +517,7 @@ class Engine:
         if kind is Kind.COUNT and (current.minimum or 0) == 0 and 0 not in (suggestion, previous):
             buttons.append(Choice("0", T.BUTTON_ZERO))
         if kind is Kind.MONTH:
-            for month in _recent_months(now.date(), 2):
+            for month in recent_months(now.date(), 2):
                 if month not in (suggestion, previous):
                     buttons.append(Choice(month, format_month(month)))
         section = form.section(current.section)
@@ -590,31 +591,6 @@ def _subject(state: State) -> str:
     name = state.context.get("posyandu_name", "")
     period = state.answers.get("periode")
     return f"{name} {format_month(period)}".strip() if period else name
-
-
-def format_month(period: str) -> str:
-    """``2026-10`` -> ``Oktober 2026``."""
-    year, month = period.split("-")
-    return f"{T.MONTH_NAMES[int(month) - 1]} {year}"
-
-
-def format_date(day: date) -> str:
-    """``2026-11-12`` -> ``12 Nov 2026``."""
-    return f"{day.day} {T.MONTH_SHORT[day.month - 1]} {day.year}"
-
-
-def format_day(day: date) -> str:
-    """``Kamis, 12 Nov 2026``: a day read back with its weekday, which people check it by."""
-    return f"{T.DAY_NAMES[day.weekday()]}, {format_date(day)}"
-
-
-def _recent_months(today: date, count: int) -> list[str]:
-    year, month = today.year, today.month
-    months = []
-    for _ in range(count):
-        months.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return months
 
 
 def _parse_number(current: Field, raw: str) -> tuple[Any, str]:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from conversations.periods import month_of, recent_months, shift_month, year_month
+
 MAX_INPUT_LENGTH = 1000
 """Longer messages are refused before any parsing (a cheap phone never types more)."""
 MAX_CHOICE_DIGITS = 4
@@ -318,12 +320,10 @@ def _valid_date(year: int, month: int, day: int) -> date | None:
 
 
 def _most_recent_day(day: int, today: date) -> date | None:
-    year, month = today.year, today.month
-    for _ in range(2):
-        candidate = _valid_date(year, month, day)
+    for period in recent_months(today, 2):
+        candidate = _valid_date(*year_month(period), day)
         if candidate is not None and candidate <= today:
             return candidate
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return None
 
 
@@ -352,10 +352,10 @@ def parse_month(text: str, today: date) -> str | None:
     if not cleaned or len(cleaned) > 40:
         return None
     if cleaned in _MONTHS_AGO:
-        return _months_before(today, _MONTHS_AGO[cleaned])
+        return shift_month(month_of(today), -_MONTHS_AGO[cleaned])
     ago = _AGO.fullmatch(cleaned)
     if ago and ago["unit"] == "bulan":
-        return _months_before(today, _count_of(ago["n"]))
+        return shift_month(month_of(today), -_count_of(ago["n"]))
     for pattern in _MONTH_NUMERIC:
         match = pattern.fullmatch(cleaned)
         if match:
@@ -373,8 +373,3 @@ def _month_from(parts: dict[str, str | None], today: date) -> str | None:
     else:
         year = today.year if month <= today.month else today.year - 1
     return f"{year:04d}-{month:02d}"
-
-
-def _months_before(today: date, months: int) -> str:
-    index = today.year * 12 + today.month - 1 - months
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"

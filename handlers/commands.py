@@ -7,13 +7,12 @@ from collections.abc import Callable
 
 from conversations import Reply
 from conversations import catalogue as T
-from conversations.engine import format_date, format_month
+from conversations.periods import deadline_of, due_period, format_date, format_month
 from handlers import conversation, form_context, rekap
 from handlers.names import addressed
 from handlers.reminders import jadwal
 from handlers.turn import TurnContext
 from storage import people, regions, reports
-from storage.periods import deadline_of, due_period
 
 STATUS_LIST_LIMIT = 25
 

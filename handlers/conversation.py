@@ -14,8 +14,9 @@ from typing import Any
 
 from conversations import Reply, State, Submitted, Turn
 from conversations import catalogue as T
-from conversations.engine import DRAFT_LIFETIME, format_month
+from conversations.engine import DRAFT_LIFETIME
 from conversations.forms import MENU
+from conversations.periods import format_month
 from handlers import form_context, submission
 from handlers.turn import TurnContext
 from storage import drafts

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from conversations import catalogue as T
-from conversations.engine import format_date
 from conversations.forms import menu_context
+from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
 from storage import people, reports
-from storage.periods import due_period, shift_month
 
 REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13

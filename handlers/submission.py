@@ -9,7 +9,7 @@ import phonenumbers
 
 from conversations import Reply, Submitted
 from conversations import catalogue as T
-from conversations.engine import format_date, format_month
+from conversations.periods import format_date, format_month, month_of
 from handlers.names import addressed
 from handlers.turn import TurnContext
 from storage import outbox, people, reports
@@ -52,9 +52,7 @@ def _new_report(turn: TurnContext, event: Submitted) -> reports.NewReport:
         return reports.NewReport(report_key=key, period=period, held=answers["buka"], **common)
     day = date.fromisoformat(answers["tanggal"])
     key = f"{event.form}:{uuid.uuid4().hex}"
-    return reports.NewReport(
-        report_key=key, period=answers["tanggal"][:7], event_date=day, **common
-    )
+    return reports.NewReport(report_key=key, period=month_of(day), event_date=day, **common)
 
 
 def _alert_bidan(

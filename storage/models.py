@@ -16,6 +16,8 @@ from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from conversations.periods import DEFAULT_DEADLINE_DAY
+from conversations.zones import DEFAULT_TIMEZONE
 from storage.types import UTCDateTime
 
 ROLES = ("kader", "bidan", "puskesmas", "dinkes", "admin")
@@ -37,8 +39,8 @@ class Kabupaten(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=40)
     name: str
     provinsi_code: str = Field(foreign_key="provinsi.code", index=True)
-    timezone: str = Field(default="Asia/Jakarta")
-    deadline_day: int = Field(default=5)
+    timezone: str = Field(default=DEFAULT_TIMEZONE)
+    deadline_day: int = Field(default=DEFAULT_DEADLINE_DAY)
 
 
 class Kecamatan(SQLModel, table=True):

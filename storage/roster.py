@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from sqlalchemy import delete, insert, select, tuple_, update
 from sqlmodel import Session, SQLModel
 
+from conversations.zones import DEFAULT_TIMEZONE, province_timezone
 from storage.models import (
     Desa,
     Kabupaten,
@@ -37,7 +38,6 @@ from storage.models import (
     Puskesmas,
 )
 
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 CODE_LENGTH = 40
 CHUNK = 500
 """Keys per ``IN (...)`` and people per write batch: far below every backend's limit."""
@@ -45,12 +45,6 @@ CHUNK = 500
 MULTI_ROW_ROLES = ("kader", "bidan")
 """Roles that may have several roster rows, one per Posyandu."""
 
-# The first two digits of a Kemendagri code name the province, and the province the zone.
-_PROVINCE_ZONES = {
-    **dict.fromkeys((61, 62), "Asia/Pontianak"),
-    **dict.fromkeys((51, 52, 53, 63, 64, 65, 71, 72, 73, 74, 75, 76), "Asia/Makassar"),
-    **dict.fromkeys((81, 82, 91, 92, 93, 94, 95, 96, 97), "Asia/Jayapura"),
-}
 _NOT_SLUG = re.compile(r"[^A-Z0-9]+")
 
 
@@ -156,18 +150,6 @@ def derive_code(parent_code: str | None, name: str) -> str:
         return code
     digest = hashlib.sha1(code.encode()).hexdigest()[:8].upper()
     return f"{code[: CODE_LENGTH - 9].rstrip('-')}-{digest}"
-
-
-def province_timezone(code: str, default: str = DEFAULT_TIMEZONE) -> str:
-    """The zone of a province (or any region below it) from its Kemendagri code's first digits.
-
-    Sumatra, Java and Banten (every other province number) are on Asia/Jakarta;
-    ``default`` is only for codes that are not Kemendagri numbers.
-    """
-    prefix = code[:2]
-    if len(prefix) == 2 and prefix.isdigit():
-        return _PROVINCE_ZONES.get(int(prefix), "Asia/Jakarta")
-    return default
 
 
 _REGION_MODELS: tuple[tuple[str, type[SQLModel]], ...] = (

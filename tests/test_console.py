@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from conversations.periods import month_of, shift_month
 from storage import Database, reports
-from storage.periods import month_of, shift_month
 
 ROOT = Path(__file__).resolve().parent.parent
 SITI = "+6281200000001"

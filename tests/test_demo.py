@@ -20,10 +20,11 @@ import pytest
 from sqlalchemy import delete, func
 from sqlmodel import select
 
+from conversations import periods
 from conversations.form import Form, Kind
 from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
 from handlers.roster.demo import roster_is_empty, roster_rows, seed_demo
-from storage import Database, people, periods
+from storage import Database, people
 from storage.models import (
     Desa,
     Kabupaten,

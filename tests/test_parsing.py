@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conversations.parsing import parse_count, parse_date, parse_decimal, parse_month, parse_yes_no
+from conversations.periods import deadline_of
 from conversations.phone import mask_phone, normalize_phone
-from storage.periods import deadline_of
 
 TODAY = date(2026, 11, 22)
 

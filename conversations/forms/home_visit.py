@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from conversations import catalogue as T
-from conversations.engine import format_day
 from conversations.form import Alert, Answers, Check, Context, Field, Form, Kind, Section
 from conversations.forms._helpers import options
+from conversations.periods import format_day
 
 W = T.VISIT_FIELDS
 OLD_VISIT = timedelta(days=14)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from conversations import catalogue as T
 from conversations.form import Alert, Answers, Block, Check, Context, Field, Form, Kind, Section
 from conversations.forms._helpers import count, options, pct, total
+from conversations.periods import shift_month
 
 W = T.MONTHLY_FIELDS
 C = T.MONTHLY_CHECKS
@@ -37,9 +38,7 @@ def _previous_s(answers: Answers, context: Context) -> int | None:
     period = answers.get("periode")
     if not period:
         return None
-    year, month = int(period[:4]), int(period[5:])
-    year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return context.get("previous_s", {}).get(f"{year:04d}-{month:02d}")
+    return context.get("previous_s", {}).get(shift_month(period, -1))
 
 
 def _s_stable(answers: Answers, context: Context) -> bool:

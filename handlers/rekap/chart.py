@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as PlotFigure
 
-from conversations.engine import format_date, format_month
+from conversations.periods import format_date, format_month, short_month
 from handlers.rekap import format as F
 from handlers.rekap import words as W
 from storage.rekap import Figures, Rekap, Row
@@ -96,7 +96,7 @@ def _trend(
     positions = list(range(len(trend)))
     labels = []
     for period, _ in trend:
-        label = f"{F.short_month(period)} {period[2:4]}"
+        label = f"{short_month(period)} {period[2:4]}"
         if period == in_progress:
             label = W.CHART_MONTH_IN_PROGRESS.format(month=label)
         labels.append(label)

@@ -11,8 +11,8 @@ officer mark the month reviewed; later rekaps say who did and when.
 from __future__ import annotations
 
 from conversations import Choice, Reply
-from conversations.engine import format_date, format_month
 from conversations.parsing import parse_month
+from conversations.periods import deadline_end, deadline_of, format_date, format_month, month_of
 from handlers.rekap import args as rekap_args
 from handlers.rekap import files
 from handlers.rekap import format as F
@@ -20,7 +20,6 @@ from handlers.rekap import text as rekap_text
 from handlers.rekap import words as W
 from handlers.turn import TurnContext
 from storage.people import posyandu_of
-from storage.periods import deadline_end, deadline_of, month_of
 from storage.rekap import (
     SEARCH_ORDER,
     Area,

@@ -5,7 +5,6 @@ Indonesian conventions: thousands with a dot (``1.234``), whole percentages.
 
 from __future__ import annotations
 
-from conversations import catalogue as T
 from handlers.rekap import words as W
 from storage.rekap import Area
 
@@ -30,11 +29,6 @@ def points(current: float | None, previous: float | None) -> int | None:
 def signed(value: int | None) -> str:
     """``3`` -> ``+3``, ``-2`` -> ``-2``, ``0`` -> ``0``, None -> ``""``."""
     return "" if value is None else f"{value:+d}" if value else "0"
-
-
-def short_month(period: str) -> str:
-    """``2026-09`` -> ``Sep``: enough to name last month next to a change."""
-    return T.MONTH_SHORT[int(period[5:]) - 1]
 
 
 def area_label(area: Area) -> str:

@@ -13,10 +13,9 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from conversations import catalogue as T
-from conversations.engine import format_date, format_month
+from conversations.periods import format_date, format_month, shift_month, short_month
 from handlers.rekap import format as F
 from handlers.rekap import words as W
-from storage.periods import shift_month
 from storage.rekap import Figures, Rekap, Row
 
 TABLE_WIDTH = 32
@@ -78,7 +77,7 @@ def headline(rekap: Rekap, *, compare: bool = True) -> list[str]:
     month and timeliness, which the deadline decides, is left out.
     """
     now, before = rekap.total, rekap.previous
-    previous_month = F.short_month(shift_month(rekap.period, -1))
+    previous_month = short_month(shift_month(rekap.period, -1))
 
     def change(current: float | None, previous: float | None) -> str:
         return _change(current, previous, previous_month) if compare else ""

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations import catalogue as T
-from conversations.engine import format_date, format_month
+from conversations.periods import format_date, format_month
 from handlers.rekap import format as F
 from handlers.rekap import words as W
 from storage.rekap import Figures, Level, Rekap

@@ -11,10 +11,15 @@ from datetime import date
 
 from conversations import Reply
 from conversations import catalogue as T
-from conversations.engine import format_day, format_month
+from conversations.periods import (
+    deadline_of,
+    due_period,
+    format_day,
+    format_month,
+    next_day_of_month,
+)
 from handlers.turn import TurnContext
 from storage import people
-from storage.periods import deadline_of, due_period, next_day_of_month
 from storage.reminders import schedule
 
 POSYANDU_LIMIT = 5

@@ -24,13 +24,6 @@ MAX_SHIFT_DAYS = 31
 Shift = Literal["next", "previous", "none"]
 """Where a reminder that falls on a rest day goes: the next or the previous working day."""
 
-_ABBREVIATIONS = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
-
 
 @lru_cache(maxsize=64)
 def zone(name: str) -> ZoneInfo:
@@ -44,11 +37,6 @@ def is_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
-
-
-def abbreviation(name: str) -> str:
-    """``Asia/Makassar`` -> ``WITA``; other zones keep their name."""
-    return _ABBREVIATIONS.get(name, name)
 
 
 def in_working_hours(local: datetime) -> bool:

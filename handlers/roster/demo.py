@@ -21,13 +21,15 @@ from zoneinfo import ZoneInfo
 from conversations import catalogue as T
 from conversations.form import Form
 from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
+from conversations.forms.monthly import VITAMIN_A_MONTHS
+from conversations.periods import day_in_month, deadline_of, month_of, shift_month
 from conversations.phone import mask_phone
+from conversations.zones import province_timezone
 from handlers.roster.file import read_roster_file
 from storage import Database, reports, roster
-from storage.periods import deadline_of, month_of, shift_month
 from storage.reports import MONTHLY as MONTHLY_KIND
 from storage.reports import NewReport, add_revision, monthly_key
-from storage.roster import RosterRow, apply_roster, province_timezone
+from storage.roster import RosterRow, apply_roster
 
 ROSTER_FILE = "demo_roster.csv"
 SEED = 20260105
@@ -237,7 +239,7 @@ class _History:
         code = posyandu.code
         kader = self.kader[code]
         submitter = kader[index % len(kader)]
-        held_on = _day_in(period, posyandu.day)
+        held_on = day_in_month(period, posyandu.day)
         if (code, index) == NOT_HELD:
             data: dict[str, Any] = {
                 "periode": period,
@@ -285,7 +287,7 @@ class _History:
             "t2": rng.randint(0, min(t, 3)),
             "bgm": bgm,
         }
-        if period[5:] in ("02", "08"):
+        if period[5:] in VITAMIN_A_MONTHS:
             data["vit_a_biru"] = round(s * rng.uniform(0.10, 0.14))
             data["vit_a_merah"] = round(s * rng.uniform(0.70, 0.80))
         bumil = rng.randint(posyandu.target_bumil // 2, posyandu.target_bumil)
@@ -336,7 +338,7 @@ class _History:
     def _home_visit(self, period: str, number: int) -> None:
         rng = self.rng
         posyandu = rng.choice(self.district.posyandu)
-        day = _day_in(period, rng.randint(1, 28))
+        day = day_in_month(period, rng.randint(1, 28))
         target, reason = rng.choice(VISITS)
         fever = rng.random() < 0.15
         data: dict[str, Any] = {
@@ -361,7 +363,7 @@ class _History:
     def _outreach(self, period: str, number: int) -> None:
         rng = self.rng
         posyandu = rng.choice(self.district.posyandu)
-        day = _day_in(period, rng.randint(1, 28))
+        day = day_in_month(period, rng.randint(1, 28))
         kind = rng.choice(list(OUTREACH_PLANS))
         target, men, women = OUTREACH_PLANS[kind]
         male, female = rng.randint(*men), rng.randint(*women)
@@ -417,10 +419,6 @@ def _given(value: _T | None) -> _T:
     if value is None:
         raise ValueError(f"{ROSTER_FILE} leaves a column empty that the demo history needs")
     return value
-
-
-def _day_in(period: str, day: int) -> date:
-    return date(int(period[:4]), int(period[5:]), day)
 
 
 def _in_form_order(form: Form, data: dict[str, Any]) -> dict[str, Any]:

@@ -28,17 +28,12 @@ from zoneinfo import available_timezones
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
+from conversations import zones
 from conversations.phone import is_indonesian_mobile, normalize_phone
 from handlers.roster.conflicts import RosterError, find_conflicts
 from storage import Database
 from storage.models import ROLES
-from storage.roster import (
-    CODE_LENGTH,
-    DEFAULT_TIMEZONE,
-    RosterRow,
-    apply_roster,
-    derive_code,
-)
+from storage.roster import CODE_LENGTH, RosterRow, apply_roster, derive_code
 
 REQUIRED_COLUMNS = ("phone", "name", "role")
 # Region levels from the top down: (name column, code column).
@@ -66,7 +61,12 @@ KNOWN_COLUMNS = frozenset(
     (*REQUIRED_COLUMNS, *(column for level in LEVELS for column in level), "timezone", *NUMBERS)
 )
 ALIASES = {"posyandu": "posyandu_name"}
-ZONE_ALIASES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
+_ZONE_NAMES = list(zones.ABBREVIATIONS)
+_KNOWN_ZONES = (
+    f"{', '.join(_ZONE_NAMES[:-1])} atau {_ZONE_NAMES[-1]} "
+    f"(atau {', '.join(alias.upper() for alias in zones.ALIASES)})"
+)
+"""The zones a roster may name, for the message refusing one that is unknown."""
 _SPACES = re.compile(r"\s+")
 _HEADER_SEPARATORS = re.compile(r"[\s\-]+")
 
@@ -133,7 +133,7 @@ def import_file(
     path: Path,
     now: datetime,
     *,
-    default_timezone: str = DEFAULT_TIMEZONE,
+    default_timezone: str = zones.DEFAULT_TIMEZONE,
     progress: ProgressBar | None = None,
 ) -> tuple[list[str], str]:
     """Validate, then import the whole file in one transaction (or nothing).
@@ -280,10 +280,7 @@ def _row(line: int, cells: dict[str, Any]) -> tuple[RosterRow | None, list[Roste
     if text.get("timezone"):
         zone = _zones().get(text["timezone"].lower())
         if zone is None:
-            errors.append(
-                f"timezone '{text['timezone']}' tidak dikenal; pakai Asia/Jakarta, "
-                "Asia/Pontianak, Asia/Makassar atau Asia/Jayapura (atau WIB, WITA, WIT)"
-            )
+            errors.append(f"timezone '{text['timezone']}' tidak dikenal; pakai {_KNOWN_ZONES}")
     if errors or phone is None:
         return None, [RosterError(line, error) for error in errors]
 
@@ -355,4 +352,4 @@ def _whole_number(column: str, value: Any, low: int, high: int) -> tuple[int | N
 @cache
 def _zones() -> dict[str, str]:
     """Every IANA zone by its lower-case name, plus the Indonesian abbreviations."""
-    return {name.lower(): name for name in available_timezones()} | ZONE_ALIASES
+    return {name.lower(): name for name in available_timezones()} | zones.ALIASES

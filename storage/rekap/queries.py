@@ -19,8 +19,8 @@ from sqlalchemy import ColumnElement, Integer, and_, case, exists, false, func, 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from conversations.periods import deadline_end
 from storage.models import Desa, Kabupaten, Posyandu, Puskesmas, Report
-from storage.periods import deadline_end
 from storage.regions import LEVELS
 from storage.rekap.figures import MONTHLY_SUMS, Figures, add_pair
 from storage.reports import MONTHLY

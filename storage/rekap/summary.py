@@ -16,8 +16,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from conversations.periods import (
+    DEFAULT_DEADLINE_DAY,
+    deadline_end,
+    deadline_of,
+    month_of,
+    shift_month,
+)
+from conversations.zones import DEFAULT_TIMEZONE
 from storage.models import Kabupaten
-from storage.periods import deadline_end, deadline_of, month_of, shift_month
 from storage.rekap import queries as rq
 from storage.rekap.areas import Area, kabupaten_of
 from storage.rekap.figures import Figures, add_pair, total
@@ -39,8 +46,6 @@ LEVEL_CHAIN = ("provinsi", "kabupaten", "puskesmas", "desa", "posyandu")
 DETAIL_DEPTH = 3
 """Levels below the area in an export: a kabupaten down to Posyandu, the country to Puskesmas."""
 TREND_MONTHS = 6
-DEFAULT_DEADLINE_DAY = 5
-DEFAULT_TIMEZONE = "Asia/Jakarta"
 
 
 @dataclass(slots=True)

@@ -13,11 +13,10 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from conversations import catalogue as T
-from conversations.engine import format_day
+from conversations.periods import day_in_month, format_day, month_of, shift_month
 from handlers.reminders.rules import Rule, Setting
 from handlers.reminders.timing import Calendar, zone
 from storage import Transaction
-from storage.periods import day_in_month, month_of, shift_month
 from storage.reminders.recipients import Recipient, Zone
 from storage.reminders.schedule import KabupatenFacts
 

@@ -15,10 +15,10 @@ from datetime import date, timedelta
 
 from conversations import catalogue as T
 from conversations.forms import MENU
+from conversations.periods import day_in_month, shift_month
 from handlers.reminders.jobs.base import Message, Occurrence, Outcome, Scope, key
 from handlers.reminders.rules import RULES, Setting
 from handlers.reminders.timing import Calendar, zone
-from storage.periods import day_in_month, shift_month
 from storage.reminders import recipients
 from storage.reminders.schedule import KabupatenFacts
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conversations import catalogue as T
-from conversations.engine import format_month
+from conversations.periods import day_in_month, format_month, shift_month, year_month
 from handlers.reminders.jobs.base import (
     Message,
     Occurrence,
@@ -23,7 +23,6 @@ from handlers.reminders.jobs.base import (
 )
 from handlers.reminders.rules import RULES, Rule, Setting
 from handlers.reminders.timing import Calendar
-from storage.periods import day_in_month, shift_month
 from storage.reminders import recipients
 from storage.reminders.schedule import KabupatenFacts
 
@@ -39,7 +38,7 @@ class LokminJob:
     def schedule(
         self, kabupaten: KabupatenFacts, setting: Setting, calendar: Calendar, month: str
     ) -> list[Occurrence]:
-        if setting.months and int(month[5:]) not in setting.months:
+        if setting.months and year_month(month)[1] not in setting.months:
             return []
         meetings = sorted({day_in_month(month, day) for day in kabupaten.lokmin_days})
         return [

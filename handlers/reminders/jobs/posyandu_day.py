@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from conversations import catalogue as T
+from conversations.periods import day_in_month
 from handlers.reminders.jobs.base import (
     Message,
     Occurrence,
@@ -20,7 +21,6 @@ from handlers.reminders.jobs.base import (
 )
 from handlers.reminders.rules import RULES, Setting
 from handlers.reminders.timing import Calendar
-from storage.periods import day_in_month
 from storage.reminders import recipients
 from storage.reminders.recipients import PosyanduLink
 from storage.reminders.schedule import KabupatenFacts

@@ -12,11 +12,10 @@ from collections import defaultdict
 from datetime import date
 
 from conversations import catalogue as T
-from conversations.engine import format_date, format_month
+from conversations.periods import day_in_month, deadline_of, format_date, format_month, shift_month
 from handlers.reminders.jobs.base import Message, Occurrence, Outcome, Scope, key
 from handlers.reminders.rules import RULES, Setting
 from handlers.reminders.timing import Calendar
-from storage.periods import day_in_month, deadline_of, shift_month
 from storage.reminders import recipients
 from storage.reminders.schedule import KabupatenFacts
 

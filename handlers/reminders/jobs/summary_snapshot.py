@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from conversations.periods import deadline_of, shift_month
 from handlers.reminders.jobs.base import Occurrence, Outcome, Scope
 from handlers.reminders.rules import RULES, Setting
 from handlers.reminders.timing import Calendar
-from storage.periods import deadline_of, shift_month
 from storage.reminders.schedule import KabupatenFacts
 from storage.reminders.summaries import store_monthly_summaries
 
