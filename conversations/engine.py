@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from conversations import catalogue as T
+from conversations import words as T
 from conversations.form import Field, Form, Kind
 from conversations.messages import Choice, Inbound, Reply
 from conversations.parsing import (
@@ -107,8 +107,7 @@ class Engine:
         state = state.copy()
         state.context["today"] = now.date().isoformat()
         if state.expired(now):
-            title = T.FORM_TITLES.get(form.id, form.title)
-            text = T.EXPIRED.format(title=title, days=DRAFT_LIFETIME.days)
+            text = T.EXPIRED.format(title=form.title, days=DRAFT_LIFETIME.days)
             return Turn(None, [Reply(text)], [Cancelled(form.id, "expired")])
         raw = inbound.answer
         if len(raw) > MAX_INPUT_LENGTH:
@@ -386,8 +385,7 @@ class Engine:
 
     def _summary(self, form: Form, state: State, notes: list[str]) -> Reply:
         lines = [note for note in notes if note]
-        title = T.FORM_TITLES.get(form.id, form.title)
-        lines.append(T.SUMMARY_HEADER.format(title=title, subject=_subject(state)))
+        lines.append(T.SUMMARY_HEADER.format(title=form.title, subject=_subject(state)))
         for number, (label, shown, _) in enumerate(self._summary_items(form, state), start=1):
             lines.append(f"{number}. {label}: {shown}")
         lines.append(T.SUMMARY_FOOTER)
@@ -456,8 +454,7 @@ class Engine:
         event = Submitted(form.id, answers, dict(state.context), alerts)
         if quiet:
             return Turn(None, [], [event])
-        title = T.FORM_TITLES.get(form.id, form.title)
-        text = T.SUBMITTED.format(title=title, subject=_subject(state))
+        text = T.SUBMITTED.format(title=form.title, subject=_subject(state))
         return Turn(None, [Reply(text)], [event])
 
     # --- rendering ------------------------------------------------------------------

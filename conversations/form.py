@@ -1,8 +1,8 @@
 """The vocabulary forms are written in: fields, sections, checks and alerts.
 
 A form is plain data. The engine (``engine.py``) walks any form; adding an
-indicator to a report means adding one :class:`Field` here-style entry to the
-form and its words to the catalogue.
+indicator to a report means adding one :class:`Field` to the form and its
+:class:`Words` to the form's table of words, in the same module.
 """
 
 from __future__ import annotations
@@ -11,13 +11,20 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from conversations.messages import Choice
 
 Answers = Mapping[str, Any]
 Context = Mapping[str, Any]
 Predicate = Callable[[Answers, Context], bool]
+
+
+class Words(NamedTuple):
+    """A field's short label (summary) and its question."""
+
+    label: str
+    prompt: str
 
 
 class Kind(StrEnum):

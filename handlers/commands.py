@@ -6,9 +6,9 @@ import functools
 from collections.abc import Callable
 
 from conversations import Reply
-from conversations import catalogue as T
 from conversations.periods import deadline_of, due_period, format_date, format_month
 from handlers import conversation, form_context, rekap
+from handlers import words as T
 from handlers.names import addressed
 from handlers.reminders import jadwal
 from handlers.turn import TurnContext

@@ -13,11 +13,12 @@ from datetime import datetime
 from typing import Any
 
 from conversations import Reply, State, Submitted, Turn
-from conversations import catalogue as T
 from conversations.engine import DRAFT_LIFETIME
-from conversations.forms import MENU
+from conversations.forms import MENU, title_of
 from conversations.periods import format_month
+from conversations.words import EXPIRED
 from handlers import form_context, submission
+from handlers import words as T
 from handlers.turn import TurnContext
 from storage import drafts
 
@@ -78,7 +79,7 @@ def kept_drafts(turn: TurnContext) -> list[Reply]:
 def describe(draft: drafts.Draft) -> str:
     """``bulanan Posyandu Melati Oktober 2026``: which form, for which Posyandu (and month)."""
     state = State.from_json(draft.state)
-    parts = [T.FORM_TITLES.get(draft.form, draft.form), state.context.get("posyandu_name", "")]
+    parts = [title_of(draft.form), state.context.get("posyandu_name", "")]
     if state.answers.get("periode"):
         parts.append(format_month(state.answers["periode"]))
     return " ".join(part for part in parts if part)
@@ -125,7 +126,7 @@ def _paused(turn: TurnContext) -> list[drafts.Draft]:
 
 
 def _expired(form_id: str) -> str:
-    return T.EXPIRED.format(title=T.FORM_TITLES.get(form_id, form_id), days=DRAFT_LIFETIME.days)
+    return EXPIRED.format(title=title_of(form_id), days=DRAFT_LIFETIME.days)
 
 
 def _save(turn: TurnContext, state: State) -> None:

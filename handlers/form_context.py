@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversations import catalogue as T
-from conversations.forms import menu_context
+from conversations.forms import REPORT_FORMS, menu_context
+from conversations.forms.menu import MENU_CONTINUE
 from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
 from storage import people, reports
@@ -24,9 +24,10 @@ def menu(posyandu: list[tuple[str, str]], paused: Mapping[str, str]) -> dict[str
     is offered as "continue", in its place: one draft per form, so nothing
     typed so far is dropped by starting the same form again.
     """
-    context: dict[str, Any] = dict(menu_context(["bulanan", "kunjungan", "luar_gedung"], posyandu))
+    form_ids = [form.id for form in REPORT_FORMS]
+    context: dict[str, Any] = dict(menu_context(form_ids, posyandu))
     context["forms"] = [
-        (form_id, T.MENU_CONTINUE.format(draft=paused[form_id]) if form_id in paused else label)
+        (form_id, MENU_CONTINUE.format(draft=paused[form_id]) if form_id in paused else label)
         for form_id, label in context["forms"]
     ]
     context["paused"] = sorted(paused)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations import catalogue as T
+from handlers import words as T
 
 
 def addressed(name: str, honorific: str) -> str:

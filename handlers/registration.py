@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from conversations import Inbound, Reply
-from conversations import catalogue as T
 from conversations.phone import platform_phone
+from handlers import words as T
 from storage import Transaction, inbox, people
 
 SHOWN_DIGITS = 20

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from conversations import Inbound, Reply
-from conversations import catalogue as T
 from handlers import conversation
+from handlers import words as T
 from handlers.commands import COMMANDS
 from handlers.turn import TurnContext
 

@@ -11,9 +11,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from conversations import Engine, Inbound, Reply
-from conversations import catalogue as T
 from conversations.phone import mask_phone
 from handlers import registration
+from handlers import words as T
 from handlers.clock import utc_now
 from handlers.router import parse_command, route
 from handlers.turn import TurnContext

@@ -8,8 +8,8 @@ from datetime import date
 import phonenumbers
 
 from conversations import Reply, Submitted
-from conversations import catalogue as T
 from conversations.periods import format_date, format_month, month_of
+from handlers import words as T
 from handlers.names import addressed
 from handlers.turn import TurnContext
 from storage import outbox, people, reports

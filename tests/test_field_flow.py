@@ -10,8 +10,8 @@ import pytest
 
 from bot.channels.console import render
 from conversations import ALL_FORMS, Cancelled, Engine, Submitted
-from conversations.catalogue import MONTHLY_CHECKS
 from conversations.forms import MONTHLY
+from conversations.forms.monthly import MONTHLY_CHECKS
 from handlers import Service
 from storage import Database
 from tests.chat import ServiceChat

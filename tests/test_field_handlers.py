@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from conversations import ALL_FORMS, Engine
-from conversations import catalogue as T
+from conversations import words as engine_words
 from handlers import Service
 from handlers.reminders.dispatcher import deliver_pending
 from handlers.reminders.tick import TickConfig, tick
@@ -501,7 +501,7 @@ def test_the_console_start_up_line_is_indonesian(tmp_path):
 def test_bantuan_in_a_form_shows_the_navigation_hint_under_the_question_again(service):
     chat = ServiceChat(service, KADER)
     chat.send_all(*MONTHLY_START)
-    assert T.HINT_CONTROLS not in chat.replies[-1].text
+    assert engine_words.HINT_CONTROLS not in chat.replies[-1].text
     chat.send("bantuan")
     assert "K: berapa balita" in chat.replies[-1].text
-    assert T.HINT_CONTROLS in chat.replies[-1].text
+    assert engine_words.HINT_CONTROLS in chat.replies[-1].text

@@ -20,10 +20,11 @@ from sqlmodel import select
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram_format import decode_callback, parse_update
 from conversations import ALL_FORMS, Engine, Inbound, Reply, Submitted
-from conversations import catalogue as T
+from conversations import words as engine_words
 from conversations.messages import Choice
 from conversations.parsing import parse_choice_number, parse_month
 from handlers import Service
+from handlers import words as handler_words
 from handlers.rekap import args as rekap_args
 from storage import Database
 from storage.models import Outbox, ProcessedMessage, Report
@@ -118,7 +119,7 @@ def test_superscript_and_circled_digits_at_a_choice_are_refused(typed):
 def test_odd_digits_at_a_yes_no_question_are_refused(typed):
     chat = monthly()
     chat.say("2026-10")
-    assert T.ERR_YES_NO in chat.say(typed)
+    assert engine_words.ERR_YES_NO in chat.say(typed)
 
 
 class _AskingCore:
@@ -148,7 +149,7 @@ def test_rekap_page_with_odd_digits_is_no_page(page):
 @pytest.mark.parametrize("page", ["²", "9" * 4400])
 def test_rekap_hal_with_odd_digits_gets_a_reply(service, page):
     reply = ServiceChat(service, KADER).send(f"rekap hal {page}")
-    assert reply and T.UNEXPECTED_ERROR not in reply
+    assert reply and handler_words.UNEXPECTED_ERROR not in reply
 
 
 @pytest.mark.parametrize("data", ["5#²", "5#①", "5#" + "9" * 5000, "5#0"])
@@ -175,7 +176,7 @@ def test_unexpected_error_is_apologised_logged_without_text_and_rolled_back(
     monkeypatch.setattr("handlers.service.route", broken)
     with caplog.at_level(logging.ERROR, logger="handlers.service"):
         reply = ServiceChat(service, KADER).send("rahasia 12345")
-    assert reply == T.UNEXPECTED_ERROR
+    assert reply == handler_words.UNEXPECTED_ERROR
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
     logged = record.getMessage() + (caplog.text or "")
     assert "ValueError" in logged
@@ -436,7 +437,7 @@ def test_a_command_at_the_summary_shows_the_summary_again(service, command):
     chat = ServiceChat(service, KADER)
     chat.send_all("lapor", "2", "hari ini", "6", "1", "tidak", "tidak", "2", "lewati")
     reply = chat.send(command)
-    assert T.UNEXPECTED_ERROR not in reply
+    assert handler_words.UNEXPECTED_ERROR not in reply
     assert "Periksa dulu laporan kunjungan rumah" in chat.replies[-1].text
     assert "✅" in chat.send("kirim")
 
@@ -445,7 +446,7 @@ def test_lapor_at_the_summary_offers_to_continue_the_report_and_shows_its_summar
     chat = ServiceChat(service, KADER)
     chat.send_all("lapor", "2", "hari ini", "6", "1", "tidak", "tidak", "2", "lewati")
     reply = chat.send("lapor")
-    assert T.UNEXPECTED_ERROR not in reply
+    assert handler_words.UNEXPECTED_ERROR not in reply
     assert "2. Lanjutkan laporan kunjungan rumah" in chat.replies[-1].text
     assert "Periksa dulu laporan kunjungan rumah" in chat.send("2")
     assert "✅" in chat.send("kirim")

@@ -21,11 +21,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
+from bot.channels import words as channel_words
 from bot.cli import app, seed_demo_command
 from conversations import ALL_FORMS, Engine
-from conversations import catalogue as T
 from conversations.phone import is_indonesian_mobile, normalize_phone, platform_phone
 from handlers import Service
+from handlers import words as handler_words
 from handlers.roster.demo import roster_rows
 from handlers.roster.file import import_file
 from storage import Database, people
@@ -163,7 +164,7 @@ async def test_foreign_whatsapp_numbers_are_refused_and_leave_nothing(
             response = await bot.post(payloads.text("rekap", wa_id=foreign))
             assert response.status_code == 200, code
             [reply] = [shown(body) for body in graph.sent_to(foreign)]
-            assert reply == T.UNKNOWN_NUMBER.format(phone="+" + foreign), code
+            assert reply == handler_words.UNKNOWN_NUMBER.format(phone="+" + foreign), code
     assert row_counts(sqlite_database) == before
 
 
@@ -182,9 +183,9 @@ async def test_foreign_telegram_contacts_are_refused_and_leave_nothing(
         for user_id, (code, foreign) in enumerate(COLLIDING.items(), start=5001):
             # Telegram clients send the number as stored, often without the "+".
             person = Kader(tg.user(user_id, f"Tamu {code}", phone=foreign))
-            await person.says("/start", expect=T.ASK_CONTACT)
-            await person.user.tap(T.BUTTON_SHARE_CONTACT)
-            await person.hears(T.UNKNOWN_NUMBER.format(phone="+" + foreign))
+            await person.says("/start", expect=handler_words.ASK_CONTACT)
+            await person.user.tap(channel_words.BUTTON_SHARE_CONTACT)
+            await person.hears(handler_words.UNKNOWN_NUMBER.format(phone="+" + foreign))
     assert row_counts(sqlite_database) == before
 
 
@@ -194,8 +195,8 @@ async def test_an_indonesian_contact_without_plus_still_registers(
 ):
     async with polling_bot(tg, library, service):
         siti = Kader(tg.user(1001, "Siti", phone="6281100000001"))
-        await siti.says("/start", expect=T.ASK_CONTACT)
-        await siti.user.tap(T.BUTTON_SHARE_CONTACT)
+        await siti.says("/start", expect=handler_words.ASK_CONTACT)
+        await siti.user.tap(channel_words.BUTTON_SHARE_CONTACT)
         await siti.hears("Halo Siti, kader Posyandu Melati")
     assert row_counts(sqlite_database)["channel_identity"] == 1
 

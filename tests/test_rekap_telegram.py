@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
+from bot.channels import words as channel_words
 from bot.channels.telegram import TelegramChannel
 from conversations import ALL_FORMS, Engine
-from conversations import catalogue as T
 from handlers import Service
+from handlers import words as handler_words
 from handlers.rekap import words as W
 from storage import Database
 from tests.rekap_district import DINKES, load_district
@@ -53,8 +54,8 @@ async def bot(
 
 async def test_rekap_drill_down_excel_and_chart_arrive(bot, tg):
     agus = Kader(tg.user(AGUS_ID, "Agus", phone=DINKES))
-    await agus.says("/start", expect=T.ASK_CONTACT)
-    await agus.user.tap(T.BUTTON_SHARE_CONTACT)
+    await agus.says("/start", expect=handler_words.ASK_CONTACT)
+    await agus.user.tap(channel_words.BUTTON_SHARE_CONTACT)
     await agus.hears("Halo Agus, Dinas Kesehatan Kabupaten Uji Rekap")
 
     rekap = await agus.says("/rekap", expect="📊 Rekap Oktober 2026")

@@ -19,13 +19,15 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from bot.channels import words as channel_words
 from bot.channels.base import Core
 from bot.channels.telegram import TelegramChannel, build_telegram
 from bot.config import Settings
 from bot.web import create_app, serve
 from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
-from conversations import catalogue as T
+from conversations import words as engine_words
 from handlers import Service
+from handlers import words as handler_words
 from handlers.delivery import DeliveryError
 from storage import Database
 from storage.models import ChannelIdentity, Conversation, Outbox, ProcessedMessage, Report
@@ -83,8 +85,8 @@ class Kader:
 
 async def register(kader: Kader) -> None:
     """First contact: /start, tap "share my number", greeted by name."""
-    await kader.says("/start", expect=T.ASK_CONTACT)
-    await kader.user.tap(T.BUTTON_SHARE_CONTACT)
+    await kader.says("/start", expect=handler_words.ASK_CONTACT)
+    await kader.user.tap(channel_words.BUTTON_SHARE_CONTACT)
     await kader.hears("Halo Siti, kader Posyandu Melati")
 
 
@@ -206,31 +208,31 @@ def draft(database: Database) -> tuple[Any, ...]:
 
 async def test_registration_by_sharing_own_contact(bot, tg, sqlite_database):
     siti = Kader(tg.user(SITI_ID, "Siti", phone=KADER))
-    ask = await siti.says("/start", expect=T.ASK_CONTACT)
+    ask = await siti.says("/start", expect=handler_words.ASK_CONTACT)
     [[button]] = ask.reply_markup["keyboard"]
-    assert button == {"text": T.BUTTON_SHARE_CONTACT, "request_contact": True}
+    assert button == {"text": channel_words.BUTTON_SHARE_CONTACT, "request_contact": True}
     assert count(sqlite_database, ChannelIdentity) == 0
 
-    await siti.user.tap(T.BUTTON_SHARE_CONTACT)
+    await siti.user.tap(channel_words.BUTTON_SHARE_CONTACT)
     greeting = await siti.hears("Halo Siti, kader Posyandu Melati")
     assert greeting.reply_markup == {"remove_keyboard": True}
     assert siti.user.reply_keyboard is None
     assert count(sqlite_database, ChannelIdentity) == 1
-    assert [c["command"] for c in tg.commands()] == list(T.TELEGRAM_COMMANDS)
+    assert [c["command"] for c in tg.commands()] == list(channel_words.TELEGRAM_COMMANDS)
     assert {"mulai", "lapor", "status", "jadwal", "rekap", "bantuan", "batal"} <= set(
-        T.TELEGRAM_COMMANDS
+        channel_words.TELEGRAM_COMMANDS
     )
-    assert tg.commands()[1]["description"] == T.TELEGRAM_COMMANDS["lapor"]
+    assert tg.commands()[1]["description"] == channel_words.TELEGRAM_COMMANDS["lapor"]
 
 
 async def test_someone_elses_contact_or_a_typed_number_does_not_register(bot, tg, sqlite_database):
     siti = Kader(tg.user(SITI_ID, "Siti", phone="+6281999999999"))
     await siti.user.share_contact(phone=KADER, user_id=2002, first_name="Budi")
-    refused = await siti.hears(T.CONTACT_NOT_OWN)
-    assert refused.button_texts == [T.BUTTON_SHARE_CONTACT]
+    refused = await siti.hears(channel_words.CONTACT_NOT_OWN)
+    assert refused.button_texts == [channel_words.BUTTON_SHARE_CONTACT]
     await siti.user.share_contact(phone=KADER, user_id=None, first_name="Bidan")
-    await siti.hears(T.CONTACT_NOT_OWN)
-    await siti.says("081100000001", expect=T.ASK_CONTACT)
+    await siti.hears(channel_words.CONTACT_NOT_OWN)
+    await siti.says("081100000001", expect=handler_words.ASK_CONTACT)
     assert count(sqlite_database, ChannelIdentity) == 0
 
 
@@ -290,9 +292,9 @@ async def test_home_visit_answered_with_buttons(siti, tg, sqlite_database):
 async def test_cancel_with_batal(siti, sqlite_database):
     await open_monthly_report(siti)
     assert draft(sqlite_database)
-    await siti.says("batal", expect=T.CANCELLED)
+    await siti.says("batal", expect=engine_words.CANCELLED)
     assert draft(sqlite_database) == ()
-    await siti.says("batal", expect=T.NOTHING_TO_CANCEL)
+    await siti.says("batal", expect=handler_words.NOTHING_TO_CANCEL)
 
 
 async def test_press_on_an_old_question_is_stale_and_changes_nothing(siti, tg, sqlite_database):
@@ -302,7 +304,7 @@ async def test_press_on_an_old_question_is_stale_and_changes_nothing(siti, tg, s
     before = draft_answers(sqlite_database)
     assert (before["buka"], before["s"]) == (True, 80)
 
-    stale = await siti.taps(opened, "Tidak", expect=T.STALE_BUTTON)
+    stale = await siti.taps(opened, "Tidak", expect=engine_words.STALE_BUTTON)
     assert "K: berapa balita yang punya KMS" in stale.text
     assert draft_answers(sqlite_database) == before
     await tg.wait_for_call("editMessageReplyMarkup", lambda c: c.ok)
@@ -323,15 +325,15 @@ async def test_every_button_press_is_answered_and_spent(siti, tg):
 async def test_photo_sticker_location_and_edits_get_a_polite_note(siti, sqlite_database):
     seen = count(sqlite_database, ProcessedMessage)
     await siti.user.send_photo(TINY_PNG, caption="foto posyandu")
-    await siti.hears(T.TELEGRAM_NOT_TEXT)
+    await siti.hears(channel_words.TELEGRAM_NOT_TEXT)
     await siti.user.send_sticker("🙏")
-    await siti.hears(T.TELEGRAM_NOT_TEXT)
+    await siti.hears(channel_words.TELEGRAM_NOT_TEXT)
     await siti.user.send_location(-6.9, 107.6)
-    await siti.hears(T.TELEGRAM_NOT_TEXT)
+    await siti.hears(channel_words.TELEGRAM_NOT_TEXT)
     sent = await siti.user.send("bantuan")
     await siti.hears("Petunjuk Lapor Posyandu")
     await siti.user.edit(sent, "status")
-    await siti.hears(T.TELEGRAM_EDITED)
+    await siti.hears(channel_words.TELEGRAM_EDITED)
     assert count(sqlite_database, ProcessedMessage) == seen + 1
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.channels import words as channel_words
 from bot.channels.telegram_format import (
     CONTACT_COMMAND,
     MAX_CALLBACK_DATA_BYTES,
@@ -22,7 +23,8 @@ from bot.channels.telegram_format import (
     telegram_length,
 )
 from conversations import Attachment, Choice, Reply
-from conversations import catalogue as T
+from conversations.forms.menu import MENU_LABELS
+from handlers import words as handler_words
 
 SITI = {"id": 1001, "is_bot": False, "first_name": "Siti"}
 PRIVATE = {"id": 1001, "type": "private", "first_name": "Siti"}
@@ -128,7 +130,7 @@ def test_short_labels_share_a_row_long_labels_get_their_own():
     assert inline_rows(yes_no) == ((Button("Ya", "2:ya"), Button("Tidak", "2:tidak")),)
     menu = Reply(
         "Laporan apa?",
-        tuple(Choice(key, label) for key, label in T.MENU_LABELS.items()),
+        tuple(Choice(key, label) for key, label in MENU_LABELS.items()),
         question_id="1",
     )
     assert [len(row) for row in inline_rows(menu)] == [1, 1, 1]
@@ -143,8 +145,8 @@ def test_every_button_fits_telegram_limits():
 
 
 def test_contact_request_is_a_reply_keyboard_button():
-    [sent] = render_reply(Reply(T.ASK_CONTACT, request_contact=True))
-    assert sent.keyboard == Keyboard(contact_label=T.BUTTON_SHARE_CONTACT)
+    [sent] = render_reply(Reply(handler_words.ASK_CONTACT, request_contact=True))
+    assert sent.keyboard == Keyboard(contact_label=channel_words.BUTTON_SHARE_CONTACT)
 
 
 def test_keyboard_goes_under_the_last_part_of_a_long_reply():
@@ -168,8 +170,10 @@ def test_after_a_shared_contact_the_reply_keyboard_is_removed_once():
     menu = Reply("Pilih", (Choice("a", "A"),), question_id="1")
     sent = render([menu, greeting, greeting], remove_reply_keyboard=True)
     assert [m.keyboard.remove if m.keyboard else None for m in sent] == [False, True, None]
-    again = render([Reply(T.ASK_CONTACT, request_contact=True)], remove_reply_keyboard=True)
-    assert again[0].keyboard == Keyboard(contact_label=T.BUTTON_SHARE_CONTACT)
+    again = render(
+        [Reply(handler_words.ASK_CONTACT, request_contact=True)], remove_reply_keyboard=True
+    )
+    assert again[0].keyboard == Keyboard(contact_label=channel_words.BUTTON_SHARE_CONTACT)
 
 
 # --- updates ------------------------------------------------------------------------------------
@@ -203,7 +207,7 @@ def test_someone_elses_contact_is_refused_without_reaching_the_core(user_id):
         contact["user_id"] = user_id
     received = parse_update(message(contact=contact))
     assert received.inbound is None
-    assert received.notice == Reply(T.CONTACT_NOT_OWN, request_contact=True)
+    assert received.notice == Reply(channel_words.CONTACT_NOT_OWN, request_contact=True)
 
 
 def test_photo_sticker_and_location_get_a_polite_note():
@@ -213,12 +217,14 @@ def test_photo_sticker_and_location_get_a_polite_note():
         {"location": {"latitude": -6.2, "longitude": 106.8}},
     ):
         received = parse_update(message(**content))
-        assert received.inbound is None and received.notice == Reply(T.TELEGRAM_NOT_TEXT)
+        assert received.inbound is None and received.notice == Reply(
+            channel_words.TELEGRAM_NOT_TEXT
+        )
 
 
 def test_edited_message_is_not_read():
     update = {"update_id": 9, "edited_message": message(text="80")["message"]}
-    assert parse_update(update).notice == Reply(T.TELEGRAM_EDITED)
+    assert parse_update(update).notice == Reply(channel_words.TELEGRAM_EDITED)
 
 
 @pytest.mark.parametrize("kind", ["group", "supergroup", "channel"])

@@ -21,13 +21,14 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.channels import whatsapp_payload as wp
+from bot.channels import words as channel_words
 from bot.channels.base import Core
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_client import GraphClient
 from bot.config import Settings
 from bot.web import create_app, serve
 from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
-from conversations import catalogue as T
+from conversations import words as engine_words
 from handlers import Service
 from handlers.delivery import OUTBOX_ID, DeliveryError
 from handlers.inbox.whatsapp import LEASE, InboxWorker
@@ -250,7 +251,7 @@ async def test_a_home_visit_with_lists_and_a_stale_tap(bot, graph, sqlite_databa
     rows = interactive["action"]["sections"][0]["rows"]
     assert {"id": "2:balita", "title": "Bayi/balita"} in rows
     assert "Apa alasan kunjungan?" in (await kader.tap("balita"))[0]
-    assert T.STALE_BUTTON in (await kader.tap("bumil", on=target_list))[0]
+    assert engine_words.STALE_BUTTON in (await kader.tap("bumil", on=target_list))[0]
     await kader.tap("bahaya")
     await kader.tap("ya")
     await kader.say("1")
@@ -290,7 +291,7 @@ async def test_unknown_number_is_refused_politely(bot, sqlite_database):
 )
 async def test_kinds_the_bot_cannot_read_get_a_polite_answer(bot, graph, sqlite_database, payload):
     assert (await bot.post(payload)).status_code == 200
-    assert graph.texts_to(KADER_WA) == [T.WA_UNSUPPORTED]
+    assert graph.texts_to(KADER_WA) == [channel_words.WA_UNSUPPORTED]
     assert count(sqlite_database, ChannelIdentity) == 0
 
 
@@ -307,7 +308,7 @@ async def test_a_batch_from_two_senders_is_answered_in_each_ones_order(bot, grap
     assert len(first) == 2 and first[0].startswith("Halo Siti") and "'12'" in first[1]
     assert len(second) == 3
     assert "Laporan apa yang ingin Anda isi?" in second[0]
-    assert second[1:] == [T.WA_UNSUPPORTED, T.CANCELLED]
+    assert second[1:] == [channel_words.WA_UNSUPPORTED, engine_words.CANCELLED]
     assert [row.status for row in bot.inbox()] == ["done"] * 5
 
 

@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.channels import words as T
 from bot.channels.base import Core, PerUserQueue
 from bot.channels.telegram_format import (
     ALLOWED_UPDATES,
@@ -50,7 +51,6 @@ from bot.channels.telegram_format import (
 )
 from bot.config import Settings
 from conversations import Reply
-from conversations import catalogue as T
 from handlers.delivery import DeliveryError
 
 log = logging.getLogger(__name__)

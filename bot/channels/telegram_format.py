@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from bot.channels import words as T
 from bot.channels.text import split_text
 from conversations import Attachment, Inbound, Reply
-from conversations import catalogue as T
 from conversations.parsing import parse_choice_number
 
 CHANNEL: Final = "telegram"

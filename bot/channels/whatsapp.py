@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from bot.channels import words as T
 from bot.channels.base import Core, PerUserQueue
 from bot.channels.whatsapp_client import WINDOW_CLOSED, GraphClient, GraphError
 from bot.channels.whatsapp_payload import (
@@ -45,7 +46,6 @@ from bot.channels.whatsapp_payload import (
 from bot.config import Settings
 from bot.wiring import open_database
 from conversations import Reply
-from conversations import catalogue as T
 from conversations.phone import mask_phone
 from handlers.delivery import OUTBOX_ID, DeliveryError
 from handlers.inbox.whatsapp import Arrival, Fallback, InboxWorker, Job

@@ -20,10 +20,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final, TypeGuard
 
+from bot.channels import words as T
 from bot.channels.text import split_text
 from bot.channels.whatsapp_client import WINDOW_CLOSED
 from conversations import Attachment, Choice, Inbound, Reply
-from conversations import catalogue as T
 from handlers.inbox.whatsapp import DeliveryStatus
 
 CHANNEL: Final = "whatsapp"

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversations.catalogue import Words
-from conversations.form import Answers, Field, Kind
+from conversations.form import Answers, Field, Kind, Words
 from conversations.messages import Choice
 
 
 def options(labels: Mapping[str, str]) -> tuple[Choice, ...]:
-    """Choices from a catalogue table of value -> label."""
+    """Choices from a form's table of value -> label."""
     return tuple(Choice(value, label) for value, label in labels.items())
 
 

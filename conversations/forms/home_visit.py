@@ -2,18 +2,73 @@
 
 No names or NIK are asked: counts and categories are what reports need. Any
 fever or danger sign needs a follow-up other than "none" and alerts the bidan.
+Its words (each field's label and question, the options, the check messages)
+are at the top of this module; the target groups are shared with the outreach
+form and the rekap.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from conversations import catalogue as T
-from conversations.form import Alert, Answers, Check, Context, Field, Form, Kind, Section
+from conversations.form import Alert, Answers, Check, Context, Field, Form, Kind, Section, Words
 from conversations.forms._helpers import options
 from conversations.periods import format_day
 
-W = T.VISIT_FIELDS
+# --- words ----------------------------------------------------------------------------
+SECTION_TITLES = {"sasaran": "Sasaran"}
+VISIT_FIELDS = {
+    "tanggal": Words("Tanggal kunjungan", "Tanggal berapa kunjungan rumah dilakukan?"),
+    "sasaran": Words("Sasaran", "Siapa sasaran kunjungan?"),
+    "alasan": Words("Alasan kunjungan", "Apa alasan kunjungan?"),
+    "demam": Words("Demam ≥ 37,5°C", "Apakah ada demam (suhu 37,5°C atau lebih)?"),
+    "tanda_bahaya_balita": Words(
+        "Tanda bahaya balita", "Tanda bahaya apa yang ditemukan pada balita?"
+    ),
+    "tanda_bahaya": Words("Ada tanda bahaya", "Apakah ditemukan tanda bahaya?"),
+    "tindak_lanjut": Words("Tindak lanjut", "Apa tindak lanjutnya?"),
+    "catatan": Words("Catatan", "Catatan singkat (tanpa nama atau NIK), atau ketik lewati."),
+}
+TARGET_GROUPS = {
+    "bumil": "Ibu hamil",
+    "nifas": "Ibu nifas",
+    "balita": "Bayi/balita",
+    "remaja": "Anak sekolah/remaja",
+    "dewasa": "Usia dewasa",
+    "lansia": "Lansia",
+    "tbc": "Pasien/terduga TBC",
+}
+VISIT_REASONS = {
+    "absen": "Tidak datang ke Posyandu",
+    "layanan": "Belum dapat layanan",
+    "obat": "Tidak minum obat/TTD",
+    "bahaya": "Tanda bahaya",
+    "nifas": "Bayi baru lahir/nifas",
+    "gizi": "Tindak lanjut gizi",
+    "lainnya": "Lainnya",
+}
+DANGER_SIGNS = {
+    "napas_cepat": "Napas cepat",
+    "batuk": "Batuk",
+    "demam": "Demam",
+    "diare": "Diare",
+    "kencing": "Kencing sedikit/gelap",
+    "kulit": "Kulit kuning/biru",
+    "lemas": "Lemas/tidak sadar",
+    "tidak_mau_makan": "Tidak mau makan/menyusu",
+}
+FOLLOW_UPS = {
+    "tidak_ada": "Tidak ada",
+    "ingatkan": "Ingatkan datang ke Posyandu",
+    "rujuk": "Rujuk ke Pustu/Puskesmas",
+    "lapor_nakes": "Lapor ke tenaga kesehatan",
+}
+VISIT_CHECKS = {
+    "follow_up_needed": "Ada demam atau tanda bahaya: pilih tindak lanjut selain 'Tidak ada'.",
+    "visit_old": "Kunjungan ini sudah lebih dari 14 hari yang lalu ({tanggal}).",
+}
+
+W = VISIT_FIELDS
 OLD_VISIT = timedelta(days=14)
 
 
@@ -32,8 +87,8 @@ def _recent(answers: Answers, context: Context) -> bool:
 
 HOME_VISIT = Form(
     id="kunjungan",
-    title=T.FORM_TITLES["kunjungan"],
-    sections=(Section("sasaran", T.SECTION_TITLES["sasaran"]),),
+    title="kunjungan rumah",
+    sections=(Section("sasaran", SECTION_TITLES["sasaran"]),),
     fields=(
         Field(
             "tanggal",
@@ -48,14 +103,14 @@ HOME_VISIT = Form(
             Kind.CHOICE,
             W["sasaran"].label,
             W["sasaran"].prompt,
-            options=options(T.TARGET_GROUPS),
+            options=options(TARGET_GROUPS),
         ),
         Field(
             "alasan",
             Kind.CHOICE,
             W["alasan"].label,
             W["alasan"].prompt,
-            options=options(T.VISIT_REASONS),
+            options=options(VISIT_REASONS),
         ),
         Field("demam", Kind.YES_NO, W["demam"].label, W["demam"].prompt),
         Field(
@@ -63,7 +118,7 @@ HOME_VISIT = Form(
             Kind.MULTI,
             W["tanda_bahaya_balita"].label,
             W["tanda_bahaya_balita"].prompt,
-            options=options(T.DANGER_SIGNS),
+            options=options(DANGER_SIGNS),
             ask_if=lambda a, c: a.get("sasaran") == "balita",
         ),
         Field(
@@ -78,7 +133,7 @@ HOME_VISIT = Form(
             Kind.CHOICE,
             W["tindak_lanjut"].label,
             W["tindak_lanjut"].prompt,
-            options=options(T.FOLLOW_UPS),
+            options=options(FOLLOW_UPS),
         ),
         Field(
             "catatan",
@@ -94,13 +149,13 @@ HOME_VISIT = Form(
             "follow_up_needed",
             ("tindak_lanjut",),
             lambda a, c: not _danger(a) or a["tindak_lanjut"] != "tidak_ada",
-            T.VISIT_CHECKS["follow_up_needed"],
+            VISIT_CHECKS["follow_up_needed"],
         ),
         Check(
             "visit_old",
             ("tanggal",),
             _recent,
-            T.VISIT_CHECKS["visit_old"],
+            VISIT_CHECKS["visit_old"],
             soft=True,
             facts=lambda a, c: {"tanggal": format_day(date.fromisoformat(a["tanggal"]))},
         ),

@@ -4,27 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from conversations import catalogue as T
-from conversations.form import Field, Form, Kind
+from conversations.form import Field, Form, Kind, Words
+
+# --- words ----------------------------------------------------------------------------
+MENU_LABELS = {
+    "bulanan": "Laporan bulanan Posyandu",
+    "kunjungan": "Kunjungan rumah",
+    "luar_gedung": "Kegiatan luar gedung",
+}
+MENU_CONTINUE = "Lanjutkan laporan {draft}"
+MENU_FORM = Words("Jenis laporan", "Laporan apa yang ingin Anda isi?")
+MENU_POSYANDU = Words("Posyandu", "Untuk Posyandu yang mana?")
 
 MENU = Form(
     id="pilih",
-    title=T.FORM_TITLES["pilih"],
+    title="pilihan",
     confirm=False,
     fields=(
         Field(
             "form",
             Kind.CHOICE,
-            T.MENU_FORM.label,
-            T.MENU_FORM.prompt,
+            MENU_FORM.label,
+            MENU_FORM.prompt,
             options_from="forms",
             ask_if=lambda a, c: len(c["forms"]) > 1,
         ),
         Field(
             "posyandu",
             Kind.CHOICE,
-            T.MENU_POSYANDU.label,
-            T.MENU_POSYANDU.prompt,
+            MENU_POSYANDU.label,
+            MENU_POSYANDU.prompt,
             options_from="posyandu",
             # A draft put aside already knows its Posyandu.
             ask_if=lambda a, c: len(c["posyandu"]) > 1 and a.get("form") not in c.get("paused", ()),
@@ -37,5 +46,5 @@ def menu_context(
     form_ids: Sequence[str], posyandu: Sequence[tuple[str, str]]
 ) -> dict[str, list[tuple[str, str]]]:
     """The menu's choices: report forms by title, Posyandu as (code, name)."""
-    forms = [(form_id, T.MENU_LABELS[form_id]) for form_id in form_ids]
+    forms = [(form_id, MENU_LABELS[form_id]) for form_id in form_ids]
     return {"forms": forms, "posyandu": list(posyandu)}

@@ -7,17 +7,147 @@ running total passes D, and D with N, T, O, B is one block: changing any of
 them from the summary asks all five again. The month and "replace the report
 already sent?" are a block too, so a new month is asked about again. Vitamin
 A is asked only in February and August. Any death alerts the bidan.
+
+The form's words (section titles, each field's label and question, the
+reasons for not opening, the check messages) are at the top of this module.
 """
 
 from __future__ import annotations
 
-from conversations import catalogue as T
-from conversations.form import Alert, Answers, Block, Check, Context, Field, Form, Kind, Section
+from conversations.form import (
+    Alert,
+    Answers,
+    Block,
+    Check,
+    Context,
+    Field,
+    Form,
+    Kind,
+    Section,
+    Words,
+)
 from conversations.forms._helpers import count, options, pct, total
 from conversations.periods import shift_month
+from conversations.words import CANCELLED
 
-W = T.MONTHLY_FIELDS
-C = T.MONTHLY_CHECKS
+# --- words ----------------------------------------------------------------------------
+SECTION_TITLES = {
+    "umum": "Umum",
+    "balita": "Balita (SKDN)",
+    "vitamin_a": "Vitamin A",
+    "bumil": "Ibu hamil",
+    "nifas": "Ibu nifas/menyusui",
+    "remaja": "Remaja",
+    "dewasa": "Usia dewasa",
+    "lansia": "Lansia",
+    "tbc": "TBC",
+    "vital": "Kelahiran dan kematian",
+    "rujukan": "Rujukan",
+}
+MONTHLY_FIELDS = {
+    "periode": Words("Bulan laporan", "Laporan bulan apa?"),
+    "ganti": Words(
+        "Ganti laporan lama",
+        "Laporan bulan {periode} sudah pernah dikirim ({existing}). Ganti dengan laporan baru?",
+    ),
+    "buka": Words("Posyandu buka", "Apakah Posyandu buka (dilaksanakan) di bulan {periode}?"),
+    "alasan_tutup": Words("Alasan tidak buka", "Mengapa Posyandu tidak buka?"),
+    "s": Words(
+        "S (balita di wilayah)", "S: berapa jumlah balita (0-59 bulan) di wilayah Posyandu?"
+    ),
+    "k": Words("K (punya KMS/Buku KIA)", "K: berapa balita yang punya KMS atau Buku KIA?"),
+    "d": Words("D (ditimbang)", "D: berapa balita yang ditimbang di bulan {periode}?"),
+    "n": Words("N (naik berat badan)", "N: dari yang ditimbang, berapa yang berat badannya naik?"),
+    "t": Words("T (tidak naik)", "T: berapa yang ditimbang tetapi berat badannya tidak naik?"),
+    "o": Words(
+        "O (tidak ditimbang bulan lalu)",
+        "O: berapa yang ditimbang di bulan {periode} tetapi tidak di bulan sebelumnya?",
+    ),
+    "b": Words("B (baru pertama ditimbang)", "B: berapa balita yang baru pertama kali ditimbang?"),
+    "t2": Words(
+        "2T (2 kali tidak naik)", "2T: berapa balita yang 2 bulan berturut-turut tidak naik?"
+    ),
+    "bgm": Words("BGM (di bawah garis merah)", "BGM: berapa balita di bawah garis merah?"),
+    "vit_a_biru": Words(
+        "Vitamin A biru (6-11 bln)", "Berapa bayi 6-11 bulan yang mendapat kapsul vitamin A biru?"
+    ),
+    "vit_a_merah": Words(
+        "Vitamin A merah (12-59 bln)",
+        "Berapa balita 12-59 bulan yang mendapat kapsul vitamin A merah?",
+    ),
+    "bumil_hadir": Words("Ibu hamil datang", "Berapa ibu hamil yang datang?"),
+    "bumil_kek": Words(
+        "Ibu hamil KEK (LiLA < 23,5 cm)", "Berapa ibu hamil dengan LiLA kurang dari 23,5 cm (KEK)?"
+    ),
+    "bumil_ttd": Words(
+        "Ibu hamil dapat TTD", "Berapa ibu hamil yang mendapat tablet tambah darah (TTD)?"
+    ),
+    "nifas_hadir": Words(
+        "Ibu nifas/menyusui datang", "Berapa ibu nifas atau menyusui yang datang?"
+    ),
+    "remaja_hadir": Words("Remaja datang", "Berapa remaja yang datang?"),
+    "dewasa_hadir": Words(
+        "Usia dewasa datang", "Berapa orang usia dewasa (15-59 tahun) yang datang?"
+    ),
+    "dewasa_ht": Words(
+        "Dewasa tekanan darah tinggi", "Berapa orang dewasa dengan tekanan darah 140/90 atau lebih?"
+    ),
+    "lansia_hadir": Words("Lansia datang", "Berapa lansia (60 tahun ke atas) yang datang?"),
+    "lansia_ht": Words(
+        "Lansia tekanan darah tinggi", "Berapa lansia dengan tekanan darah 140/90 atau lebih?"
+    ),
+    "terduga_tbc": Words(
+        "Terduga TBC", "Berapa orang dengan gejala TBC (batuk 2 minggu atau lebih, dll.)?"
+    ),
+    "lahir": Words("Kelahiran", "Berapa bayi yang lahir di bulan {periode}?"),
+    "mati_bayi": Words("Kematian bayi", "Berapa bayi yang meninggal di bulan {periode}?"),
+    "mati_ibu": Words(
+        "Kematian ibu", "Berapa ibu (hamil, bersalin, nifas) yang meninggal di bulan {periode}?"
+    ),
+    "balita_dirujuk": Words(
+        "Balita dirujuk", "Berapa balita yang dirujuk (mis. karena 2T atau BGM)?"
+    ),
+    "dirujuk": Words("Total dirujuk", "Berapa orang seluruhnya yang dirujuk ke Pustu/Puskesmas?"),
+    "kader_hadir": Words("Kader bertugas", "Berapa kader yang bertugas hari itu?"),
+}
+REPLACE_DECLINED = (
+    "Baik, laporan yang sudah dikirim tidak diganti. Pilih bulan lain, atau ketik batal."
+)
+CLOSED_REASONS = {
+    "bencana": "Bencana/cuaca buruk",
+    "libur": "Hari libur/bertepatan acara desa",
+    "kader": "Kader tidak cukup",
+    "tempat": "Tempat tidak tersedia",
+    "lainnya": "Lainnya",
+}
+MONTHLY_CHECKS = {
+    "k_le_s": "K ({k}) tidak boleh lebih dari S ({s}).",
+    "d_le_s": "D ({d}) tidak boleh lebih dari S ({s}).",
+    "ntob_le_d": "{parts} ({ntob}) tidak boleh lebih dari D ({d}).",
+    "ntob_eq_d": "N+T+O+B harus sama dengan D ({d}), sekarang {ntob}. Periksa lagi N, T, O dan B "
+    "(ketik kembali untuk mengubah angka sebelumnya).",
+    "t2_le_t": "2T ({t2}) tidak boleh lebih dari T ({t}).",
+    "bgm_le_d": "BGM ({bgm}) tidak boleh lebih dari D ({d}).",
+    "vit_a_le_s": "Vitamin A biru + merah ({vit_a}) tidak boleh lebih dari S ({s}).",
+    "kek_le_hadir": "Ibu hamil KEK ({bumil_kek}) tidak boleh lebih dari yang datang "
+    "({bumil_hadir}).",
+    "ttd_le_hadir": "Ibu hamil dapat TTD ({bumil_ttd}) tidak boleh lebih dari yang datang "
+    "({bumil_hadir}).",
+    "dewasa_ht_le": "Dewasa dengan tekanan darah tinggi ({dewasa_ht}) tidak boleh lebih dari yang "
+    "datang ({dewasa_hadir}).",
+    "lansia_ht_le": "Lansia dengan tekanan darah tinggi ({lansia_ht}) tidak boleh lebih dari yang "
+    "datang ({lansia_hadir}).",
+    "balita_rujuk_le_d": "Balita dirujuk ({balita_dirujuk}) tidak boleh lebih dari D ({d}).",
+    "rujuk_ge_balita": "Total dirujuk ({dirujuk}) tidak boleh kurang dari balita dirujuk "
+    "({balita_dirujuk}).",
+    "ds_low": "Hanya {ds}% balita yang ditimbang (D/S). Biasanya lebih dari 50%.",
+    "s_jump": "S berubah lebih dari 20% dari bulan lalu ({previous} → {s}).",
+    "s_high": "S = {s} balita, jarang ada Posyandu dengan lebih dari 250 balita.",
+    "d_gt_k": "D ({d}) lebih besar dari K ({k}): ada balita ditimbang tanpa KMS/Buku KIA.",
+}
+
+W = MONTHLY_FIELDS
+C = MONTHLY_CHECKS
 VITAMIN_A_MONTHS = ("02", "08")
 MAX_BALITA = 1000
 WEIGHED_PARTS = ("n", "t", "o", "b")
@@ -61,22 +191,10 @@ def _parts_so_far(answers: Answers, _context: Context) -> dict[str, object]:
 
 MONTHLY = Form(
     id="bulanan",
-    title=T.FORM_TITLES["bulanan"],
+    title="bulanan",
     sections=tuple(
-        Section(name, T.SECTION_TITLES[name], skippable=name not in ("umum", "balita"))
-        for name in (
-            "umum",
-            "balita",
-            "vitamin_a",
-            "bumil",
-            "nifas",
-            "remaja",
-            "dewasa",
-            "lansia",
-            "tbc",
-            "vital",
-            "rujukan",
-        )
+        Section(name, title, skippable=name not in ("umum", "balita"))
+        for name, title in SECTION_TITLES.items()
     ),
     fields=(
         Field(
@@ -98,8 +216,8 @@ MONTHLY = Form(
             ask_if=_existing,
             facts=lambda a, c: {"existing": c.get("existing", {}).get(a.get("periode"), "")},
             stop_when=False,
-            stop_text=T.CANCELLED,
-            stop_back_text=T.REPLACE_DECLINED,
+            stop_text=CANCELLED,
+            stop_back_text=REPLACE_DECLINED,
         ),
         Field("buka", Kind.YES_NO, W["buka"].label, W["buka"].prompt, section="umum"),
         Field(
@@ -108,7 +226,7 @@ MONTHLY = Form(
             W["alasan_tutup"].label,
             W["alasan_tutup"].prompt,
             section="umum",
-            options=options(T.CLOSED_REASONS),
+            options=options(CLOSED_REASONS),
             ask_if=lambda a, c: a.get("buka") is False,
         ),
         count(

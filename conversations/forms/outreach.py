@@ -1,26 +1,83 @@
 """An outreach activity (kegiatan luar gedung), often paid from BOK or Dana Desa.
 
 Participants at least 1 (warn above 300), referred <= served, 0.5-12 hours.
-The topic is asked only for health talks.
+The topic is asked only for health talks. Its words (each field's label and
+question, the options, the check messages) are at the top of this module; the
+target groups are the home visit's, plus the public at large.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from conversations import catalogue as T
-from conversations.form import Check, Field, Form, Kind, Section
+from conversations.form import Check, Field, Form, Kind, Section, Words
 from conversations.forms._helpers import count, options, total
+from conversations.forms.home_visit import TARGET_GROUPS
 
-W = T.OUTREACH_FIELDS
-C = T.OUTREACH_CHECKS
+# --- words ----------------------------------------------------------------------------
+SECTION_TITLES = {"kegiatan": "Kegiatan", "peserta": "Peserta"}
+OUTREACH_FIELDS = {
+    "jenis": Words("Jenis kegiatan", "Kegiatan luar gedung apa yang dilakukan?"),
+    "tanggal": Words("Tanggal kegiatan", "Tanggal berapa kegiatan dilakukan?"),
+    "tempat": Words("Tempat (desa)", "Di desa mana kegiatan dilakukan?"),
+    "sasaran": Words("Sasaran", "Siapa sasaran utama kegiatan?"),
+    "topik": Words("Topik penyuluhan", "Apa topik penyuluhannya?"),
+    "peserta_l": Words("Peserta laki-laki", "Berapa peserta laki-laki?"),
+    "peserta_p": Words("Peserta perempuan", "Berapa peserta perempuan?"),
+    "dilayani": Words(
+        "Orang dilayani", "Berapa orang yang mendapat layanan (diperiksa, diberi PMT, dll.)?"
+    ),
+    "dirujuk": Words("Orang dirujuk", "Berapa orang yang dirujuk?"),
+    "durasi": Words("Lama kegiatan (jam)", "Berapa jam lama kegiatan? (0,5 sampai 12)"),
+    "dana": Words("Sumber dana", "Dari mana sumber dananya?"),
+}
+OUTREACH_TYPES = {
+    "penyuluhan": "Penyuluhan",
+    "sweeping": "Sweeping sasaran absen",
+    "pmt_lokal": "PMT lokal",
+    "pmt_pemulihan": "PMT pemulihan",
+    "skrining_ptm": "Skrining PTM",
+    "skrining_tbc": "Skrining TBC",
+    "kelas_bumil": "Kelas ibu hamil",
+    "kelas_balita": "Kelas ibu balita",
+    "vitamin_a": "Pembagian vitamin A",
+    "pelacakan": "Pelacakan kasus",
+    "lainnya": "Lainnya",
+}
+OUTREACH_TOPICS = {
+    "germas": "GERMAS",
+    "isi_piringku": "Isi Piringku (gizi seimbang)",
+    "anemia": "Anemia",
+    "aktivitas_fisik": "Aktivitas fisik",
+    "rokok": "Bahaya merokok",
+    "phbs": "PHBS (hidup bersih dan sehat)",
+    "mpasi": "MP-ASI",
+    "lainnya": "Lainnya",
+}
+OUTREACH_TARGETS = {**TARGET_GROUPS, "umum": "Masyarakat umum"}
+FUNDING = {
+    "bok": "BOK",
+    "dana_desa": "Dana Desa/APBDes",
+    "apbd": "APBD",
+    "swadaya": "Swadaya",
+    "lainnya": "Lainnya",
+}
+OUTREACH_CHECKS = {
+    "participants_min": "Jumlah peserta (laki-laki + perempuan) paling sedikit 1.",
+    "participants_many": "Peserta {total} orang, lebih dari 300.",
+    "referred_le_served": "Orang dirujuk ({dirujuk}) tidak boleh lebih dari yang dilayani "
+    "({dilayani}).",
+}
+
+W = OUTREACH_FIELDS
+C = OUTREACH_CHECKS
 
 OUTREACH = Form(
     id="luar_gedung",
-    title=T.FORM_TITLES["luar_gedung"],
+    title="kegiatan luar gedung",
     sections=(
-        Section("kegiatan", T.SECTION_TITLES["kegiatan"]),
-        Section("peserta", T.SECTION_TITLES["peserta"]),
+        Section("kegiatan", SECTION_TITLES["kegiatan"]),
+        Section("peserta", SECTION_TITLES["peserta"]),
     ),
     fields=(
         Field(
@@ -29,7 +86,7 @@ OUTREACH = Form(
             W["jenis"].label,
             W["jenis"].prompt,
             section="kegiatan",
-            options=options(T.OUTREACH_TYPES),
+            options=options(OUTREACH_TYPES),
         ),
         Field(
             "tanggal",
@@ -55,7 +112,7 @@ OUTREACH = Form(
             W["sasaran"].label,
             W["sasaran"].prompt,
             section="kegiatan",
-            options=options(T.OUTREACH_TARGETS),
+            options=options(OUTREACH_TARGETS),
         ),
         Field(
             "topik",
@@ -63,7 +120,7 @@ OUTREACH = Form(
             W["topik"].label,
             W["topik"].prompt,
             section="kegiatan",
-            options=options(T.OUTREACH_TOPICS),
+            options=options(OUTREACH_TOPICS),
             ask_if=lambda a, c: a.get("jenis") == "penyuluhan",
         ),
         count("peserta_l", W["peserta_l"], "peserta", maximum=5000),
@@ -85,7 +142,7 @@ OUTREACH = Form(
             W["dana"].label,
             W["dana"].prompt,
             section="kegiatan",
-            options=options(T.FUNDING),
+            options=options(FUNDING),
         ),
     ),
     checks=(

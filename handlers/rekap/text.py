@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from conversations import catalogue as T
+from conversations.forms.home_visit import TARGET_GROUPS
+from conversations.forms.outreach import FUNDING, OUTREACH_TYPES
 from conversations.periods import format_date, format_month, shift_month, short_month
 from handlers.rekap import format as F
 from handlers.rekap import words as W
@@ -134,8 +135,8 @@ def figures_lines(figures: Figures, ds_change: str = "") -> list[str]:
         )
     )
     for table_, labels in (
-        (figures.outreach_by_type, T.OUTREACH_TYPES),
-        (figures.outreach_by_fund, T.FUNDING),
+        (figures.outreach_by_type, OUTREACH_TYPES),
+        (figures.outreach_by_fund, FUNDING),
     ):
         if table_:
             lines.append(_outreach_breakdown(table_, labels))
@@ -214,7 +215,7 @@ def _change(current: float | None, previous: float | None, month: str) -> str:
 def _visit_breakdown(visits: dict[str, list[int]]) -> str:
     items = []
     for group, (count, danger) in _largest(visits):
-        label = T.TARGET_GROUPS.get(group, group)
+        label = TARGET_GROUPS.get(group, group)
         template = W.REKAP_VISIT_ITEM_DANGER if danger else W.REKAP_VISIT_ITEM
         items.append(template.format(label=label, count=F.count(count), danger=F.count(danger)))
     return "  " + ", ".join(items)

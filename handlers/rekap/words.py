@@ -1,9 +1,9 @@
 """Every sentence of the rekap a user reads, in Bahasa Indonesia: chat, Excel, CSV and chart.
 
 Kept with the rekap so that the feature reads in its two folders; the words
-of the forms it counts (target groups, outreach types, funding sources, month
-names) stay with the forms in :mod:`conversations.catalogue`. Placeholders use
-``str.format`` names.
+of the forms it counts (target groups, outreach types, funding sources) stay
+with the forms in ``conversations/forms/``, month names with the calendar in
+:mod:`conversations.periods`. Placeholders use ``str.format`` names.
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from conversations import catalogue as T
+from conversations.forms.home_visit import TARGET_GROUPS
+from conversations.forms.outreach import FUNDING, OUTREACH_TYPES
 from conversations.periods import format_date, format_month
 from handlers.rekap import format as F
 from handlers.rekap import words as W
@@ -153,11 +154,11 @@ def workbook(
         areas,
         whole,
         lambda f: f.visits,
-        T.TARGET_GROUPS,
+        TARGET_GROUPS,
     )
     for sheet, key, pick, labels in (
-        ("types", "type", lambda f: f.outreach_by_type, T.OUTREACH_TYPES),
-        ("funds", "fund", lambda f: f.outreach_by_fund, T.FUNDING),
+        ("types", "type", lambda f: f.outreach_by_type, OUTREACH_TYPES),
+        ("funds", "fund", lambda f: f.outreach_by_fund, FUNDING),
     ):
         _breakdown(
             book.create_sheet(W.XLSX_SHEETS[sheet]),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from conversations import Reply
-from conversations import catalogue as T
 from conversations.periods import (
     deadline_of,
     due_period,
@@ -18,6 +17,7 @@ from conversations.periods import (
     format_month,
     next_day_of_month,
 )
+from handlers.reminders import words as T
 from handlers.turn import TurnContext
 from storage import people
 from storage.reminders import schedule

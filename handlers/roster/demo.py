@@ -18,10 +18,11 @@ from importlib.resources import as_file, files
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from conversations import catalogue as T
 from conversations.form import Form
 from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
+from conversations.forms.home_visit import DANGER_SIGNS
 from conversations.forms.monthly import VITAMIN_A_MONTHS
+from conversations.forms.outreach import OUTREACH_TOPICS
 from conversations.periods import day_in_month, deadline_of, month_of, shift_month
 from conversations.phone import mask_phone
 from conversations.zones import province_timezone
@@ -348,7 +349,7 @@ class _History:
             "demam": fever,
         }
         if target == "balita":
-            others = [sign for sign in T.DANGER_SIGNS if sign != "demam"]
+            others = [sign for sign in DANGER_SIGNS if sign != "demam"]
             signs = rng.sample(others, rng.choice((0, 0, 0, 1, 2)))
             data["tanda_bahaya_balita"] = ["demam", *signs] if fever else signs
             danger = fever or bool(signs)
@@ -381,7 +382,7 @@ class _History:
             "dana": rng.choices(list(FUNDING_WEIGHTS), list(FUNDING_WEIGHTS.values()))[0],
         }
         if kind == "penyuluhan":
-            data["topik"] = rng.choice(list(T.OUTREACH_TOPICS))
+            data["topik"] = rng.choice(list(OUTREACH_TOPICS))
         self._store_event(OUTREACH, period, number, posyandu, data, day)
 
     def _store_event(

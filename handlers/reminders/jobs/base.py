@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from conversations import catalogue as T
 from conversations.periods import day_in_month, format_day, month_of, shift_month
+from handlers.reminders import words as T
 from handlers.reminders.rules import Rule, Setting
 from handlers.reminders.timing import Calendar, zone
 from storage import Transaction

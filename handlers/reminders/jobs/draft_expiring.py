@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from conversations import catalogue as T
-from conversations.forms import MENU
+from conversations.forms import MENU, title_of
 from conversations.periods import day_in_month, shift_month
+from handlers.reminders import words as T
 from handlers.reminders.jobs.base import Message, Occurrence, Outcome, Scope, key
 from handlers.reminders.rules import RULES, Setting
 from handlers.reminders.timing import Calendar, zone
@@ -54,7 +54,7 @@ class DraftExpiringJob:
                 continue
             expires = draft.expires_at.astimezone(zone(scope.timezone))
             text = T.REMIND_DRAFT_EXPIRING.format(
-                title=T.FORM_TITLES.get(draft.form, draft.form),
+                title=title_of(draft.form),
                 when=_when(expires.date(), today),
                 time=expires.strftime("%H:%M"),
             )

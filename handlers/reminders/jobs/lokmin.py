@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conversations import catalogue as T
 from conversations.periods import day_in_month, format_month, shift_month, year_month
+from handlers.reminders import words as T
 from handlers.reminders.jobs.base import (
     Message,
     Occurrence,

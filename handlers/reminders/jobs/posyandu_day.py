@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from conversations import catalogue as T
 from conversations.periods import day_in_month
+from handlers.reminders import words as T
 from handlers.reminders.jobs.base import (
     Message,
     Occurrence,

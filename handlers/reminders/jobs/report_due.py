@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from conversations import catalogue as T
 from conversations.periods import day_in_month, deadline_of, format_date, format_month, shift_month
+from handlers.reminders import words as T
 from handlers.reminders.jobs.base import Message, Occurrence, Outcome, Scope, key
 from handlers.reminders.rules import RULES, Setting
 from handlers.reminders.timing import Calendar
