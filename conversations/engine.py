@@ -32,6 +32,9 @@ from conversations.parsing import (
 from conversations.periods import format_day, format_month, month_of, recent_months
 from conversations.state import SUMMARY, State
 
+APPROXIMATE = "@approximate"
+"""The pending confirmation of a number typed as a guess (no form check behind it)."""
+
 DRAFT_LIFETIME = timedelta(days=7)
 """An unfinished report is kept this long after the last answer."""
 
@@ -216,6 +219,24 @@ class Engine:
         value, error = self._parse(current, raw, state.context, now.date())
         if error:
             return self._again(form, state, now, error)
+        return self._accept_typed(form, state, current, raw, value, now)
+
+    def _accept_typed(
+        self, form: Form, state: State, current: Field, raw: str, value: Any, now: datetime
+    ) -> Turn:
+        """A typed answer: a number said to be approximate (``sekitar 30``) is confirmed first.
+
+        A report needs exact figures, but refusing "sekitar 30" would make the
+        kader type the number again; one tap on Ya confirms it instead.
+        """
+        if _approximate(current, raw):
+            state.pending = {
+                "field": current.name,
+                "value": value,
+                "check": APPROXIMATE,
+                "message": T.WARN_APPROXIMATE.format(answer=_clip(raw), number=_as_text(value)),
+            }
+            return Turn(state, [self._warning(state, [])])
         return self._accept(form, state, current, value, now)
 
     def _accept(self, form: Form, state: State, current: Field, value: Any, now: datetime) -> Turn:
@@ -287,14 +308,15 @@ class Engine:
             value, error = self._parse(current, raw, state.context, now.date())
             if error:
                 return self._again(form, state, now, T.ERR_WARNING_ANSWER)
-            return self._accept(form, state, current, value, now)
+            return self._accept_typed(form, state, current, raw, value, now)
         state.pending = None
         if not yes:
             state.current = current.name
             return Turn(state, [self._question(form, state, now, [T.WARN_REENTER])])
-        check = next(c for c in form.checks if c.name == pending["check"])
-        candidate = {**state.answers, current.name: pending["value"]}
-        state.confirmed[check.name] = _signature(candidate, check.fields)
+        check = next((c for c in form.checks if c.name == pending["check"]), None)
+        if check is not None:
+            candidate = {**state.answers, current.name: pending["value"]}
+            state.confirmed[check.name] = _signature(candidate, check.fields)
         return self._accept(form, state, current, pending["value"], now)
 
     def _warning(self, state: State, notes: list[str]) -> Reply:
@@ -591,7 +613,7 @@ def _subject(state: State) -> str:
 
 
 def _parse_number(current: Field, raw: str) -> tuple[Any, str]:
-    """A count or decimal within the field's bounds; an approximate one is asked again."""
+    """A count or decimal within the field's bounds (a guess is confirmed by the caller)."""
     whole = current.kind is Kind.COUNT
     number = read_number(raw, whole=whole)
     if number is None:
@@ -604,9 +626,15 @@ def _parse_number(current: Field, raw: str) -> tuple[Any, str]:
         return None, T.ERR_TOO_SMALL.format(minimum=_as_text(current.minimum))
     if current.maximum is not None and value > current.maximum:
         return None, T.ERR_TOO_LARGE.format(maximum=_as_text(current.maximum))
-    if number.approximate:
-        return None, T.ERR_APPROXIMATE.format(answer=_clip(raw), number=_as_text(value))
     return (float(value) if isinstance(value, Decimal) else value), ""
+
+
+def _approximate(current: Field, raw: str) -> bool:
+    """A count or decimal typed with a word that makes it a guess (``sekitar 30``)."""
+    if current.kind not in (Kind.COUNT, Kind.DECIMAL):
+        return False
+    number = read_number(raw, whole=current.kind is Kind.COUNT)
+    return number is not None and number.approximate
 
 
 def _yes_no(raw: str) -> bool | None:

@@ -27,10 +27,7 @@ HINT_SKIP_SECTION = "lewati = lewati bagian {section}"
 ERR_COUNT = "Maaf, '{answer}' bukan angka. Ketik angka bulat, mis. 12 atau 0."
 ERR_DECIMAL = "Maaf, '{answer}' bukan angka. Ketik angka, mis. 2 atau 1,5."
 ERR_NEGATIVE = "Angka tidak boleh negatif. Ketik 0 jika tidak ada."
-ERR_APPROXIMATE = (
-    "Laporan perlu angka pasti, bukan perkiraan ('{answer}'). "
-    "Jika jumlahnya memang {number}, ketik {number}; jika tidak, ketik angka yang pasti."
-)
+WARN_APPROXIMATE = "Laporan perlu angka pasti; Anda menulis '{answer}', dicatat {number}."
 ERR_YES_NO = "Maaf, jawab dengan ya atau tidak."
 ERR_WARNING_ANSWER = "Maaf, jawab ya atau tidak, atau langsung ketik jawaban yang benar."
 ERR_DATE = "Maaf, tanggal '{answer}' tidak dikenali. Contoh: 12, 12/11, 12-11-2026, kemarin."

@@ -393,14 +393,36 @@ def test_counts_with_a_unit_word_take_the_number(typed, stored):
 
 
 @pytest.mark.parametrize("typed", ["sekitar 30", "kira-kira 30", "kurang lebih 30", "±30"])
-def test_approximate_count_asks_for_the_exact_number(typed):
+def test_an_approximate_count_takes_the_number_and_asks_to_confirm_it(typed):
     chat = monthly()
     chat.say_all("2026-10", "ya")
     reply = chat.say(typed)
-    assert "angka pasti" in reply and "ketik 30" in reply
+    assert "angka pasti" in reply and "dicatat 30" in reply and "sudah benar?" in reply
     assert "s" not in chat.state.answers
-    chat.say("30")
+    chat.say("ya")
     assert chat.state.answers["s"] == 30
+
+
+def test_an_exact_number_typed_at_the_approximate_confirmation_replaces_it():
+    chat = monthly()
+    chat.say_all("2026-10", "ya", "sekitar 30")
+    chat.say("32")
+    assert chat.state.answers["s"] == 32
+
+
+def test_a_guess_typed_again_at_the_confirmation_is_confirmed_again():
+    chat = monthly()
+    chat.say_all("2026-10", "ya", "sekitar 30")
+    assert "dicatat 35" in chat.say("kira-kira 35")
+    chat.say("ya")
+    assert chat.state.answers["s"] == 35
+
+
+def test_an_approximate_count_is_not_taken_when_the_kader_says_no():
+    chat = monthly()
+    chat.say_all("2026-10", "ya", "sekitar 30")
+    assert "ketik ulang" in chat.say("tidak")
+    assert "s" not in chat.state.answers
 
 
 def test_negative_count_is_refused_as_negative_not_as_no_number():
