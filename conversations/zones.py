@@ -41,6 +41,6 @@ def province_timezone(code: str, default: str = DEFAULT_TIMEZONE) -> str:
     ``default`` is only for codes that are not Kemendagri numbers.
     """
     prefix = code[:2]
-    if len(prefix) == 2 and prefix.isdigit():
+    if len(prefix) == 2 and prefix.isascii() and prefix.isdigit():
         return PROVINCE_ZONES.get(int(prefix), DEFAULT_TIMEZONE)
     return default

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from conversations.zones import province_timezone
 from handlers.roster.file import import_file, read_roster_file
 from storage import Database, people
 from storage.models import (
@@ -327,6 +328,14 @@ INVALID = {
     "posyandu_day not a number": (
         _with(3, posyandu_day="tgl 10"),
         "baris 3: posyandu_day 'tgl 10' harus bilangan bulat dari 1 sampai 31",
+    ),
+    "posyandu_day in superscript digits": (
+        _with(3, posyandu_day="²"),
+        "baris 3: posyandu_day '²' harus bilangan bulat dari 1 sampai 31",
+    ),
+    "posyandu_day in Arabic-Indic digits": (
+        _with(3, posyandu_day="١٠"),
+        "baris 3: posyandu_day '١٠' harus bilangan bulat dari 1 sampai 31",
     ),
     "posyandu_day out of range": (
         _with(3, posyandu_day="32"),
@@ -661,3 +670,8 @@ def test_progress_adds_up_to_the_row_count(database, tmp_path):
 
     assert sum(done) == 1200 and len(done) > 1
     assert summary.created["person"] == 1200
+
+
+def test_a_region_code_with_odd_digits_falls_back_to_the_default_zone():
+    assert province_timezone("²1.01", "Asia/Jakarta") == "Asia/Jakarta"
+    assert province_timezone("91.01", "Asia/Jakarta") == "Asia/Jayapura"

@@ -70,6 +70,9 @@ _KNOWN_ZONES = (
 _SPACES = re.compile(r"\s+")
 _HEADER_SEPARATORS = re.compile(r"[\s\-]+")
 
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
+"""A whole number as a cell holds one: ASCII digits only (``²`` is no number)."""
+
 
 ProgressBar = Callable[[int], AbstractContextManager[Callable[[int], None] | None]]
 """Given the rows to import, a context around the import yielding what to call with the
@@ -343,7 +346,7 @@ def _whole_number(column: str, value: Any, low: int, high: int) -> tuple[int | N
     text = _text(value)
     if not text:
         return None, ""
-    number = int(text) if text.lstrip("-").isdigit() else None
+    number = int(text) if _WHOLE.fullmatch(text) else None
     if number is None or not low <= number <= high:
         return None, f"{column} '{text}' harus bilangan bulat dari {low} sampai {high}"
     return number, ""
