@@ -12,25 +12,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import SQLModel
 
 from conversations.periods import day_in_month, shift_month
 from conversations.zones import province_timezone
 from storage import Database
-from storage.models import (
-    ChannelIdentity,
-    Desa,
-    Kabupaten,
-    Kecamatan,
-    Person,
-    PersonPosyandu,
-    Posyandu,
-    Provinsi,
-    Puskesmas,
-)
-
-CREATED = datetime(2026, 1, 1, tzinfo=UTC)
+from storage.models import ChannelIdentity
+from tests.builders import CREATED, District
 
 
 def kader_phone(index: int) -> str:
@@ -39,75 +27,18 @@ def kader_phone(index: int) -> str:
 
 def load_kader_roster(database: Database, count: int) -> None:
     """One kabupaten, one Puskesmas, a desa per 4 Posyandu, one kader per Posyandu."""
-    with database.transaction() as session:
-        session.execute(insert(Provinsi), [{"code": "32", "name": "Jawa Barat"}])
-        session.execute(
-            insert(Kabupaten), [{"code": "32.97", "name": "Kabupaten Bench", "provinsi_code": "32"}]
-        )
-        session.execute(
-            insert(Kecamatan),
-            [{"code": "32.97.01", "name": "Kecamatan Bench", "kabupaten_code": "32.97"}],
-        )
-        session.execute(
-            insert(Puskesmas),
-            [
-                {
-                    "code": "PB1",
-                    "name": "Puskesmas Bench",
-                    "kecamatan_code": "32.97.01",
-                    "kabupaten_code": "32.97",
-                }
-            ],
-        )
-        desa_count = (count + 3) // 4
-        session.execute(
-            insert(Desa),
-            [
-                {
-                    "code": f"32.97.01.{d:04d}",
-                    "name": f"Desa {d}",
-                    "kecamatan_code": "32.97.01",
-                    "puskesmas_code": "PB1",
-                }
-                for d in range(desa_count)
-            ],
-        )
-        session.execute(
-            insert(Posyandu),
-            [
-                {
-                    "code": f"B{i:06d}",
-                    "name": f"Posyandu {i}",
-                    "desa_code": f"32.97.01.{i // 4:04d}",
-                    "puskesmas_code": "PB1",
-                    "kecamatan_code": "32.97.01",
-                    "kabupaten_code": "32.97",
-                    "provinsi_code": "32",
-                }
-                for i in range(count)
-            ],
-        )
-        session.execute(
-            insert(Person),
-            [
-                {
-                    "id": i + 1,
-                    "phone": kader_phone(i),
-                    "name": f"Kader {i}",
-                    "role": "kader",
-                    "area_code": f"B{i:06d}",
-                    "kabupaten_code": "32.97",
-                    "active": True,
-                    "created_at": CREATED,
-                    "updated_at": CREATED,
-                }
-                for i in range(count)
-            ],
-        )
-        session.execute(
-            insert(PersonPosyandu),
-            [{"person_id": i + 1, "posyandu_code": f"B{i:06d}"} for i in range(count)],
-        )
+    district = District()
+    district.provinsi("32", "Jawa Barat")
+    district.kabupaten("32.97", "Kabupaten Bench", "32")
+    district.kecamatan("32.97.01", "Kecamatan Bench", "32.97")
+    district.puskesmas("PB1", "Puskesmas Bench", "32.97.01")
+    for d in range((count + 3) // 4):
+        district.desa(f"32.97.01.{d:04d}", f"Desa {d}", "PB1")
+    for i in range(count):
+        code = f"B{i:06d}"
+        district.posyandu(code, f"Posyandu {i}", f"32.97.01.{i // 4:04d}")
+        district.person(kader_phone(i), f"Kader {i}", "kader", code, [code])
+    district.write(database)
 
 
 def link_accounts(database: Database, count: int, channel: str, every: int) -> int:
@@ -116,19 +47,12 @@ def link_accounts(database: Database, count: int, channel: str, every: int) -> i
     Linked WhatsApp accounts use the phone digits as their id, like the real
     adapter; the others are reached by roster phone. Returns how many were linked.
     """
-    rows = [
-        {
-            "channel": channel,
-            "external_id": kader_phone(i).lstrip("+"),
-            "person_id": i + 1,
-            "created_at": CREATED,
-            "last_inbound_at": CREATED,
-        }
-        for i in range(0, count, every)
-    ]
-    with database.transaction() as session:
-        session.execute(insert(ChannelIdentity), rows)
-    return len(rows)
+    accounts = District()
+    for i in range(0, count, every):
+        phone = kader_phone(i)
+        accounts.identity(phone, channel, phone.lstrip("+"), last_inbound_at=CREATED)
+    accounts.write(database)
+    return len(accounts.rows[ChannelIdentity])
 
 
 # --- a national dataset for the rekap benchmark (bench/rekap_national.py) ---------------------
@@ -193,37 +117,20 @@ class NationalShape:
 
 
 def national_regions(shape: NationalShape) -> dict[type[SQLModel], list[dict[str, Any]]]:
-    """Region rows parents first (provinces to Posyandu) and one dinkes officer per kabupaten."""
-    tables: dict[type[SQLModel], list[dict[str, Any]]] = {
-        table: [] for table in (Provinsi, Kabupaten, Kecamatan, Puskesmas, Desa, Posyandu, Person)
-    }
-    used = sorted({shape.kabupaten_code(k)[:2] for k in range(shape.kabupaten)})
-    tables[Provinsi] = [{"code": code, "name": f"Provinsi {code}"} for code in used]
+    """Region rows parents first (provinces to Posyandu) and one dinkes officer per kabupaten.
+
+    The officer of the ``k``-th kabupaten has person id ``k + 1``: the reports name them.
+    """
+    district = District()
+    for code in sorted({shape.kabupaten_code(k)[:2] for k in range(shape.kabupaten)}):
+        district.provinsi(code, f"Provinsi {code}")
     for index in range(shape.kabupaten):
         code = shape.kabupaten_code(index)
-        tables[Kabupaten].append(
-            {
-                "code": code,
-                "name": f"Kabupaten {code}",
-                "provinsi_code": code[:2],
-                "timezone": province_timezone(code),
-                "deadline_day": 5,
-            }
-        )
-        tables[Person].append(
-            {
-                "id": index + 1,
-                "phone": f"+6285{index:09d}",
-                "name": f"Dinkes {code}",
-                "role": "dinkes",
-                "area_code": code,
-                "kabupaten_code": code,
-                "active": True,
-                "created_at": CREATED,
-                "updated_at": CREATED,
-            }
-        )
-    first_of = {}
+        timezone = province_timezone(code)
+        district.kabupaten(code, f"Kabupaten {code}", code[:2], timezone=timezone, deadline_day=5)
+        phone = f"+6285{index:09d}"
+        district.person(phone, f"Dinkes {code}", "dinkes", code, id=index + 1, active=True)
+    first_of: dict[int, int] = {}
     for number in range(shape.posyandu):
         kabupaten = shape.kabupaten_index(number)
         first_of.setdefault(kabupaten, number)
@@ -234,40 +141,12 @@ def national_regions(shape: NationalShape) -> dict[type[SQLModel], list[dict[str
         puskesmas = f"P{kab.replace('.', '')}{unit + 1:03d}"
         desa = f"{kecamatan}.{2001 + within % POSYANDU_PER_PUSKESMAS // POSYANDU_PER_DESA}"
         if within % POSYANDU_PER_PUSKESMAS == 0:
-            tables[Kecamatan].append(
-                {"code": kecamatan, "name": f"Kecamatan {kecamatan}", "kabupaten_code": kab}
-            )
-            tables[Puskesmas].append(
-                {
-                    "code": puskesmas,
-                    "name": f"Puskesmas {puskesmas}",
-                    "kecamatan_code": kecamatan,
-                    "kabupaten_code": kab,
-                    "lokmin_day": 3,
-                }
-            )
+            district.kecamatan(kecamatan, f"Kecamatan {kecamatan}", kab)
+            district.puskesmas(puskesmas, f"Puskesmas {puskesmas}", kecamatan, lokmin_day=3)
         if within % POSYANDU_PER_PUSKESMAS % POSYANDU_PER_DESA == 0:
-            tables[Desa].append(
-                {
-                    "code": desa,
-                    "name": f"Desa {desa}",
-                    "kecamatan_code": kecamatan,
-                    "puskesmas_code": puskesmas,
-                }
-            )
-        tables[Posyandu].append(
-            {
-                "code": national_posyandu_code(number),
-                "name": f"Posyandu {number}",
-                "desa_code": desa,
-                "puskesmas_code": puskesmas,
-                "kecamatan_code": kecamatan,
-                "kabupaten_code": kab,
-                "provinsi_code": kab[:2],
-                "active": True,
-            }
-        )
-    return tables
+            district.desa(desa, f"Desa {desa}", puskesmas)
+        district.posyandu(national_posyandu_code(number), f"Posyandu {number}", desa, active=True)
+    return {table: rows for table, rows in district.rows.items() if rows}
 
 
 def national_posyandu_code(number: int) -> str:

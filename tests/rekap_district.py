@@ -23,24 +23,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from storage import Database, reports
-from storage.models import (
-    Desa,
-    Kabupaten,
-    Kecamatan,
-    Person,
-    PersonPosyandu,
-    Posyandu,
-    Provinsi,
-    Puskesmas,
-)
-from tests.roster import monthly_report
+from storage import Database
+from storage.reports import NewReport
+from tests.builders import District, event_report, file_reports, monthly_report
 
 KABUPATEN = "35.90"
 OTHER_KABUPATEN = "35.91"
 PERIOD = "2026-10"
 DEADLINE_END = datetime(2026, 11, 5, 17, 0, tzinfo=UTC)
-CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
 DINKES = "+6281300000301"
 ADMIN = "+6281300000401"
@@ -48,22 +38,6 @@ OTHER_ADMIN = "+6281300000402"
 PUSKESMAS_A = "+6281300000201"
 BIDAN_SUKARAME = "+6281300000101"
 KADER_MELATI = "+6281300000001"
-
-DESA = {
-    "35.90.01.2001": ("Sukarame", "35.90.01", "PKA"),
-    "35.90.01.2002": ("Sukadana", "35.90.01", "PKA"),
-    "35.90.02.2001": ("Karanganyar", "35.90.02", "PKB"),
-    "35.91.01.2001": ("Lain", "35.91.01", "PKX"),
-}
-POSYANDU = {
-    "PA1": ("Melati", "35.90.01.2001", True),
-    "PA2": ("Mawar", "35.90.01.2001", True),
-    "PA3": ("Kenanga", "35.90.01.2002", True),
-    "PB1": ("Dahlia", "35.90.02.2001", True),
-    "PB2": ("Teratai", "35.90.02.2001", True),
-    "PB3": ("Lama", "35.90.02.2001", False),
-    "PX1": ("Seberang", "35.91.01.2001", True),
-}
 
 # (S, K, D, N, T, O, B, 2T, BGM, bumil KEK, dewasa HT, lansia HT, TBC, dirujuk, lahir,
 #  mati bayi, mati ibu)
@@ -102,90 +76,57 @@ def at(text: str) -> datetime:
 
 def load_district(database: Database) -> dict[str, int]:
     """Regions, people and the reports above; returns person ids by phone."""
-    with database.transaction() as session:
-        session.add(Provinsi(code="35", name="Jawa Timur"))
-        session.flush()
-        for code, name in ((KABUPATEN, "Kabupaten Uji Rekap"), (OTHER_KABUPATEN, "Kota Lain")):
-            session.add(Kabupaten(code=code, name=name, provinsi_code="35"))
-        session.flush()
-        for code, name, kabupaten in (
-            ("35.90.01", "Anggrek", KABUPATEN),
-            ("35.90.02", "Bakung", KABUPATEN),
-            ("35.91.01", "Lain", OTHER_KABUPATEN),
-        ):
-            session.add(Kecamatan(code=code, name=name, kabupaten_code=kabupaten))
-        session.flush()
-        for code, name, kecamatan in (
-            ("PKA", "Puskesmas Anggrek", "35.90.01"),
-            ("PKB", "Puskesmas Bakung", "35.90.02"),
-            ("PKX", "Puskesmas Lain", "35.91.01"),
-        ):
-            kabupaten = kecamatan[:5]
-            session.add(
-                Puskesmas(code=code, name=name, kecamatan_code=kecamatan, kabupaten_code=kabupaten)
-            )
-        session.flush()
-        for code, (name, kecamatan, puskesmas) in DESA.items():
-            session.add(
-                Desa(code=code, name=name, kecamatan_code=kecamatan, puskesmas_code=puskesmas)
-            )
-        session.flush()
-        for code, (name, desa, active) in POSYANDU.items():
-            _, kecamatan, puskesmas = DESA[desa]
-            session.add(
-                Posyandu(
-                    code=code,
-                    name=name,
-                    desa_code=desa,
-                    puskesmas_code=puskesmas,
-                    kecamatan_code=kecamatan,
-                    kabupaten_code=desa[:5],
-                    provinsi_code="35",
-                    active=active,
-                )
-            )
-        session.flush()
-        ids = {}
-        for phone, name, role, area, kabupaten, linked in (
-            (DINKES, "Agus", "dinkes", KABUPATEN, KABUPATEN, ()),
-            (ADMIN, "Admin Uji", "admin", KABUPATEN, KABUPATEN, ()),
-            (OTHER_ADMIN, "Admin Lain", "admin", OTHER_KABUPATEN, OTHER_KABUPATEN, ()),
-            (PUSKESMAS_A, "Hendra", "puskesmas", "PKA", KABUPATEN, ()),
-            (BIDAN_SUKARAME, "Nur", "bidan", "35.90.01.2001", KABUPATEN, ()),
-            (KADER_MELATI, "Siti", "kader", "PA1", KABUPATEN, ("PA1",)),
-        ):
-            person = Person(
-                phone=phone,
-                name=name,
-                role=role,
-                area_code=area,
-                kabupaten_code=kabupaten,
-                created_at=CREATED,
-                updated_at=CREATED,
-            )
-            session.add(person)
-            session.flush()
-            assert person.id is not None
-            ids[phone] = person.id
-            for code in linked:
-                session.add(PersonPosyandu(person_id=person.id, posyandu_code=code))
-        session.flush()
-        _reports(session, ids[KADER_MELATI])
+    district = District()
+    district.provinsi("35", "Jawa Timur")
+    district.kabupaten(KABUPATEN, "Kabupaten Uji Rekap", "35")
+    district.kabupaten(OTHER_KABUPATEN, "Kota Lain", "35")
+    district.kecamatan("35.90.01", "Anggrek", KABUPATEN)
+    district.kecamatan("35.90.02", "Bakung", KABUPATEN)
+    district.kecamatan("35.91.01", "Lain", OTHER_KABUPATEN)
+    district.puskesmas("PKA", "Puskesmas Anggrek", "35.90.01")
+    district.puskesmas("PKB", "Puskesmas Bakung", "35.90.02")
+    district.puskesmas("PKX", "Puskesmas Lain", "35.91.01")
+    district.desa("35.90.01.2001", "Sukarame", "PKA")
+    district.desa("35.90.01.2002", "Sukadana", "PKA")
+    district.desa("35.90.02.2001", "Karanganyar", "PKB")
+    district.desa("35.91.01.2001", "Lain", "PKX")
+    district.posyandu("PA1", "Melati", "35.90.01.2001")
+    district.posyandu("PA2", "Mawar", "35.90.01.2001")
+    district.posyandu("PA3", "Kenanga", "35.90.01.2002")
+    district.posyandu("PB1", "Dahlia", "35.90.02.2001")
+    district.posyandu("PB2", "Teratai", "35.90.02.2001")
+    district.posyandu("PB3", "Lama", "35.90.02.2001", active=False)
+    district.posyandu("PX1", "Seberang", "35.91.01.2001")
+    district.person(DINKES, "Agus", "dinkes", KABUPATEN)
+    district.person(ADMIN, "Admin Uji", "admin", KABUPATEN)
+    district.person(OTHER_ADMIN, "Admin Lain", "admin", OTHER_KABUPATEN)
+    district.person(PUSKESMAS_A, "Hendra", "puskesmas", "PKA")
+    district.person(BIDAN_SUKARAME, "Nur", "bidan", "35.90.01.2001")
+    district.person(KADER_MELATI, "Siti", "kader", "PA1", ["PA1"])
+    ids = district.write(database)
+    file_reports(database, *_reports(ids[KADER_MELATI]))
     return ids
 
 
-def _reports(session: Any, by: int) -> None:
-    for code, (s, d) in SEPTEMBER.items():
-        numbers = {"s": s, "k": s, "d": d, "n": d, "t": 0, "o": 0, "b": 0}
-        _monthly(session, by, code, "2026-09", numbers, at("2026-10-03T03:00:00"))
-    _monthly(session, by, "PA1", PERIOD, _counts(MELATI), at("2026-11-05T16:59:00"))
-    _monthly(session, by, "PA2", PERIOD, _counts(MAWAR_FIRST), at("2026-11-04T03:00:00"))
-    _monthly(session, by, "PA2", PERIOD, _counts(MAWAR_CORRECTED), at("2026-11-10T03:00:00"))
-    _monthly(session, by, "PA3", PERIOD, None, at("2026-11-01T02:00:00"))
-    _monthly(session, by, "PB1", PERIOD, _counts(DAHLIA), at("2026-11-07T04:00:00"))
-    _monthly(session, by, "PB3", PERIOD, _counts(LAMA), at("2026-11-02T04:00:00"))
-    _monthly(session, by, "PX1", PERIOD, _counts(SEBERANG), at("2026-11-02T04:00:00"))
-    for number, (code, day, filed, answers) in enumerate(
+def _reports(by: int) -> list[tuple[NewReport, datetime]]:
+    """Every report of the district with the time it was sent, in the order they were sent."""
+    filed = [
+        (
+            _monthly(by, code, "2026-09", {"s": s, "k": s, "d": d, "n": d, "t": 0, "o": 0, "b": 0}),
+            at("2026-10-03T03:00:00"),
+        )
+        for code, (s, d) in SEPTEMBER.items()
+    ]
+    filed += [
+        (_monthly(by, "PA1", PERIOD, _counts(MELATI)), at("2026-11-05T16:59:00")),
+        (_monthly(by, "PA2", PERIOD, _counts(MAWAR_FIRST)), at("2026-11-04T03:00:00")),
+        (_monthly(by, "PA2", PERIOD, _counts(MAWAR_CORRECTED)), at("2026-11-10T03:00:00")),
+        (_monthly(by, "PA3", PERIOD, None), at("2026-11-01T02:00:00")),
+        (_monthly(by, "PB1", PERIOD, _counts(DAHLIA)), at("2026-11-07T04:00:00")),
+        (_monthly(by, "PB3", PERIOD, _counts(LAMA)), at("2026-11-02T04:00:00")),
+        (_monthly(by, "PX1", PERIOD, _counts(SEBERANG)), at("2026-11-02T04:00:00")),
+    ]
+    for number, (code, day, sent, answers) in enumerate(
         (
             ("PA1", "2026-10-10", "2026-10-10T09:00:00", _balita(["batuk", "napas_cepat"])),
             ("PA1", "2026-10-12", "2026-10-12T09:00:00", _balita([])),
@@ -196,7 +137,7 @@ def _reports(session: Any, by: int) -> None:
         )
     ):
         data = {"tanggal": day, **answers, "tindak_lanjut": "rujuk"}
-        _event(session, by, "kunjungan", f"v{number}", code, day, data, at(filed))
+        filed.append((event_report(by, "kunjungan", f"v{number}", code, day, data), at(sent)))
     for number, (code, kind, fund, men, women) in enumerate(
         (
             ("PA1", "penyuluhan", "bok", 10, 20),
@@ -217,16 +158,9 @@ def _reports(session: Any, by: int) -> None:
             "durasi": 2.0,
             "dana": fund,
         }
-        _event(
-            session,
-            by,
-            "luar_gedung",
-            f"o{number}",
-            code,
-            "2026-10-21",
-            data,
-            at("2026-10-21T09:00:00"),
-        )
+        report = event_report(by, "luar_gedung", f"o{number}", code, "2026-10-21", data)
+        filed.append((report, at("2026-10-21T09:00:00")))
+    return filed
 
 
 def _counts(values: tuple[int, ...]) -> dict[str, int]:
@@ -241,34 +175,9 @@ def _visit(target: str, *, fever: bool = False, danger: bool = False) -> dict[st
     return {"sasaran": target, "alasan": "absen", "demam": fever, "tanda_bahaya": danger}
 
 
-def _monthly(
-    session: Any, by: int, code: str, period: str, numbers: dict[str, int] | None, when: datetime
-) -> None:
+def _monthly(by: int, code: str, period: str, numbers: dict[str, int] | None) -> NewReport:
+    """A monthly report of ``code``; no numbers: the Posyandu was not held."""
     held = numbers is not None
     data: dict[str, Any] = {"periode": period, "buka": held}
     data.update(numbers if numbers is not None else {"alasan_tutup": "bencana"})
-    reports.add_revision(session, monthly_report(by, code, period, data, channel="telegram"), when)
-
-
-def _event(
-    session: Any,
-    by: int,
-    kind: str,
-    key: str,
-    code: str,
-    day: str,
-    data: dict[str, Any],
-    when: datetime,
-) -> None:
-    new = reports.NewReport(
-        kind=kind,
-        report_key=f"{kind}:{key}",
-        posyandu_code=code,
-        period=day[:7],
-        data=data,
-        submitted_by=by,
-        channel="telegram",
-        message_id=None,
-        event_date=datetime.fromisoformat(day).date(),
-    )
-    reports.add_revision(session, new, when)
+    return monthly_report(by, code, period, data, channel="telegram")

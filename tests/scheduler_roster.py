@@ -12,21 +12,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlmodel import select
-
 from storage import Database
-from storage.models import (
-    ChannelIdentity,
-    Desa,
-    Person,
-    PersonPosyandu,
-    Posyandu,
-    Puskesmas,
-)
-from tests.roster import load_roster
+from storage.models import Posyandu, Puskesmas
+from tests.roster import uji_district
 
 MAKASSAR = "Asia/Makassar"
-CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 NUR_TELEGRAM = "5550001"
 PHONES = {
     "Siti": "+6281100000001",
@@ -43,85 +33,34 @@ PHONES = {
 
 def load_two_zone_roster(database: Database) -> dict[str, int]:
     """Load the district; returns person ids by first name."""
-    load_roster(database)
-    with database.transaction() as session:
-        for code, day in (("PY1", 12), ("PY2", 16), ("PY3", 12)):
-            posyandu = session.get(Posyandu, code)
-            assert posyandu is not None
-            posyandu.posyandu_day = day
-            session.add(posyandu)
-        puskesmas = session.get(Puskesmas, "PKM1")
-        assert puskesmas is not None
-        puskesmas.lokmin_day = 25
-        session.add(puskesmas)
-        session.add(
-            Puskesmas(
-                code="PKM2",
-                name="Puskesmas Timur",
-                kecamatan_code="32.98.01",
-                kabupaten_code="32.98",
-                lokmin_day=12,
-            )
-        )
-        session.flush()
-        session.add(
-            Desa(
-                code="32.98.01.2003",
-                name="Desa Tiga",
-                kecamatan_code="32.98.01",
-                puskesmas_code="PKM2",
-            )
-        )
-        session.flush()
-        for code, name in (("PY4", "Posyandu Anggrek"), ("PY5", "Posyandu Dahlia")):
-            session.add(
-                Posyandu(
-                    code=code,
-                    name=name,
-                    desa_code="32.98.01.2003",
-                    puskesmas_code="PKM2",
-                    kecamatan_code="32.98.01",
-                    kabupaten_code="32.98",
-                    provinsi_code="32",
-                    posyandu_day=20,
-                )
-            )
-        session.flush()
-        for name, role, area, posyandu in (
-            ("Rina", "bidan", "32.98.01.2003", None),
-            ("Ayu", "kader", "PY4", "PY4"),
-            ("Budi", "kader", "PY5", "PY5"),
-            ("Joko", "puskesmas", "PKM2", None),
-        ):
-            person = Person(
-                phone=PHONES[name],
-                name=name,
-                role=role,
-                area_code=area,
-                kabupaten_code="32.98",
-                timezone=MAKASSAR,
-                created_at=CREATED,
-                updated_at=CREATED,
-            )
-            session.add(person)
-            session.flush()
-            if posyandu:
-                session.add(PersonPosyandu(person_id=person.id, posyandu_code=posyandu))
-        ids = {name: pid for pid, name in session.exec(select(Person.id, Person.name))}
-        identities = (
-            ("Nur", "telegram", NUR_TELEGRAM, datetime(2026, 10, 30, tzinfo=UTC), None),
-            ("Nur", "whatsapp", PHONES["Nur"][1:], datetime(2026, 10, 1, tzinfo=UTC), None),
-            ("Budi", "whatsapp", PHONES["Budi"][1:], None, datetime(2026, 10, 1, tzinfo=UTC)),
-        )
-        for name, channel, external, last_inbound, blocked in identities:
-            session.add(
-                ChannelIdentity(
-                    channel=channel,
-                    external_id=external,
-                    person_id=ids[name],
-                    created_at=CREATED,
-                    last_inbound_at=last_inbound,
-                    unreachable_at=blocked,
-                )
-            )
-    return ids
+    district = uji_district()
+    district.row(Posyandu, "PY2")["posyandu_day"] = 16
+    district.row(Puskesmas, "PKM1")["lokmin_day"] = 25
+    district.puskesmas("PKM2", "Puskesmas Timur", "32.98.01", lokmin_day=12)
+    district.desa("32.98.01.2003", "Desa Tiga", "PKM2")
+    district.posyandu("PY4", "Posyandu Anggrek", "32.98.01.2003", posyandu_day=20)
+    district.posyandu("PY5", "Posyandu Dahlia", "32.98.01.2003", posyandu_day=20)
+    for name, role, area, posyandu in (
+        ("Rina", "bidan", "32.98.01.2003", ()),
+        ("Ayu", "kader", "PY4", ("PY4",)),
+        ("Budi", "kader", "PY5", ("PY5",)),
+        ("Joko", "puskesmas", "PKM2", ()),
+    ):
+        district.person(PHONES[name], name, role, area, posyandu, timezone=MAKASSAR)
+    district.identity(
+        PHONES["Nur"], "telegram", NUR_TELEGRAM, last_inbound_at=datetime(2026, 10, 30, tzinfo=UTC)
+    )
+    district.identity(
+        PHONES["Nur"],
+        "whatsapp",
+        PHONES["Nur"][1:],
+        last_inbound_at=datetime(2026, 10, 1, tzinfo=UTC),
+    )
+    district.identity(
+        PHONES["Budi"],
+        "whatsapp",
+        PHONES["Budi"][1:],
+        unreachable_at=datetime(2026, 10, 1, tzinfo=UTC),
+    )
+    ids = district.write(database)
+    return {name: ids[phone] for name, phone in PHONES.items()}

@@ -26,21 +26,23 @@ from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
 from handlers.roster.demo import roster_is_empty, roster_rows, seed_demo
 from storage import Database, people
 from storage.models import (
-    Desa,
-    Kabupaten,
-    Kecamatan,
     Person,
-    PersonPosyandu,
     Posyandu,
-    Provinsi,
-    Puskesmas,
     Report,
 )
 from storage.rekap import export
+from tests.builders import ROSTER_TABLES
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 22 Nov 2026, 10:00 in Jakarta
-TABLES = (Provinsi, Kabupaten, Kecamatan, Puskesmas, Desa, Posyandu, Person, PersonPosyandu, Report)
+TABLES = (*ROSTER_TABLES, Report)
 FORMS = {form.id: form for form in (MONTHLY, HOME_VISIT, OUTREACH)}
+
+
+@pytest.fixture(scope="module")
+def demo(module_database: Database) -> Database:
+    """The demo district seeded once, for the tests that only read it."""
+    seed_demo(module_database, NOW)
+    return module_database
 
 
 def counts(database: Database) -> dict[str, int]:
@@ -82,10 +84,8 @@ def test_seeding_twice_changes_nothing(database):
     }
 
 
-def test_documented_people_and_areas(database):
-    seed_demo(database, NOW)
-
-    with database.transaction() as session:
+def test_documented_people_and_areas(demo):
+    with demo.transaction() as session:
         expected = {
             "+6281200000001": ("Siti Aminah", "kader", "PY-001"),
             "+6281200000002": ("Dewi Lestari", "kader", "PY-002"),
@@ -186,9 +186,8 @@ def assert_valid_answers(form: Form, data: dict[str, Any]) -> None:
             assert field.name in data, (form.id, field.name, data)
 
 
-def test_history_has_one_not_held_one_correction_one_gap(database):
-    seed_demo(database, NOW)
-    reports = all_reports(database)
+def test_history_has_one_not_held_one_correction_one_gap(demo):
+    reports = all_reports(demo)
     monthly = [r for r in reports if r.kind == MONTHLY.id]
     months = ["2026-08", "2026-09", "2026-10"]
 
@@ -215,10 +214,8 @@ def test_history_has_one_not_held_one_correction_one_gap(database):
     assert all(visits[month] >= 3 and outreach[month] >= 2 for month in months)
 
 
-def test_rekap_shows_the_history_with_one_late_report(database):
-    seed_demo(database, NOW)
-
-    with database.transaction() as session:
+def test_rekap_shows_the_history_with_one_late_report(demo):
+    with demo.transaction() as session:
         rows = {
             month: export.monthly_rows(session, month, "kabupaten", "32.99")
             for month in ("2026-08", "2026-09", "2026-10")

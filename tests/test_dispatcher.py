@@ -77,6 +77,7 @@ def roster(database: Database) -> Database:
     return database
 
 
+@pytest.mark.backends
 def test_two_dispatchers_at_once_send_each_row_exactly_once(roster):
     ids = queue(roster, 2000)
     channels = [FakeChannel("whatsapp"), FakeChannel("whatsapp")]
@@ -101,6 +102,7 @@ def test_two_dispatchers_at_once_send_each_row_exactly_once(roster):
     assert sum(s.sent for s in stats) == 2000
 
 
+@pytest.mark.backends
 def test_a_crash_mid_batch_then_a_restart_delivers_the_rest_exactly_once(roster):
     ids = queue(roster, 600)
     crashing = FakeChannel("whatsapp", fail=lambda _user, call: Crash() if call == 137 else None)
@@ -119,6 +121,7 @@ def test_a_crash_mid_batch_then_a_restart_delivers_the_rest_exactly_once(roster)
     assert sorted(sent_ids(crashing) + sent_ids(restarted)) == ids
 
 
+@pytest.mark.backends
 def test_a_dispatcher_stopped_after_k_sends_leaves_the_rest_to_the_next(roster):
     ids = queue(roster, 300)
     stop = asyncio.Event()
@@ -130,6 +133,7 @@ def test_a_dispatcher_stopped_after_k_sends_leaves_the_rest_to_the_next(roster):
     assert sorted(sent_ids(first) + sent_ids(second)) == ids
 
 
+@pytest.mark.backends
 def test_rows_of_a_killed_dispatcher_are_sent_once_its_lease_runs_out(roster):
     ids = queue(roster, 50)
     channels = ["whatsapp"]
@@ -147,6 +151,7 @@ def test_rows_of_a_killed_dispatcher_are_sent_once_its_lease_runs_out(roster):
     assert sent_ids(channel) == sorted(set(ids) - {row.id for row in claimed[:10]})
 
 
+@pytest.mark.backends
 def test_transient_errors_retry_with_backoff_and_the_rows_are_sent_later(roster):
     ids = queue(roster, 5)
     clock = Clock(NOW)
@@ -172,6 +177,7 @@ def test_transient_errors_retry_with_backoff_and_the_rows_are_sent_later(roster)
     assert {row.attempts for row in rows(roster).values()} == {2}
 
 
+@pytest.mark.backends
 def test_a_row_failing_too_often_is_given_up(roster):
     [row_id] = queue(roster, 1, attempts=MAX_ATTEMPTS - 1)
     down = FakeChannel("whatsapp", fail=lambda *_: ConnectionError("502 Bad Gateway"))
@@ -189,6 +195,7 @@ def test_backoff_doubles_with_jitter_and_honours_retry_after():
     assert RETRY.delay(1, 120.0, rng) == 120.0
 
 
+@pytest.mark.backends
 def test_a_blocked_bot_marks_the_account_unreachable_and_the_next_goes_by_whatsapp(roster):
     siti = people(roster)[KADER]
     with roster.transaction() as session:
@@ -220,6 +227,7 @@ def test_a_blocked_bot_marks_the_account_unreachable_and_the_next_goes_by_whatsa
     assert [(s.user_id, s.text) for s in whatsapp.sent] == [(KADER[1:], "dua")]
 
 
+@pytest.mark.backends
 def test_reminders_past_their_working_day_expire_unsent(roster):
     queue(roster, 3, send_before=NOW - timedelta(minutes=1))
     channel = FakeChannel("whatsapp")
@@ -228,32 +236,33 @@ def test_reminders_past_their_working_day_expire_unsent(roster):
     assert {row.status for row in rows(roster).values()} == {"expired"}
 
 
-def test_the_channel_rate_limit_is_never_exceeded(sqlite_database):
-    load_roster(sqlite_database)
-    queue(sqlite_database, 150)
+def test_the_channel_rate_limit_is_never_exceeded(database):
+    load_roster(database)
+    queue(database, 150)
     channel = FakeChannel("whatsapp", limit_per_second=50)
     started = time.monotonic()
-    asyncio.run(Dispatcher(sqlite_database, [channel], limits={"whatsapp": Limit(50)}).drain())
+    asyncio.run(Dispatcher(database, [channel], limits={"whatsapp": Limit(50)}).drain())
     elapsed = time.monotonic() - started
     assert (len(channel.sent), channel.rejected) == (150, 0)
     assert channel.max_in_window(1.0) <= 50
     assert elapsed >= 2.0
 
 
-def test_sends_to_one_chat_are_spaced(sqlite_database):
-    load_roster(sqlite_database)
-    siti = people(sqlite_database)[KADER]
+def test_sends_to_one_chat_are_spaced(database):
+    load_roster(database)
+    siti = people(database)[KADER]
     messages = [outbox.Queued(f"k{n}", siti, "test", str(n), None) for n in range(4)]
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         outbox.enqueue_many(session, messages, NOW)
     channel = FakeChannel("whatsapp")
     limits = {"whatsapp": Limit(1000, per_chat_seconds=0.25)}
-    asyncio.run(Dispatcher(sqlite_database, [channel], limits=limits).drain())
+    asyncio.run(Dispatcher(database, [channel], limits=limits).drain())
     times = [s.monotonic for s in channel.sent]
     assert len(times) == 4
     assert all(later - earlier >= 0.24 for earlier, later in itertools.pairwise(times))
 
 
+@pytest.mark.backends
 def test_the_console_prints_what_is_queued_for_its_person_only(roster):
     ids = people(roster)
     with roster.transaction() as session:

@@ -12,10 +12,8 @@ from bot.channels.console import render
 from conversations import ALL_FORMS, Cancelled, Engine, Submitted
 from conversations.forms import MONTHLY
 from conversations.forms.monthly import MONTHLY_CHECKS
-from handlers import Service
-from storage import Database
 from tests.chat import ServiceChat
-from tests.roster import KADER, load_roster
+from tests.roster import KADER
 from tests.test_engine import GROUPS, NOW, OCTOBER, monthly
 from tests.transcript import EngineChat
 
@@ -23,12 +21,6 @@ SUMMARY = "Periksa dulu laporan"
 NAVIGATION = "batal = berhenti"
 # periode, buka, S, K, then the SKDN block D, N, T, O, B as numbered in the summary.
 D_LINE, N_LINE, T_LINE, B_LINE = 5, 6, 7, 9
-
-
-@pytest.fixture
-def service(database: Database, clock) -> Service:
-    load_roster(database)
-    return Service(database, Engine(ALL_FORMS), clock=clock)
 
 
 def at_summary(**context: object) -> EngineChat:

@@ -10,7 +10,6 @@ or told to report when they cannot.
 from __future__ import annotations
 
 import io
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,8 +18,8 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, func, text, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import func, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
 
@@ -36,7 +35,7 @@ from storage import Database, drafts
 from storage.db import alembic_config
 from storage.models import Conversation, Outbox, Person, PersonPosyandu, Report
 from tests.chat import ServiceChat
-from tests.conftest import PG_ADMIN_URL
+from tests.conftest import fresh_postgres
 from tests.roster import BIDAN, DINKES, KADER, KADER_TWO_POSYANDU, PUSKESMAS, load_roster
 
 MONTHLY_START = ["lapor", "1", "2026-10", "ya", "80"]
@@ -45,12 +44,6 @@ GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2
 # lapor, home visit, yesterday, a child, not at the Posyandu, fever, fast breathing, referred
 DANGER_VISIT = ["lapor", "2", "kemarin", "3", "4", "ya", "1", "3"]
 CALM_VISIT = ["lapor", "2", "kemarin", "3", "4", "tidak", "tidak ada", "1", "lewati", "kirim"]
-
-
-@pytest.fixture
-def service(database: Database, clock) -> Service:
-    load_roster(database)
-    return Service(database, Engine(ALL_FORMS), clock=clock)
 
 
 def count(database: Database, table: type) -> int:
@@ -95,6 +88,7 @@ def test_home_visit_during_a_monthly_report_keeps_the_monthly_draft(service, dat
     assert count(database, Conversation) == 0
 
 
+@pytest.mark.backends
 def test_lapor_offers_the_paused_draft_after_a_restart(database, clock):
     load_roster(database)
     first = Service(database, Engine(ALL_FORMS), clock=clock)
@@ -151,6 +145,7 @@ def test_a_paused_draft_expires_like_an_open_one(service, database, clock):
     assert count(database, Conversation) == 1  # the new menu only
 
 
+@pytest.mark.backends
 def test_the_expiring_reminder_reaches_a_paused_draft_and_never_a_menu(service, database, clock):
     ServiceChat(service, KADER).send_all(*MONTHLY_START, "lapor", "2")
     ServiceChat(service, KADER_TWO_POSYANDU).send("lapor")
@@ -172,6 +167,7 @@ NOW = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=7)
 
 
+@pytest.mark.backends
 def test_pausing_keeps_the_draft_and_frees_the_person_for_another_form(database):
     load_roster(database)
     kader = person_id(database, KADER)
@@ -187,6 +183,7 @@ def test_pausing_keeps_the_draft_and_frees_the_person_for_another_form(database)
     assert (paused.form, paused.state) == ("bulanan", '{"m":1}')
 
 
+@pytest.mark.backends
 def test_a_second_open_conversation_is_refused_by_the_database(database):
     load_roster(database)
     kader = person_id(database, KADER)
@@ -196,6 +193,7 @@ def test_a_second_open_conversation_is_refused_by_the_database(database):
         drafts.save(session, kader, "kunjungan", "{}", LATER, NOW, None)
 
 
+@pytest.mark.backends
 def test_pause_and_resume_detect_a_concurrent_writer(database):
     load_roster(database)
     kader = person_id(database, KADER)
@@ -217,6 +215,7 @@ def test_pause_and_resume_detect_a_concurrent_writer(database):
         assert drafts.load(session, kader).state == '{"a":1}'
 
 
+@pytest.mark.backends
 def test_expired_paused_drafts_are_dropped_and_named(database):
     load_roster(database)
     kader = person_id(database, KADER)
@@ -231,30 +230,19 @@ def test_expired_paused_drafts_are_dropped_and_named(database):
         assert [d.form for d in drafts.paused(session, kader, later)] == ["kunjungan"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_at_0004(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+@pytest.fixture
+def database_at_0004(backend: str, tmp_path: Path) -> Iterator[Database]:
     """A database migrated only to revision 0004, as a deployed bot has it before the upgrade."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         db = Database(f"sqlite:///{tmp_path}/old.db")
         db.upgrade("0004")
         yield db
         db.dispose()
         return
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"lapor_mig_{uuid.uuid4().hex[:8]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error.orig}")
-    db = Database(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
-    db.upgrade("0004")
-    yield db
-    db.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_postgres("0004") as url:
+        db = Database(url)
+        yield db
+        db.dispose()
 
 
 def conversation_differences(db: Database) -> list[object]:
@@ -270,6 +258,7 @@ def conversation_differences(db: Database) -> list[object]:
         return compare_metadata(context, SQLModel.metadata)
 
 
+@pytest.mark.backends
 def test_the_migration_keeps_the_open_drafts_of_a_running_bot(database_at_0004):
     db = database_at_0004
     load_roster(db)

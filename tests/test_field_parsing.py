@@ -19,17 +19,16 @@ from sqlmodel import select
 
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram_format import decode_callback, parse_update
-from conversations import ALL_FORMS, Engine, Inbound, Reply, Submitted
+from conversations import Inbound, Reply, Submitted
 from conversations import words as engine_words
 from conversations.messages import Choice
 from conversations.parsing import parse_choice_number, parse_month
-from handlers import Service
 from handlers import words as handler_words
 from handlers.rekap import args as rekap_args
 from storage import Database
 from storage.models import Outbox, ProcessedMessage, Report
 from tests.chat import ServiceChat
-from tests.roster import KADER, load_roster
+from tests.roster import KADER
 from tests.transcript import EngineChat
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -45,12 +44,6 @@ MONTHLY_CONTEXT = {
 VISIT_CONTEXT = {"posyandu_code": "PY1", "posyandu_name": "Melati"}
 GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
 SKDN = ["80", "70", "60", "40", "10", "5", "5", "2", "1"]
-
-
-@pytest.fixture
-def service(sqlite_database: Database, clock) -> Service:
-    load_roster(sqlite_database)
-    return Service(sqlite_database, Engine(ALL_FORMS), clock=clock)
 
 
 def count(database: Database, table: type) -> int:
@@ -168,7 +161,7 @@ def test_telegram_button_data_with_odd_digits_is_not_a_press(data):
 
 
 def test_unexpected_error_is_apologised_logged_without_text_and_rolled_back(
-    service, sqlite_database, monkeypatch, caplog
+    service, database, monkeypatch, caplog
 ):
     def broken(turn):
         raise ValueError(f"cannot read {turn.inbound.text} from {turn.profile.phone}")
@@ -181,22 +174,22 @@ def test_unexpected_error_is_apologised_logged_without_text_and_rolled_back(
     logged = record.getMessage() + (caplog.text or "")
     assert "ValueError" in logged
     assert "rahasia" not in logged and KADER[3:] not in logged and "81100000001" not in logged
-    assert count(sqlite_database, ProcessedMessage) == 0, "half a message was committed"
+    assert count(database, ProcessedMessage) == 0, "half a message was committed"
 
 
 # --- item 1: a negation never becomes a danger sign --------------------------------------
 
 
-def test_tidak_at_danger_signs_means_none(service, sqlite_database):
+def test_tidak_at_danger_signs_means_none(service, database):
     chat = ServiceChat(service, KADER)
     script = ["lapor", "2", "hari ini", "3", "1", "tidak", "tidak", "2", "lewati"]
     summary = chat.send_all(*script)
     assert "Tanda bahaya balita: Tidak ada" in summary
     assert "✅" in chat.send("kirim")
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         [visit_report] = session.exec(select(Report)).all()
     assert visit_report.data["tanda_bahaya_balita"] == []
-    assert count(sqlite_database, Outbox) == 0, "a false danger alert went to the bidan"
+    assert count(database, Outbox) == 0, "a false danger alert went to the bidan"
 
 
 @pytest.mark.parametrize(

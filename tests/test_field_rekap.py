@@ -28,6 +28,7 @@ from handlers.rekap import words as W
 from storage import Database, reports
 from storage.models import Posyandu
 from storage.rekap import COLUMNS, Area, build, by_code, take_snapshot, trend
+from tests.builders import event_report, file_reports, monthly_report
 from tests.chat import ServiceChat
 from tests.rekap_district import (
     BIDAN_SUKARAME,
@@ -36,9 +37,7 @@ from tests.rekap_district import (
     KADER_MELATI,
     PERIOD,
     PUSKESMAS_A,
-    load_district,
 )
-from tests.roster import monthly_report
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 22)
@@ -46,19 +45,6 @@ RATIOS = {"Kelengkapan", "Ketepatan", "D/S", "K/S", "N/D"}
 COUNT_FORMATS = ("0", "#,##0")
 PERCENT_FORMATS = ("0%", "0.0%")
 BREAKDOWN_SHEETS = ("Kunjungan rumah", "Luar gedung - jenis", "Luar gedung - dana")
-
-
-@pytest.fixture
-def district(sqlite_database: Database) -> Database:
-    load_district(sqlite_database)
-    return sqlite_database
-
-
-@pytest.fixture
-def both_district(database: Database) -> Database:
-    """The district on SQLite and PostgreSQL, for the tests of new queries."""
-    load_district(database)
-    return database
 
 
 def service(database: Database, now: datetime = NOW) -> Service:
@@ -89,28 +75,18 @@ def shown(value: Any, number_format: str) -> str:
 
 
 def add_event(database: Database, kind: str, key: str, code: str, day: str, data: dict) -> None:
-    new = reports.NewReport(
-        kind=kind,
-        report_key=f"{kind}:{key}",
-        posyandu_code=code,
-        period=day[:7],
-        data=data,
-        submitted_by=1,
-        channel="telegram",
-        message_id=None,
-        event_date=date.fromisoformat(day),
-    )
-    with database.transaction() as session:
-        reports.add_revision(session, new, datetime.fromisoformat(f"{day}T09:00:00+00:00"))
+    """A home visit or outreach activity sent at 09:00 UTC on the day it was held."""
+    sent = datetime.fromisoformat(f"{day}T09:00:00+00:00")
+    file_reports(database, (event_report(1, kind, key, code, day, data), sent))
 
 
 # --- item 4: the Excel workbook ---------------------------------------------------------------
 
 
-def test_summary_sheet_formats_each_row_by_its_kind(district):
-    with district.transaction() as session:
+def test_summary_sheet_formats_each_row_by_its_kind(fresh_district):
+    with fresh_district.transaction() as session:
         take_snapshot(session, KABUPATEN, PERIOD, NOW)
-    sheet = workbook(district)["Ringkasan"]
+    sheet = workbook(fresh_district)["Ringkasan"]
     assert [cell.value for cell in sheet[4]] == list(W.XLSX_SUMMARY_HEADERS)
     displayed: dict[str, list[str]] = {}
     for row in sheet.iter_rows(min_row=5):
@@ -150,10 +126,10 @@ def test_visit_and_outreach_totals_stand_apart_from_the_area_rows(district):
         assert all(bold), name
 
 
-def test_summary_compares_visits_and_outreach_with_last_month(both_district):
-    district = both_district
+@pytest.mark.backends
+def test_summary_compares_visits_and_outreach_with_last_month(fresh_district):
     add_event(
-        district,
+        fresh_district,
         "kunjungan",
         "sep",
         "PA1",
@@ -161,10 +137,10 @@ def test_summary_compares_visits_and_outreach_with_last_month(both_district):
         {"sasaran": "lansia", "alasan": "absen", "demam": False, "tanda_bahaya": True},
     )
     outreach = {"jenis": "penyuluhan", "dana": "bok", "peserta_l": 4, "peserta_p": 6}
-    add_event(district, "luar_gedung", "sep", "PB1", "2026-09-20", outreach)
+    add_event(fresh_district, "luar_gedung", "sep", "PB1", "2026-09-20", outreach)
     summary = {
         row[0].value: [cell.value for cell in row[1:4]]
-        for row in workbook(district)["Ringkasan"].iter_rows(min_row=5)
+        for row in workbook(fresh_district)["Ringkasan"].iter_rows(min_row=5)
     }
     assert summary["Kunjungan rumah"] == [5, None, 1]
     assert summary["Kunjungan tanda bahaya"] == [3, None, 1]
@@ -204,10 +180,10 @@ def test_posyandu_without_numbers_shows_dashes_in_excel_and_nothing_in_csv(distr
     assert [row[key] for key in ("S", "K", "D", "N", "held")] == ["", "", "", "", ""]
 
 
-def test_trend_has_no_figures_before_a_posyandu_joined(both_district):
-    district = both_district
+@pytest.mark.backends
+def test_trend_has_no_figures_before_a_posyandu_joined(fresh_district):
     # Posyandu Baru joins in October: its first report is October's.
-    with district.transaction() as session:
+    with fresh_district.transaction() as session:
         session.add(
             Posyandu(
                 code="PZ1",
@@ -223,12 +199,12 @@ def test_trend_has_no_figures_before_a_posyandu_joined(both_district):
         numbers = {"s": 20, "k": 20, "d": 10, "n": 5, "t": 5, "o": 0, "b": 0}
         report = monthly_report(1, "PZ1", PERIOD, {"periode": PERIOD, "buka": True, **numbers})
         reports.add_revision(session, report, datetime(2026, 11, 2, tzinfo=UTC))
-    with district.transaction() as session:
+    with fresh_district.transaction() as session:
         baru = trend(session, build(session, area(session, "PZ1"), PERIOD))
         whole = trend(session, build(session, area(session), PERIOD))
     assert [figures for _, figures in baru[:5]] == [None] * 5
     assert baru[5][1] is not None and baru[5][1].completeness == 1.0
-    # The district's first reports are September's; Baru counts from October only.
+    # The fresh_district's first reports are September's; Baru counts from October only.
     assert [figures for _, figures in whole[:3]] == [None] * 3
     september, october = whole[4][1], whole[5][1]
     assert september is not None and october is not None

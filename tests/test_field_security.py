@@ -102,10 +102,10 @@ def add_lookalikes(database: Database) -> None:
 
 
 @pytest.fixture
-def service(sqlite_database: Database, clock: Clock) -> Service:
-    load_roster(sqlite_database)
-    add_lookalikes(sqlite_database)
-    return Service(sqlite_database, Engine(ALL_FORMS), clock=clock)
+def service(database: Database, clock: Clock) -> Service:
+    load_roster(database)
+    add_lookalikes(database)
+    return Service(database, Engine(ALL_FORMS), clock=clock)
 
 
 # --- foreign numbers ------------------------------------------------------------------------
@@ -156,16 +156,16 @@ async def graph() -> AsyncIterator[FakeGraphAPI]:
 
 
 async def test_foreign_whatsapp_numbers_are_refused_and_leave_nothing(
-    graph, service, sqlite_database, clock
+    graph, service, database, clock
 ):
-    before = row_counts(sqlite_database)
-    async with running(graph, service, sqlite_database, clock) as bot:
+    before = row_counts(database)
+    async with running(graph, service, database, clock) as bot:
         for code, foreign in COLLIDING.items():
             response = await bot.post(payloads.text("rekap", wa_id=foreign))
             assert response.status_code == 200, code
             [reply] = [shown(body) for body in graph.sent_to(foreign)]
             assert reply == handler_words.UNKNOWN_NUMBER.format(phone="+" + foreign), code
-    assert row_counts(sqlite_database) == before
+    assert row_counts(database) == before
 
 
 @pytest.fixture
@@ -176,9 +176,9 @@ async def tg() -> AsyncIterator[TelegramEmulator]:
 
 @pytest.mark.parametrize("library", ["ptb", "aiogram"])
 async def test_foreign_telegram_contacts_are_refused_and_leave_nothing(
-    tg, library, service, sqlite_database
+    tg, library, service, database
 ):
-    before = row_counts(sqlite_database)
+    before = row_counts(database)
     async with polling_bot(tg, library, service):
         for user_id, (code, foreign) in enumerate(COLLIDING.items(), start=5001):
             # Telegram clients send the number as stored, often without the "+".
@@ -186,19 +186,17 @@ async def test_foreign_telegram_contacts_are_refused_and_leave_nothing(
             await person.says("/start", expect=handler_words.ASK_CONTACT)
             await person.user.tap(channel_words.BUTTON_SHARE_CONTACT)
             await person.hears(handler_words.UNKNOWN_NUMBER.format(phone="+" + foreign))
-    assert row_counts(sqlite_database) == before
+    assert row_counts(database) == before
 
 
 @pytest.mark.parametrize("library", ["ptb", "aiogram"])
-async def test_an_indonesian_contact_without_plus_still_registers(
-    tg, library, service, sqlite_database
-):
+async def test_an_indonesian_contact_without_plus_still_registers(tg, library, service, database):
     async with polling_bot(tg, library, service):
         siti = Kader(tg.user(1001, "Siti", phone="6281100000001"))
         await siti.says("/start", expect=handler_words.ASK_CONTACT)
         await siti.user.tap(channel_words.BUTTON_SHARE_CONTACT)
         await siti.hears("Halo Siti, kader Posyandu Melati")
-    assert row_counts(sqlite_database)["channel_identity"] == 1
+    assert row_counts(database)["channel_identity"] == 1
 
 
 def test_the_console_phone_is_read_as_typed_in_indonesia(tmp_path):
@@ -225,27 +223,27 @@ def everything_stored(database: Database) -> str:
 
 
 async def test_an_unknown_whatsapp_sender_leaves_no_number_name_or_text(
-    graph, service, sqlite_database, clock
+    graph, service, database, clock
 ):
     stranger = "6289912345678"
     payload = payloads.text("Anak saya demam tinggi", wa_id=stranger, name="Ibu Ratna Wijaya")
-    async with running(graph, service, sqlite_database, clock) as bot:
+    async with running(graph, service, database, clock) as bot:
         assert (await bot.post(payload)).status_code == 200
         assert (await bot.post(payload)).status_code == 200  # Meta re-delivers
         [wamid, *_] = [sent["message_id"] for sent in graph.sent if sent["to"] == stranger]
         await bot.post(payloads.delivered(wamid, recipient_id=stranger))
     [refusal, *_] = [shown(body) for body in graph.sent_to(stranger)]
     assert "belum terdaftar" in refusal
-    stored = everything_stored(sqlite_database)
+    stored = everything_stored(database)
     for secret in (stranger, "89912345678", "Ratna", "demam", payloads.bsuid_for(stranger)):
         assert secret not in stored
 
 
 async def test_finished_whatsapp_messages_are_purged_after_the_retention_period(
-    graph, service, sqlite_database, clock
+    graph, service, database, clock
 ):
     day = timedelta(days=1)
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         siti = session.exec(select(Person).where(Person.phone == KADER)).one()
         people.link_identity(session, siti.id, "whatsapp", KADER_WA, clock.now - 60 * day)
         for name, age in (("old", 31), ("recent", 29)):
@@ -257,12 +255,12 @@ async def test_finished_whatsapp_messages_are_purged_after_the_retention_period(
                 status="done", finished_at=WhatsAppInbox.stored_at, replies=[]
             )
         )
-    async with running(graph, service, sqlite_database, clock) as bot:
+    async with running(graph, service, database, clock) as bot:
         for _ in range(100):
             if len(bot.inbox()) == 1:
                 break
             await asyncio.sleep(0.02)
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         inbox = session.exec(select(WhatsAppInbox.message_id)).all()
         sent = session.exec(select(WhatsAppMessage.wamid)).all()
     assert (inbox, sent) == (["wamid.recent"], ["wamid.out-recent"])
@@ -271,8 +269,8 @@ async def test_finished_whatsapp_messages_are_purged_after_the_retention_period(
 # --- phone numbers in logs --------------------------------------------------------------------
 
 
-def test_a_database_error_does_not_write_the_phone_number_into_the_log(sqlite_database, caplog):
-    load_roster(sqlite_database)
+def test_a_database_error_does_not_write_the_phone_number_into_the_log(database, caplog):
+    load_roster(database)
     now = datetime(2026, 11, 22, tzinfo=UTC)
     twin = Person(
         phone=KADER,
@@ -283,7 +281,7 @@ def test_a_database_error_does_not_write_the_phone_number_into_the_log(sqlite_da
         updated_at=now,
     )
     log = logging.getLogger("bot.test")
-    with pytest.raises(IntegrityError) as error, sqlite_database.transaction() as session:
+    with pytest.raises(IntegrityError) as error, database.transaction() as session:
         session.add(twin)
     log.error("saving failed", exc_info=error.value)
     assert "UNIQUE constraint failed: person.phone" in caplog.text

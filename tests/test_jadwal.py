@@ -7,18 +7,8 @@ reminders use.
 
 from __future__ import annotations
 
-import pytest
-
-from conversations import ALL_FORMS, Engine
-from handlers import Service
 from tests.chat import ServiceChat
-from tests.roster import BIDAN, DINKES, KADER, load_roster
-
-
-@pytest.fixture
-def service(database, clock) -> Service:
-    load_roster(database)
-    return Service(database, Engine(ALL_FORMS), clock=clock)
+from tests.roster import BIDAN, DINKES, KADER
 
 
 def test_a_kader_sees_her_posyandu_day_the_deadline_and_the_lokmin(service):

@@ -40,13 +40,13 @@ from bot.cli import app
 from conversations import ALL_FORMS, Engine
 from handlers import Service
 from handlers.rekap import files as rekap_files
-from storage import Database
 from storage.models import Person
 from storage.rekap import (
     Area,
     SummarySnapshot,
     build,
     by_code,
+    by_name,
     last_closed_period,
     reviews,
     snapshots,
@@ -55,7 +55,7 @@ from storage.rekap import (
 )
 from storage.reminders.summaries import store_monthly_summaries
 from tests.chat import ServiceChat
-from tests.rekap_district import ADMIN, DINKES, KABUPATEN, PERIOD, load_district
+from tests.rekap_district import ADMIN, DINKES, KABUPATEN, PERIOD
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 LIVE_SUMS = {
@@ -107,12 +107,6 @@ CSV_ROWS = [
 ]
 
 
-@pytest.fixture
-def district(database: Database) -> Database:
-    load_district(database)
-    return database
-
-
 def kabupaten(session) -> Area:
     area = by_code(session, KABUPATEN)
     assert area is not None
@@ -122,6 +116,7 @@ def kabupaten(session) -> Area:
 # --- storage: live figures, snapshot, review (SQLite and PostgreSQL) --------------------------
 
 
+@pytest.mark.backends
 def test_live_figures_match_the_hand_count(district):
     with district.transaction() as session:
         rekap = build(session, kabupaten(session), PERIOD)
@@ -150,6 +145,7 @@ def test_live_figures_match_the_hand_count(district):
     assert [place.name for place in rekap.missing] == ["Teratai"]
 
 
+@pytest.mark.backends
 def test_inactive_posyandu_and_other_districts_never_count(district):
     with district.transaction() as session:
         country = build(session, Area(None, None, ""), PERIOD)
@@ -158,6 +154,7 @@ def test_inactive_posyandu_and_other_districts_never_count(district):
     assert province.figures.get("s") == 210 + 70
 
 
+@pytest.mark.backends
 def test_trend_covers_six_months_against_todays_posyandu(district):
     with district.transaction() as session:
         rekap = build(session, kabupaten(session), PERIOD)
@@ -177,8 +174,26 @@ def test_trend_covers_six_months_against_todays_posyandu(district):
     assert [figures for _, figures in months[:3]] == [None, None, None]
 
 
-def test_snapshot_keeps_what_was_known_at_the_deadline(district):
+@pytest.mark.backends
+def test_areas_are_found_by_name_ignoring_case_inside_the_asking_area(district):
+    """The search behind ``rekap <name>`` (lower() and LIKE, on both databases)."""
     with district.transaction() as session:
+        own = kabupaten(session)
+
+        def found(name: str, within: Area | None = own) -> list[tuple[str | None, str | None]]:
+            return [(area.level, area.code) for area in by_name(session, [name], within)]
+
+        assert found("MeLaTi") == [("posyandu", "PA1")]
+        assert found("bakung") == [("puskesmas", "PKB")]  # no exact name: a part of one
+        assert found("suka") == [("desa", "35.90.01.2002"), ("desa", "35.90.01.2001")]
+        assert found("lain") == []  # Desa Lain and Kota Lain lie in another kabupaten
+        assert found("lain", None) == [("desa", "35.91.01.2001")]  # an exact name wins
+        assert found("%") == found("_") == []  # wildcards are typed text, not patterns
+
+
+@pytest.mark.backends
+def test_snapshot_keeps_what_was_known_at_the_deadline(fresh_district):
+    with fresh_district.transaction() as session:
         assert take_snapshot(session, KABUPATEN, PERIOD, NOW) == 1 + 2 + 3 + 5
         stored = snapshots.stored(session, PERIOD, "kabupaten", [KABUPATEN])[KABUPATEN]
         posyandu = snapshots.stored(session, PERIOD, "posyandu", ["PA2", "PB1", "PA1"])
@@ -193,10 +208,11 @@ def test_snapshot_keeps_what_was_known_at_the_deadline(district):
     assert posyandu["PA1"].figures.on_time == 1  # 23:59 WIB on the deadline day
 
 
-def test_scheduler_hook_stores_the_snapshot_once(district):
-    with district.transaction() as session:
+@pytest.mark.backends
+def test_scheduler_hook_stores_the_snapshot_once(fresh_district):
+    with fresh_district.transaction() as session:
         assert store_monthly_summaries(session, KABUPATEN, PERIOD, NOW)
-    with district.transaction() as session:
+    with fresh_district.transaction() as session:
         assert not store_monthly_summaries(session, KABUPATEN, PERIOD, NOW)
         count = session.exec(select(func.count()).select_from(SummarySnapshot)).one()
         levels = session.exec(
@@ -206,8 +222,9 @@ def test_scheduler_hook_stores_the_snapshot_once(district):
     assert dict(levels) == {"kabupaten": 1, "puskesmas": 2, "desa": 3, "posyandu": 5}
 
 
-def test_review_is_recorded_once_with_who_and_when(district):
-    with district.transaction() as session:
+@pytest.mark.backends
+def test_review_is_recorded_once_with_who_and_when(fresh_district):
+    with fresh_district.transaction() as session:
         dinkes = session.exec(select(Person.id).where(Person.phone == DINKES)).one()
         admin = session.exec(select(Person.id).where(Person.phone == ADMIN)).one()
         assert reviews.mark_reviewed(session, KABUPATEN, PERIOD, dinkes, NOW)
@@ -244,13 +261,13 @@ def test_chat_text_shows_the_hand_count(district):
     assert all(len(line) <= 32 for line in TABLE)
 
 
-def test_snapshot_and_live_figures_show_side_by_side(district):
-    with district.transaction() as session:
+def test_snapshot_and_live_figures_show_side_by_side(fresh_district):
+    with fresh_district.transaction() as session:
         take_snapshot(session, KABUPATEN, PERIOD, NOW)
-    service = Service(district, Engine(ALL_FORMS), clock=lambda: NOW)
+    service = Service(fresh_district, Engine(ALL_FORMS), clock=lambda: NOW)
     text = ServiceChat(service, DINKES).send("rekap oktober")
     assert "Saat batas waktu (5 Nov 2026): lapor 3/5, D/S 80%\nSekarang: lapor 4/5, D/S 73%" in text
-    with district.transaction() as session:
+    with fresh_district.transaction() as session:
         made = rekap_files.attachment(
             session, kabupaten(session), PERIOD, "xlsx", date(2026, 11, 22)
         )
@@ -356,9 +373,8 @@ def test_chart_is_a_png_of_sensible_size(district):
     assert 10_000 < len(made.content) < 1_000_000
 
 
-def test_command_line_prints_the_same_rekap_in_every_format(sqlite_database, tmp_path, monkeypatch):
-    load_district(sqlite_database)
-    monkeypatch.setenv("DATABASE_URL", sqlite_database.url)
+def test_command_line_prints_the_same_rekap_in_every_format(district, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", district.url)
     monkeypatch.setenv("LOG_LEVEL", "WARNING")
     runner = CliRunner()
     base = ["rekap", "--period", PERIOD, "--area", KABUPATEN]

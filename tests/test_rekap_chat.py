@@ -2,8 +2,9 @@
 
 Every role asks for its own area, one below it and one outside it; a refusal
 names what the person may see and shows no figures. Tests that only read the
-district share one per backend (``service``); the two that change it (a review,
-more Posyandu) get their own (``fresh_service``).
+district share one (``service``); the two that change it (a review, more
+Posyandu) get their own (``fresh_service``). The name search's SQL is a storage
+contract test in tests/test_rekap.py.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from tests.rekap_district import (
     KADER_MELATI,
     OTHER_ADMIN,
     PUSKESMAS_A,
-    load_district,
 )
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
@@ -43,17 +43,15 @@ KADER_ONLY = W.REKAP_NOT_FOUND_KADER.format(posyandu="Melati")
 
 
 @pytest.fixture(scope="module")
-def service(module_database: Database) -> Service:
-    """The district loaded once per backend: a rekap turn adds only its own message records."""
-    load_district(module_database)
-    return Service(module_database, Engine(ALL_FORMS), clock=lambda: NOW)
+def service(district: Database) -> Service:
+    """The core service on the district shared by the module's tests."""
+    return Service(district, Engine(ALL_FORMS), clock=lambda: NOW)
 
 
 @pytest.fixture
-def fresh_service(database: Database) -> Service:
-    """A district of this test's own, for a test that changes it."""
-    load_district(database)
-    return Service(database, Engine(ALL_FORMS), clock=lambda: NOW)
+def fresh_service(fresh_district: Database) -> Service:
+    """The core service on a district of this test's own, for a test that changes it."""
+    return Service(fresh_district, Engine(ALL_FORMS), clock=lambda: NOW)
 
 
 def title(text: str) -> str:

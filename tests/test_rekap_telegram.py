@@ -44,10 +44,10 @@ async def tg() -> AsyncIterator[TelegramEmulator]:
 
 @pytest.fixture
 async def bot(
-    tg: TelegramEmulator, library: str, sqlite_database: Database
+    tg: TelegramEmulator, library: str, database: Database
 ) -> AsyncIterator[TelegramChannel]:
-    load_district(sqlite_database)
-    service = Service(sqlite_database, Engine(ALL_FORMS), clock=lambda: NOW)
+    load_district(database)
+    service = Service(database, Engine(ALL_FORMS), clock=lambda: NOW)
     async with polling_bot(tg, library, service) as channel:
         yield channel
 

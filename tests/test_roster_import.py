@@ -22,21 +22,12 @@ from sqlmodel import select
 from conversations.zones import province_timezone
 from handlers.roster.file import import_file, read_roster_file
 from storage import Database, people
-from storage.models import (
-    Desa,
-    Kabupaten,
-    Kecamatan,
-    Person,
-    PersonPosyandu,
-    Posyandu,
-    Provinsi,
-    Puskesmas,
-)
+from storage.models import Kabupaten, Person, PersonPosyandu, Posyandu, Puskesmas
 from storage.roster import apply_roster, derive_code
+from tests.builders import ROSTER_TABLES
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=3)
-TABLES = (Provinsi, Kabupaten, Kecamatan, Puskesmas, Desa, Posyandu, Person, PersonPosyandu)
 
 HEADER = (
     "phone",
@@ -147,7 +138,7 @@ def counts(database: Database) -> dict[str, int]:
     with database.transaction() as session:
         return {
             table.__tablename__: session.exec(select(func.count()).select_from(table)).one()
-            for table in TABLES
+            for table in ROSTER_TABLES
         }
 
 
@@ -176,6 +167,7 @@ def import_ok(database: Database, path: Path, now: datetime = NOW, **kwargs: Any
 # --- reading files -------------------------------------------------------------------
 
 
+@pytest.mark.backends
 def test_csv_with_semicolons_and_bom_imports_the_hierarchy_and_people(database, tmp_path):
     path = write_csv(tmp_path / "roster.csv", ROWS, delimiter=";", bom=True)
 
@@ -427,6 +419,7 @@ def test_blank_lines_are_skipped_but_counted(database, tmp_path):
 # --- idempotency and codes -----------------------------------------------------------
 
 
+@pytest.mark.backends
 def test_reimporting_the_same_file_changes_nothing(database, tmp_path):
     path = write_csv(tmp_path / "roster.csv", ROWS)
     import_ok(database, path)
@@ -439,6 +432,7 @@ def test_reimporting_the_same_file_changes_nothing(database, tmp_path):
     assert person(database, "+6281200000001").updated_at == NOW
 
 
+@pytest.mark.backends
 def test_a_changed_line_updates_only_that_record(database, tmp_path):
     import_ok(database, write_csv(tmp_path / "roster.csv", ROWS))
     changed = _with(2, name="Siti Aminah Z", posyandu_day="9")
@@ -453,6 +447,7 @@ def test_a_changed_line_updates_only_that_record(database, tmp_path):
         assert (melati.posyandu_day, melati.target_balita) == (9, 90)
 
 
+@pytest.mark.backends
 def test_leaving_an_optional_column_empty_keeps_the_stored_value(database, tmp_path):
     import_ok(database, write_csv(tmp_path / "roster.csv", ROWS))
 
@@ -497,6 +492,7 @@ def test_derived_codes_fit_the_column_and_stay_distinct():
 # --- bidan and kader with several Posyandu -------------------------------------------
 
 
+@pytest.mark.backends
 def test_bidan_with_several_posyandu_rows_is_one_person_linked_to_each(database, tmp_path):
     bidan = {"phone": "081200000101", "name": "Bd. Nurhayati", "role": "bidan", **REGION}
     rows = [
@@ -519,6 +515,7 @@ def test_bidan_with_several_posyandu_rows_is_one_person_linked_to_each(database,
     assert person(database, "+6281200000101").updated_at == NOW
 
 
+@pytest.mark.backends
 def test_a_kader_moved_to_another_posyandu_loses_the_old_link(database, tmp_path):
     import_ok(database, write_csv(tmp_path / "r.csv", ROWS))
 
@@ -576,6 +573,7 @@ def test_kabupaten_zone_follows_the_province_code(database, tmp_path):
     assert zone_of(database, no_code) == "Asia/Makassar"  # the default passed in
 
 
+@pytest.mark.backends
 def test_timezone_column_sets_the_kabupaten_and_overrides_per_person(database, tmp_path):
     rows = [
         _dinkes(1, "32", "32.01", timezone="Asia/Jayapura"),
@@ -598,6 +596,7 @@ def test_timezone_column_sets_the_kabupaten_and_overrides_per_person(database, t
         assert people.by_phone(session, "+6281200000001").timezone == "Asia/Jayapura"
 
 
+@pytest.mark.backends
 def test_a_later_file_without_timezone_keeps_the_stored_zone(database, tmp_path):
     rows = [_dinkes(1, "32", "32.01", timezone="Asia/Makassar")]
     import_ok(database, write_csv(tmp_path / "r.csv", rows))
@@ -637,6 +636,7 @@ def large_roster(people_count: int) -> list[dict[str, Any]]:
     return rows
 
 
+@pytest.mark.backends
 def test_a_5000_row_roster_imports_in_seconds_and_reimports_as_no_change(database, tmp_path):
     path = write_csv(tmp_path / "big.csv", large_roster(5000))
 

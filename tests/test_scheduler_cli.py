@@ -25,10 +25,10 @@ RUN = ["jobs", "run", "report_due", "--now", "2026-11-02T09:00+07:00"]
 
 
 @pytest.fixture
-def cli(sqlite_database: Database, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    load_two_zone_roster(sqlite_database)
+def cli(database: Database, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    load_two_zone_roster(database)
     for name, value in {
-        "DATABASE_URL": sqlite_database.url,
+        "DATABASE_URL": database.url,
         "WHATSAPP_ACCESS_TOKEN": "test-token",
         "WHATSAPP_PHONE_NUMBER_ID": "100",
         "TELEGRAM_BOT_TOKEN": "",
@@ -45,28 +45,28 @@ def outbox_keys(database: Database) -> list[str]:
         return sorted(session.exec(select(Outbox.key)).all())
 
 
-def test_jobs_run_twice_queues_one_message_per_recipient(cli, sqlite_database):
+def test_jobs_run_twice_queues_one_message_per_recipient(cli, database):
     first = cli.invoke(app, RUN)
     assert first.exit_code == 0, first.output
     assert "kader 2 (2 new)" in first.output
     assert "messages per recipient kind: kader: 4 (4 new)" in first.output
     assert "1 cannot be reached on any channel" in first.output
     assert "kader Budi +62811****0004" in first.output
-    keys = outbox_keys(sqlite_database)
+    keys = outbox_keys(database)
     assert len(keys) == 4 and all(key.startswith("report_due:2026-10:d1:") for key in keys)
 
     second = cli.invoke(app, RUN)
     assert second.exit_code == 0, second.output
     assert "messages per recipient kind: kader: 4 (0 new)" in second.output
-    assert outbox_keys(sqlite_database) == keys
+    assert outbox_keys(database) == keys
 
 
-def test_jobs_run_outside_its_time_queues_nothing(cli, sqlite_database):
+def test_jobs_run_outside_its_time_queues_nothing(cli, database):
     night = cli.invoke(app, ["jobs", "run", "report_due", "--now", "2026-11-02T22:30+07:00"])
     assert "report_due: nothing due at 2026-11-02T22:30:00+07:00" in night.output
     holiday = cli.invoke(app, ["jobs", "run", "report_due", "--now", "2026-11-03T09:00"])
     assert "nothing due" in holiday.output
-    assert outbox_keys(sqlite_database) == []
+    assert outbox_keys(database) == []
 
 
 def test_jobs_list_shows_the_next_run_in_each_zone(cli):
@@ -96,14 +96,14 @@ def test_schedule_set_show_reset(cli):
     assert "4 new" in cli.invoke(app, RUN).output
 
 
-def test_run_wiring_ticks_at_start_up_and_dispatches(sqlite_database):
-    load_two_zone_roster(sqlite_database)
+def test_run_wiring_ticks_at_start_up_and_dispatches(database):
+    load_two_zone_roster(database)
     settings = Settings(_env_file=None, holidays="2026-11-03")
     whatsapp = FakeChannel("whatsapp")
     at = datetime(2026, 11, 2, 2, tzinfo=UTC)
 
     async def main() -> None:
-        async with scheduling(sqlite_database, [whatsapp], settings, clock=lambda: at):
+        async with scheduling(database, [whatsapp], settings, clock=lambda: at):
             for _ in range(200):
                 if len(whatsapp.sent) == 3:
                     break

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from handlers.reminders.dispatcher import Dispatcher
@@ -19,10 +20,11 @@ from handlers.reminders.holidays import parse_holidays
 from handlers.reminders.pacing import Limit
 from handlers.reminders.tick import TickConfig, tick
 from handlers.reminders.timing import Calendar, zone
-from storage import Database, drafts, reports
+from storage import Database, drafts
 from storage.models import Outbox
 from storage.reminders import schedule
 from storage.reminders.models import SummaryRun
+from tests.builders import file_reports, monthly_report
 from tests.conftest import Clock
 from tests.fake_channel import FakeChannel
 from tests.scheduler_roster import MAKASSAR, NUR_TELEGRAM, PHONES, load_two_zone_roster
@@ -60,25 +62,15 @@ EXPECTED = [
 
 
 def file_monthly(database: Database, posyandu: str, by: int, at: datetime) -> None:
-    new = reports.NewReport(
-        kind=reports.MONTHLY,
-        report_key=reports.monthly_key(posyandu, "2026-10"),
-        posyandu_code=posyandu,
-        period="2026-10",
-        data={"s": 50},
-        submitted_by=by,
-        channel="whatsapp",
-        message_id=None,
-        held=True,
-    )
-    with database.transaction() as session:
-        reports.add_revision(session, new, at)
+    report = monthly_report(by, posyandu, "2026-10", {"buka": True, "s": 50}, channel="whatsapp")
+    file_reports(database, (report, at))
 
 
 def local(name: str, at: datetime) -> datetime:
     return at.astimezone(zone(MAKASSAR if name in WITA else "Asia/Jakarta"))
 
 
+@pytest.mark.backends
 def test_a_month_of_reminders_reaches_the_right_people_at_their_local_time(database):
     ids = load_two_zone_roster(database)
     names = {person_id: name for name, person_id in ids.items()}

@@ -1,4 +1,4 @@
-"""The core service end to end on a real database (SQLite and PostgreSQL)."""
+"""The core service end to end on a real database (the ``backends`` tests on PostgreSQL too)."""
 
 from __future__ import annotations
 
@@ -25,12 +25,6 @@ OCTOBER = ["2026-10", "ya", "80", "70", "60", "40", "10", "5", "5", "2", "1"]
 GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
 
 
-@pytest.fixture
-def service(database: Database, clock) -> Service:
-    load_roster(database)
-    return Service(database, Engine(ALL_FORMS), clock=clock)
-
-
 def count(database: Database, table: type) -> int:
     with database.transaction() as session:
         return session.exec(select(func.count()).select_from(table)).one()
@@ -41,6 +35,7 @@ def file_october(chat: ServiceChat) -> str:
     return chat.send_all(*OCTOBER, *GROUPS, "kirim")
 
 
+@pytest.mark.backends
 def test_registered_number_is_linked_and_greeted_by_role(service, database):
     assert "Halo Siti, kader Posyandu Melati" in ServiceChat(service, KADER).send("halo")
     assert "Halo Bu Nur, bidan desa Desa Satu" in ServiceChat(service, BIDAN).send("mulai")
@@ -54,6 +49,7 @@ def test_phone_number_in_any_indonesian_form_links(service, typed):
     assert "Halo Siti" in chat.send("halo")
 
 
+@pytest.mark.backends
 def test_unknown_number_is_refused_and_nothing_is_stored(service, database):
     reply = ServiceChat(service, STRANGER).send("halo")
     assert "belum terdaftar" in reply and "hubungi bidan desa" in reply
@@ -72,6 +68,7 @@ def test_sender_without_a_vouched_number_is_asked_to_share_it(service):
     assert chat.replies[0].request_contact
 
 
+@pytest.mark.backends
 def test_monthly_report_is_stored_and_shows_in_the_export(service, database):
     chat = ServiceChat(service, KADER)
     assert "Laporan apa yang ingin Anda isi?" in chat.send("lapor")
@@ -83,6 +80,7 @@ def test_monthly_report_is_stored_and_shows_in_the_export(service, database):
     assert count(database, Conversation) == 0
 
 
+@pytest.mark.backends
 def test_same_message_id_twice_changes_nothing(service, database):
     chat = ServiceChat(service, KADER)
     chat.send_all("lapor", "1", "2026-10", "ya")
@@ -95,6 +93,7 @@ def test_same_message_id_twice_changes_nothing(service, database):
         assert session.exec(select(Conversation.state, Conversation.version)).one() == state
 
 
+@pytest.mark.backends
 def test_correction_creates_a_revision_and_keeps_the_old_one(service, database):
     chat = ServiceChat(service, KADER)
     file_october(chat)
@@ -110,6 +109,7 @@ def test_correction_creates_a_revision_and_keeps_the_old_one(service, database):
     ]
 
 
+@pytest.mark.backends
 def test_declining_to_replace_keeps_the_existing_report(service, database):
     chat = ServiceChat(service, KADER)
     file_october(chat)
@@ -118,6 +118,7 @@ def test_declining_to_replace_keeps_the_existing_report(service, database):
     assert count(database, Report) == 1
 
 
+@pytest.mark.backends
 def test_conversation_survives_a_restart(database, clock):
     load_roster(database)
     first = Service(database, Engine(ALL_FORMS), clock=clock)
@@ -127,6 +128,7 @@ def test_conversation_survives_a_restart(database, clock):
     assert "D: berapa balita yang ditimbang" in reply
 
 
+@pytest.mark.backends
 def test_a_death_queues_an_alert_to_the_bidan_of_the_desa(service, database):
     chat = ServiceChat(service, KADER)
     chat.send_all("lapor", "1")
@@ -188,6 +190,7 @@ def test_roles_that_do_not_report_are_told_so(service):
     assert "tidak mengirim laporan" in ServiceChat(service, PUSKESMAS).send("lapor")
 
 
+@pytest.mark.backends
 def test_status_lists_what_is_still_owed(service):
     chat = ServiceChat(service, PUSKESMAS)
     reply = chat.send("status")

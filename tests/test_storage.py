@@ -11,7 +11,10 @@ from sqlmodel import select
 from storage import Database, drafts, inbox, outbox, reports
 from storage.models import Person, Report
 from storage.rekap import export
-from tests.roster import KADER, load_roster, monthly_report
+from tests.builders import monthly_report
+from tests.roster import KADER, load_roster
+
+pytestmark = pytest.mark.backends
 
 NOW = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)
 

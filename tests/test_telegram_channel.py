@@ -12,7 +12,7 @@ import contextlib
 import json
 import socket
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -24,7 +24,7 @@ from bot.channels.base import Core
 from bot.channels.telegram import TelegramChannel, build_telegram
 from bot.config import Settings
 from bot.web import create_app, serve
-from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
+from conversations import Attachment, Inbound, Reply
 from conversations import words as engine_words
 from handlers import Service
 from handlers import words as handler_words
@@ -32,7 +32,7 @@ from handlers.delivery import DeliveryError
 from storage import Database
 from storage.models import ChannelIdentity, Conversation, Outbox, ProcessedMessage, Report
 from storage.rekap import export
-from tests.roster import KADER, KADER_TWO_POSYANDU, load_roster
+from tests.roster import KADER, KADER_TWO_POSYANDU
 from tests.telegram_emulator import TINY_PNG, BotMessage, SimulatedUser, TelegramEmulator
 
 # PTB 22 warns inside its own RetryAfter constructor that retry_after will become a timedelta.
@@ -112,12 +112,6 @@ async def tg() -> AsyncIterator[TelegramEmulator]:
     current = asyncio.current_task()
     leftovers = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
     assert not leftovers, f"leaked tasks: {leftovers}"
-
-
-@pytest.fixture
-def service(sqlite_database: Database, clock: Callable[[], Any]) -> Service:
-    load_roster(sqlite_database)
-    return Service(sqlite_database, Engine(ALL_FORMS), clock=clock)
 
 
 def make_settings(tg: TelegramEmulator, library: str, **overrides: Any) -> Settings:
@@ -206,18 +200,18 @@ def draft(database: Database) -> tuple[Any, ...]:
 # --- registration -----------------------------------------------------------------------------
 
 
-async def test_registration_by_sharing_own_contact(bot, tg, sqlite_database):
+async def test_registration_by_sharing_own_contact(bot, tg, database):
     siti = Kader(tg.user(SITI_ID, "Siti", phone=KADER))
     ask = await siti.says("/start", expect=handler_words.ASK_CONTACT)
     [[button]] = ask.reply_markup["keyboard"]
     assert button == {"text": channel_words.BUTTON_SHARE_CONTACT, "request_contact": True}
-    assert count(sqlite_database, ChannelIdentity) == 0
+    assert count(database, ChannelIdentity) == 0
 
     await siti.user.tap(channel_words.BUTTON_SHARE_CONTACT)
     greeting = await siti.hears("Halo Siti, kader Posyandu Melati")
     assert greeting.reply_markup == {"remove_keyboard": True}
     assert siti.user.reply_keyboard is None
-    assert count(sqlite_database, ChannelIdentity) == 1
+    assert count(database, ChannelIdentity) == 1
     assert [c["command"] for c in tg.commands()] == list(channel_words.TELEGRAM_COMMANDS)
     assert {"mulai", "lapor", "status", "jadwal", "rekap", "bantuan", "batal"} <= set(
         channel_words.TELEGRAM_COMMANDS
@@ -225,7 +219,7 @@ async def test_registration_by_sharing_own_contact(bot, tg, sqlite_database):
     assert tg.commands()[1]["description"] == channel_words.TELEGRAM_COMMANDS["lapor"]
 
 
-async def test_someone_elses_contact_or_a_typed_number_does_not_register(bot, tg, sqlite_database):
+async def test_someone_elses_contact_or_a_typed_number_does_not_register(bot, tg, database):
     siti = Kader(tg.user(SITI_ID, "Siti", phone="+6281999999999"))
     await siti.user.share_contact(phone=KADER, user_id=2002, first_name="Budi")
     refused = await siti.hears(channel_words.CONTACT_NOT_OWN)
@@ -233,13 +227,13 @@ async def test_someone_elses_contact_or_a_typed_number_does_not_register(bot, tg
     await siti.user.share_contact(phone=KADER, user_id=None, first_name="Bidan")
     await siti.hears(channel_words.CONTACT_NOT_OWN)
     await siti.says("081100000001", expect=handler_words.ASK_CONTACT)
-    assert count(sqlite_database, ChannelIdentity) == 0
+    assert count(database, ChannelIdentity) == 0
 
 
 # --- conversations ----------------------------------------------------------------------------
 
 
-async def test_monthly_report_with_a_typo_and_a_correction(siti, sqlite_database):
+async def test_monthly_report_with_a_typo_and_a_correction(siti, database):
     opened = await open_monthly_report(siti)
     await siti.taps(opened, "Ya", expect="S: berapa jumlah balita")
     await siti.answers(*BALITA)
@@ -258,13 +252,13 @@ async def test_monthly_report_with_a_typo_and_a_correction(siti, sqlite_database
     assert summary.button_texts == ["Kirim", "Batal"]
 
     await siti.taps(summary, "Kirim", expect="✅ Terima kasih! Laporan bulanan Posyandu Melati")
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         [row] = list(export.monthly_rows(session, "2026-10", "posyandu", "PY1"))
     assert (row["S"], row["K"], row["D"], row["N"], row["reported"]) == (85, 70, 60, 40, 1)
     assert not siti.user.emulator.chat(SITI_ID).message(summary.message_id).inline_keyboard
 
 
-async def test_home_visit_answered_with_buttons(siti, tg, sqlite_database):
+async def test_home_visit_answered_with_buttons(siti, tg, database):
     menu = await siti.says("lapor", expect="Laporan apa")
     when = await siti.taps(menu, "Kunjungan rumah", expect="Tanggal berapa kunjungan")
     who = await siti.taps(when, "Minggu, 22 Nov 2026", expect="Siapa sasaran kunjungan?")
@@ -279,7 +273,7 @@ async def test_home_visit_answered_with_buttons(siti, tg, sqlite_database):
     assert "5. Tanda bahaya balita: Napas cepat" in summary.text
     await siti.taps(summary, "Kirim", expect="✅ Terima kasih! Laporan kunjungan rumah")
 
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         [visit] = session.exec(select(Report)).all()
         [alert] = session.exec(select(Outbox)).all()
     assert visit.kind == "kunjungan" and visit.data["tanggal"] == "2026-11-22"
@@ -289,24 +283,24 @@ async def test_home_visit_answered_with_buttons(siti, tg, sqlite_database):
     assert not tg.unanswered_callback_queries()
 
 
-async def test_cancel_with_batal(siti, sqlite_database):
+async def test_cancel_with_batal(siti, database):
     await open_monthly_report(siti)
-    assert draft(sqlite_database)
+    assert draft(database)
     await siti.says("batal", expect=engine_words.CANCELLED)
-    assert draft(sqlite_database) == ()
+    assert draft(database) == ()
     await siti.says("batal", expect=handler_words.NOTHING_TO_CANCEL)
 
 
-async def test_press_on_an_old_question_is_stale_and_changes_nothing(siti, tg, sqlite_database):
+async def test_press_on_an_old_question_is_stale_and_changes_nothing(siti, tg, database):
     opened = await open_monthly_report(siti)
     await siti.says("ya", expect="S: berapa")  # typed, so the Ya/Tidak buttons stay
     await siti.says("80", expect="K: berapa")
-    before = draft_answers(sqlite_database)
+    before = draft_answers(database)
     assert (before["buka"], before["s"]) == (True, 80)
 
     stale = await siti.taps(opened, "Tidak", expect=engine_words.STALE_BUTTON)
     assert "K: berapa balita yang punya KMS" in stale.text
-    assert draft_answers(sqlite_database) == before
+    assert draft_answers(database) == before
     await tg.wait_for_call("editMessageReplyMarkup", lambda c: c.ok)
     assert not tg.chat(SITI_ID).message(opened.message_id).inline_keyboard
 
@@ -322,8 +316,8 @@ async def test_every_button_press_is_answered_and_spent(siti, tg):
     assert [q.answered for q in tg.callback_queries] == [True]
 
 
-async def test_photo_sticker_location_and_edits_get_a_polite_note(siti, sqlite_database):
-    seen = count(sqlite_database, ProcessedMessage)
+async def test_photo_sticker_location_and_edits_get_a_polite_note(siti, database):
+    seen = count(database, ProcessedMessage)
     await siti.user.send_photo(TINY_PNG, caption="foto posyandu")
     await siti.hears(channel_words.TELEGRAM_NOT_TEXT)
     await siti.user.send_sticker("🙏")
@@ -334,17 +328,17 @@ async def test_photo_sticker_location_and_edits_get_a_polite_note(siti, sqlite_d
     await siti.hears("Petunjuk Lapor Posyandu")
     await siti.user.edit(sent, "status")
     await siti.hears(channel_words.TELEGRAM_EDITED)
-    assert count(sqlite_database, ProcessedMessage) == seen + 1
+    assert count(database, ProcessedMessage) == seen + 1
 
 
-async def test_group_messages_are_ignored(siti, tg, sqlite_database):
-    seen = count(sqlite_database, ProcessedMessage)
+async def test_group_messages_are_ignored(siti, tg, database):
+    seen = count(database, ProcessedMessage)
     await siti.user.send_to_group(-1001234567890, "lapor")
     await siti.user.send_to_group(-42, "/status")
     await tg.chat(-1001234567890).expect_silence(0.3)
     await tg.chat(-42).expect_silence(0.05)
     await siti.user.expect_silence(0.05)
-    assert count(sqlite_database, ProcessedMessage) == seen
+    assert count(database, ProcessedMessage) == seen
 
 
 async def test_replies_are_plain_text(siti):
@@ -352,7 +346,7 @@ async def test_replies_are_plain_text(siti):
     assert reply.text == "Maaf, saya tidak mengerti '<b>&amp; *x*'. " + (
         "Ketik lapor untuk mengisi laporan atau bantuan."
     )
-    assert reply.parse_mode is None and reply.entities == []
+    assert reply.entities == []  # and no parse_mode: the emulator refuses one
 
 
 # --- ordering and flood control ---------------------------------------------------------------
@@ -469,24 +463,24 @@ def forged(update: dict[str, Any], text: str) -> dict[str, Any]:
     return {"update_id": 777_000_001, "message": message}
 
 
-async def test_webhook_without_the_right_secret_is_refused(tg, library, service, sqlite_database):
+async def test_webhook_without_the_right_secret_is_refused(tg, library, service, database):
     async with webhook_bot(tg, library, service):
         siti = Kader(tg.user(SITI_ID, "Siti", phone=KADER))
         await register(siti)
-        before = (count(sqlite_database, ProcessedMessage), draft(sqlite_database))
+        before = (count(database, ProcessedMessage), draft(database))
         update = forged(siti.last_update, "lapor")
 
         assert (await tg.deliver(update, secret_token=None)).status == 403
         assert (await tg.deliver(update, secret_token="salah")).status == 403
         assert (await tg.deliver(update, secret_token=SECRET + "x")).status == 403
         await siti.user.expect_silence(0.3)
-        assert (count(sqlite_database, ProcessedMessage), draft(sqlite_database)) == before
+        assert (count(database, ProcessedMessage), draft(database)) == before
 
         assert (await tg.deliver(update, secret_token=SECRET)).status == 200
         await siti.hears("Laporan apa yang ingin Anda isi?")
 
 
-async def test_redelivered_webhook_update_is_processed_once(tg, library, service, sqlite_database):
+async def test_redelivered_webhook_update_is_processed_once(tg, library, service, database):
     async with webhook_bot(tg, library, service):
         siti = Kader(tg.user(SITI_ID, "Siti", phone=KADER))
         await register(siti)
@@ -494,19 +488,19 @@ async def test_redelivered_webhook_update_is_processed_once(tg, library, service
         typed = siti.last_update["update_id"]
         await siti.taps(menu, "Laporan bulanan Posyandu", expect="Laporan bulan apa?")
         pressed = siti.last_update["update_id"]
-        state = draft(sqlite_database)
+        state = draft(database)
 
         for update_id in (typed, pressed):
             assert (await tg.redeliver(update_id)).status == 200
         await siti.user.expect_silence(0.3)
-        assert draft(sqlite_database) == state
+        assert draft(database) == state
 
     # After a restart the in-memory list is gone; the core's message ids still match.
     async with webhook_bot(tg, library, service):
         for update_id in (typed, pressed):
             assert (await tg.redeliver(update_id)).status == 200
         await siti.user.expect_silence(0.3)
-        assert draft(sqlite_database) == state
+        assert draft(database) == state
 
 
 def test_webhook_mode_needs_a_secret(service):

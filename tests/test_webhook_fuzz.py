@@ -24,12 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.telegram import SECRET_HEADER
-from conversations import ALL_FORMS, Engine, Inbound, Reply
+from conversations import Inbound, Reply
 from handlers import Service
-from storage import Database
 from tests import whatsapp_payloads as payloads
-from tests.conftest import Clock
-from tests.roster import load_roster
 from tests.telegram_emulator import TelegramEmulator
 from tests.test_telegram_channel import SECRET as TELEGRAM_SECRET
 from tests.test_telegram_channel import TOKEN as TELEGRAM_TOKEN
@@ -92,12 +89,6 @@ def tracebacks(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 @pytest.fixture
-def service(sqlite_database: Database, clock: Clock) -> Service:
-    load_roster(sqlite_database)
-    return Service(sqlite_database, Engine(ALL_FORMS), clock=clock)
-
-
-@pytest.fixture
 async def tg() -> AsyncIterator[TelegramEmulator]:
     async with TelegramEmulator(token=TELEGRAM_TOKEN) as emulator:
         yield emulator
@@ -136,9 +127,9 @@ async def test_malformed_telegram_updates_get_no_500_and_no_traceback(tg, librar
 
 
 async def test_malformed_whatsapp_webhooks_get_no_500_and_no_traceback(
-    graph, service, sqlite_database, clock, caplog
+    graph, service, database, clock, caplog
 ):
-    async with running(graph, service, sqlite_database, clock) as bot:
+    async with running(graph, service, database, clock) as bot:
         for case, (body, content_type) in FOUND_IN_THE_FIELD.items():
             signature = payloads.sign(body, WHATSAPP_SECRET)
             headers = {payloads.SIGNATURE_HEADER: signature, "Content-Type": content_type}
@@ -406,8 +397,9 @@ def check(seen: Counter[int], core: CountingCore, caplog: pytest.LogCaptureFixtu
     assert 500 not in seen
     assert seen.total() >= EXAMPLES
     assert {200, 403} <= set(seen), seen  # accepted and refused requests were both reached
-    # The fuzz gets past the parsers into the core, not only into the parsers.
-    assert core.calls >= EXAMPLES // 20, (seen, core.calls)
+    # The fuzz gets past the parsers into the core, not only into the parsers. Runs have
+    # seen 14 to 104 of 300 reach it (random data): ask for a margin below that.
+    assert core.calls >= EXAMPLES // 50, (seen, core.calls)
     assert tracebacks(caplog) == []
 
 
@@ -419,11 +411,9 @@ async def test_fuzzed_telegram_webhook_never_answers_500(tg, library, service, c
     check(seen, core, caplog)
 
 
-async def test_fuzzed_whatsapp_webhook_never_answers_500(
-    graph, service, sqlite_database, clock, caplog
-):
+async def test_fuzzed_whatsapp_webhook_never_answers_500(graph, service, database, clock, caplog):
     core = CountingCore(service)
-    async with running(graph, core, sqlite_database, clock) as bot:
+    async with running(graph, core, database, clock) as bot:
         url = str(bot.http.base_url.join("/whatsapp/webhook"))
         seen = await fuzzed(url, whatsapp_requests())
         await bot.channel.idle()

@@ -27,9 +27,8 @@ from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_client import GraphClient
 from bot.config import Settings
 from bot.web import create_app, serve
-from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
+from conversations import Attachment, Inbound, Reply
 from conversations import words as engine_words
-from handlers import Service
 from handlers.delivery import OUTBOX_ID, DeliveryError
 from handlers.inbox.whatsapp import LEASE, InboxWorker
 from handlers.retry import RetryPolicy
@@ -198,21 +197,15 @@ async def graph() -> AsyncIterator[FakeGraphAPI]:
 
 
 @pytest.fixture
-def service(sqlite_database: Database, clock: Clock) -> Service:
-    load_roster(sqlite_database)
-    return Service(sqlite_database, Engine(ALL_FORMS), clock=clock)
-
-
-@pytest.fixture
-async def bot(graph, service, sqlite_database, clock) -> AsyncIterator[Bot]:
-    async with running(graph, service, sqlite_database, clock) as harness:
+async def bot(graph, service, database, clock) -> AsyncIterator[Bot]:
+    async with running(graph, service, database, clock) as harness:
         yield harness
 
 
 # --------------------------------------------------------------------------- conversations
 
 
-async def test_a_monthly_report_over_whatsapp(bot, graph, sqlite_database):
+async def test_a_monthly_report_over_whatsapp(bot, graph, database):
     kader = bot.phone(KADER_WA)
     [menu] = await kader.say("lapor")
     assert "Laporan apa yang ingin Anda isi?" in menu
@@ -230,7 +223,7 @@ async def test_a_monthly_report_over_whatsapp(bot, graph, sqlite_database):
     assert "Periksa dulu laporan bulanan" in replies[-1]
     assert "✅ Terima kasih" in (await kader.tap("kirim"))[0]
 
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         [report] = session.exec(select(Report)).all()
     assert (report.kind, report.channel, report.period) == ("bulanan", "whatsapp", "2026-10")
     assert (report.data["s"], report.data["k"], report.data["d"]) == (80, 70, 60)
@@ -239,7 +232,7 @@ async def test_a_monthly_report_over_whatsapp(bot, graph, sqlite_database):
     assert {s["to"] for s in graph.sent} == {KADER_WA}
 
 
-async def test_a_home_visit_with_lists_and_a_stale_tap(bot, graph, sqlite_database):
+async def test_a_home_visit_with_lists_and_a_stale_tap(bot, graph, database):
     kader = bot.phone(KADER_WA)
     await kader.say("lapor")
     await kader.tap("kunjungan")
@@ -263,7 +256,7 @@ async def test_a_home_visit_with_lists_and_a_stale_tap(bot, graph, sqlite_databa
     await kader.tap("lewati")
     assert "✅" in (await kader.tap("kirim"))[0]
 
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         [visit] = session.exec(select(Report)).all()
         [alert] = session.exec(select(Outbox)).all()
     assert visit.kind == "kunjungan" and visit.data["sasaran"] == "balita"
@@ -271,10 +264,10 @@ async def test_a_home_visit_with_lists_and_a_stale_tap(bot, graph, sqlite_databa
     assert all(r["status"] == 200 for r in graph.requests)
 
 
-async def test_unknown_number_is_refused_politely(bot, sqlite_database):
+async def test_unknown_number_is_refused_politely(bot, database):
     [reply] = await bot.phone(STRANGER_WA).say("halo")
     assert "belum terdaftar" in reply
-    assert count(sqlite_database, ChannelIdentity) == 0
+    assert count(database, ChannelIdentity) == 0
 
 
 @pytest.mark.parametrize(
@@ -289,10 +282,10 @@ async def test_unknown_number_is_refused_politely(bot, sqlite_database):
     ],
     ids=["image", "voice", "sticker", "location", "contacts", "unsupported"],
 )
-async def test_kinds_the_bot_cannot_read_get_a_polite_answer(bot, graph, sqlite_database, payload):
+async def test_kinds_the_bot_cannot_read_get_a_polite_answer(bot, graph, database, payload):
     assert (await bot.post(payload)).status_code == 200
     assert graph.texts_to(KADER_WA) == [channel_words.WA_UNSUPPORTED]
-    assert count(sqlite_database, ChannelIdentity) == 0
+    assert count(database, ChannelIdentity) == 0
 
 
 async def test_a_reaction_is_ignored(bot, graph):
@@ -312,14 +305,14 @@ async def test_a_batch_from_two_senders_is_answered_in_each_ones_order(bot, grap
     assert [row.status for row in bot.inbox()] == ["done"] * 5
 
 
-async def test_a_redelivered_message_is_processed_once(bot, graph, sqlite_database):
+async def test_a_redelivered_message_is_processed_once(bot, graph, database):
     payload = payloads.text("halo", wa_id=KADER_WA)
     await bot.post(payload, wait=False)
     await bot.post(payload)
     await bot.post(payload)
     assert len(graph.sent_to(KADER_WA)) == 1
     assert len(bot.inbox()) == 1
-    assert count(sqlite_database, ProcessedMessage) == 1
+    assert count(database, ProcessedMessage) == 1
 
 
 # --------------------------------------------------------------------------- authentication
@@ -341,9 +334,7 @@ EARLIER_BODY = payloads.encode(payloads.text("halo", wa_id=KADER_WA))
     ],
     ids=["another-body", "old-secret", "sha1-prefix", "zeros", "garbage", "missing"],
 )
-async def test_unsigned_or_wrongly_signed_webhooks_change_nothing(
-    bot, graph, sqlite_database, headers
-):
+async def test_unsigned_or_wrongly_signed_webhooks_change_nothing(bot, graph, database, headers):
     response = await bot.http.post(
         "/whatsapp/webhook",
         content=SIGNED_BODY,
@@ -352,7 +343,7 @@ async def test_unsigned_or_wrongly_signed_webhooks_change_nothing(
     await bot.channel.idle()
     assert response.status_code == 403
     assert bot.inbox() == [] and graph.requests == []
-    assert count(sqlite_database, ChannelIdentity) == 0
+    assert count(database, ChannelIdentity) == 0
 
 
 @pytest.mark.parametrize(
@@ -412,11 +403,9 @@ async def test_refused_as_outside_the_window_it_falls_back_to_the_template(bot, 
     assert graph.sent_to(KADER_WA)[-1]["type"] == "template"
 
 
-async def test_a_closed_window_reported_by_webhook_falls_back_once(
-    bot, graph, sqlite_database, clock
-):
+async def test_a_closed_window_reported_by_webhook_falls_back_once(bot, graph, database, clock):
     await bot.phone(KADER_WA).say("halo")
-    outbox_id = add_outbox_row(sqlite_database, KADER, clock)
+    outbox_id = add_outbox_row(database, KADER, clock)
     graph.outside_window(KADER_WA, via="webhook")
     await send_for_outbox(bot, KADER_WA, "Pengingat", outbox_id)
     [failure] = graph.status_webhooks
@@ -424,7 +413,7 @@ async def test_a_closed_window_reported_by_webhook_falls_back_once(
     await bot.post(failure)
     templates = [m for m in graph.sent_to(KADER_WA) if m["type"] == "template"]
     assert [shown(m) for m in templates] == ["Pengingat"]
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         records = session.exec(select(WhatsAppMessage).order_by(WhatsAppMessage.sent_at)).all()
         outbox = session.get(Outbox, outbox_id)
     by_kind = {r.kind: r for r in records if r.outbox_id == outbox_id}
@@ -434,21 +423,21 @@ async def test_a_closed_window_reported_by_webhook_falls_back_once(
     assert outbox.status == "pending"
 
 
-async def test_statuses_are_recorded_against_the_outbox_row(bot, graph, sqlite_database, clock):
+async def test_statuses_are_recorded_against_the_outbox_row(bot, graph, database, clock):
     await bot.phone(BIDAN_WA).say("halo")
-    outbox_id = add_outbox_row(sqlite_database, BIDAN, clock)
+    outbox_id = add_outbox_row(database, BIDAN, clock)
     await send_for_outbox(bot, BIDAN_WA, "Ada laporan kematian.", outbox_id)
     wamid = graph.sent[-1]["message_id"]
     for status in ("sent", "read", "delivered"):
         await bot.post(graph.status_webhook(wamid, status))
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         record = session.get(WhatsAppMessage, wamid)
     assert (record.status, record.outbox_id, record.fallback_text) == ("read", outbox_id, None)
 
     await send_for_outbox(bot, BIDAN_WA, "Pengingat kedua", outbox_id)
     second = graph.sent[-1]["message_id"]
     await bot.post(payloads.failed(second, recipient_id=BIDAN_WA, code=131026))
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         failed = session.get(WhatsAppMessage, second)
         outbox = session.get(Outbox, outbox_id)
     assert (failed.status, failed.error_code) == ("failed", 131026)
@@ -526,7 +515,7 @@ async def test_an_undeliverable_reply_marks_its_inbox_row_failed(bot, graph):
 
 
 async def test_a_reply_that_could_not_be_sent_is_sent_later_without_asking_the_core_again(
-    bot, graph, sqlite_database, clock
+    bot, graph, database, clock
 ):
     graph.fail_next(FAST.attempts, status=500)
     await bot.phone(KADER_WA).say("halo")
@@ -537,7 +526,7 @@ async def test_a_reply_that_could_not_be_sent_is_sent_later_without_asking_the_c
     assert shown(greeting).startswith("Halo Siti")
     await bot.channel.idle()
     assert [row.status for row in bot.inbox()] == ["done"]
-    assert count(sqlite_database, ProcessedMessage) == 1
+    assert count(database, ProcessedMessage) == 1
 
 
 async def test_files_are_uploaded_then_sent_as_documents(bot, graph):
@@ -557,8 +546,8 @@ async def test_files_are_uploaded_then_sent_as_documents(bot, graph):
     }
 
 
-async def test_sends_are_paced_at_the_configured_rate(graph, service, sqlite_database, clock):
-    async with running(graph, service, sqlite_database, clock, rate_per_second=20) as harness:
+async def test_sends_are_paced_at_the_configured_rate(graph, service, database, clock):
+    async with running(graph, service, database, clock, rate_per_second=20) as harness:
         recipients = [f"62811000099{n:02d}" for n in range(8)]
         await asyncio.gather(*(harness.channel.send(to, [Reply("Halo")]) for to in recipients))
     times = graph.request_times()
@@ -571,17 +560,17 @@ async def test_sends_are_paced_at_the_configured_rate(graph, service, sqlite_dat
 
 
 async def test_a_message_stored_but_never_processed_is_processed_on_start(
-    graph, service, sqlite_database, clock
+    graph, service, database, clock
 ):
     [message] = wp.parse_webhook(payloads.text("halo", wa_id=KADER_WA), PHONE_ID).messages
-    with sqlite_database.transaction() as session:
+    with database.transaction() as session:
         inbound = message.inbound
         store.store_inbound(session, inbound.message_id, inbound.user_id, message.raw, clock.now)
-    async with running(graph, service, sqlite_database, clock) as harness:
+    async with running(graph, service, database, clock) as harness:
         [greeting] = await graph.wait_for_sent(1, to=KADER_WA)
         await harness.channel.idle()
     assert shown(greeting).startswith("Halo Siti")
-    async with running(graph, service, sqlite_database, clock) as harness:
+    async with running(graph, service, database, clock) as harness:
         await asyncio.sleep(0.1)
         await harness.channel.idle()
     assert len(graph.sent) == 1
@@ -596,24 +585,24 @@ class BrokenCore:
 
 
 async def test_a_message_whose_processing_failed_is_retried_by_the_next_process(
-    graph, service, sqlite_database, clock
+    graph, service, database, clock
 ):
-    async with running(graph, BrokenCore(), sqlite_database, clock) as broken:
+    async with running(graph, BrokenCore(), database, clock) as broken:
         response = await broken.post(payloads.text("halo", wa_id=KADER_WA))
     assert response.status_code == 200
     [row] = broken.inbox()
     assert (row.status, row.attempts) == ("pending", 1)
     assert graph.sent == []
     clock.advance(minutes=1)
-    async with running(graph, service, sqlite_database, clock) as fixed:
+    async with running(graph, service, database, clock) as fixed:
         [greeting] = await graph.wait_for_sent(1, to=KADER_WA)
         await fixed.channel.idle()
     assert shown(greeting).startswith("Halo Siti")
     assert [row.status for row in fixed.inbox()] == ["done"]
 
 
-async def test_webhooks_before_start_are_refused_for_redelivery(graph, service, sqlite_database):
-    channel = WhatsAppChannel(settings_for(graph), service, InboxWorker(sqlite_database))
+async def test_webhooks_before_start_are_refused_for_redelivery(graph, service, database):
+    channel = WhatsAppChannel(settings_for(graph), service, InboxWorker(database))
     runner = await serve(create_app([channel.add_routes]), "127.0.0.1", 0)
     body, headers = payloads.signed_request(payloads.text("halo", wa_id=KADER_WA), SECRET)
     try:
@@ -623,18 +612,19 @@ async def test_webhooks_before_start_are_refused_for_redelivery(graph, service, 
     finally:
         await runner.cleanup()
     assert response.status_code == 503
-    assert count(sqlite_database, WhatsAppInbox) == 0
+    assert count(database, WhatsAppInbox) == 0
 
 
-def test_the_channel_refuses_to_run_without_its_secrets(sqlite_database):
+def test_the_channel_refuses_to_run_without_its_secrets(database):
     settings = Settings(_env_file=None, whatsapp_access_token=TOKEN, whatsapp_phone_number_id="1")
     with pytest.raises(ValueError, match="WHATSAPP_APP_SECRET"):
-        WhatsAppChannel(settings, BrokenCore(), InboxWorker(sqlite_database))
+        WhatsAppChannel(settings, BrokenCore(), InboxWorker(database))
 
 
 # --------------------------------------------------------------------------- storage
 
 
+@pytest.mark.backends
 def test_inbox_and_sent_message_storage(database, clock):
     """The queries behind the channel, on SQLite and PostgreSQL."""
     load_roster(database)

@@ -34,7 +34,7 @@ import re
 import secrets
 import string
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypedDict
 
@@ -51,8 +51,6 @@ except ImportError:  # imported as a top-level module (pytest puts tests/ on sys
 LIMITS: dict[str, int] = {
     "text_body": 4096,
     "caption": 1024,
-    "header_text": 60,
-    "footer_text": 60,
     "button_body": 1024,
     "buttons_min": 1,
     "buttons_max": 3,
@@ -100,7 +98,6 @@ _TOP_LEVEL_KEYS = {
     "recipient_type",
     "to",
     "type",
-    "context",
     "biz_opaque_callback_data",
     *SUPPORTED_TYPES,
 }
@@ -363,8 +360,6 @@ class FakeGraphAPI:
         self.api_version = api_version
         #: Seconds every request waits before being answered (settable at any time).
         self.latency = latency
-        #: Optional per-request latency: called with the request path, returns seconds.
-        self.latency_fn: Callable[[str], float] | None = None
         #: When true, ``{"id": ...}`` media must come from an earlier upload to this fake.
         self.require_uploaded_media = require_uploaded_media
         self.business = business or payloads.Business(phone_number_id=phone_number_id)
@@ -372,7 +367,6 @@ class FakeGraphAPI:
         self.sent: list[SentMessage] = []
         self.requests: list[RecordedRequest] = []
         self.uploads: list[MediaUpload] = []
-        self.read_receipts: list[dict[str, Any]] = []
         #: Status webhook bodies the fake "would have sent" (failures with ``via="webhook"``).
         self.status_webhooks: list[dict[str, Any]] = []
         self.max_in_flight = 0
@@ -431,16 +425,6 @@ class FakeGraphAPI:
     def base_url(self) -> str:
         """``http://127.0.0.1:PORT/<api_version>``: what the adapter uses as Graph base."""
         return f"{self.origin}/{self.api_version}"
-
-    @property
-    def messages_url(self) -> str:
-        """Full URL of this phone number's ``/messages`` endpoint."""
-        return f"{self.base_url}/{self.phone_number_id}/messages"
-
-    @property
-    def media_url(self) -> str:
-        """Full URL of this phone number's ``/media`` endpoint."""
-        return f"{self.base_url}/{self.phone_number_id}/media"
 
     def auth_headers(self) -> dict[str, str]:
         """Headers with the valid bearer token (for tests that call the fake directly)."""
@@ -516,10 +500,6 @@ class FakeGraphAPI:
         """Permanent failure for *wa_id* (default 131026, e.g. not on WhatsApp), templates too."""
         self.fail_recipient(wa_id, code, templates_too=True, via=via)
 
-    def clear_recipient(self, wa_id: str) -> None:
-        """Undo :meth:`fail_recipient` / :meth:`outside_window` / :meth:`undeliverable`."""
-        self._recipient_failures.pop(_wa_id_of(wa_id), None)
-
     def register_template(
         self, name: str, language: str = "id", *, body_params: int | None = None
     ) -> None:
@@ -533,17 +513,6 @@ class FakeGraphAPI:
         if body_params is not None:
             template.body_params = body_params
 
-    def reset(self) -> None:
-        """Forget all records and injected failures (registered templates are kept)."""
-        self.sent.clear()
-        self.requests.clear()
-        self.uploads.clear()
-        self.read_receipts.clear()
-        self.status_webhooks.clear()
-        self._failures.clear()
-        self._recipient_failures.clear()
-        self.max_in_flight = 0
-
     # ------------------------------------------------------------------ queries
 
     def sent_to(self, wa_id: str) -> list[dict[str, Any]]:
@@ -554,10 +523,6 @@ class FakeGraphAPI:
     def texts_to(self, wa_id: str) -> list[str]:
         """``text.body`` of every accepted ``type: text`` send to *wa_id*."""
         return [m["text"]["body"] for m in self.sent_to(wa_id) if m.get("type") == "text"]
-
-    def interactive_to(self, wa_id: str) -> list[dict[str, Any]]:
-        """The ``interactive`` objects of every accepted interactive send to *wa_id*."""
-        return [m["interactive"] for m in self.sent_to(wa_id) if m.get("type") == "interactive"]
 
     def request_times(
         self, endpoint: Literal["messages", "media", "any"] = "messages"
@@ -644,9 +609,8 @@ class FakeGraphAPI:
         }
         self.requests.append(record)
         try:
-            delay = self.latency_fn(request.path) if self.latency_fn else self.latency
-            if delay > 0:
-                await asyncio.sleep(delay)
+            if self.latency > 0:
+                await asyncio.sleep(self.latency)
             try:
                 response = await self._route(request, record)
             except _RawFailureError as raw:
@@ -742,9 +706,6 @@ class FakeGraphAPI:
         if not isinstance(body, dict):
             raise _invalid("Request body must be a JSON object.")
 
-        if body.get("status") == "read":
-            return self._mark_read(body)
-
         to = _validate_message(body)
         is_template = body["type"] == "template"
         if is_template:
@@ -793,20 +754,6 @@ class FakeGraphAPI:
             {"messaging_product": "whatsapp", "contacts": [contact], "messages": [message]}
         )
 
-    def _mark_read(self, body: dict[str, Any]) -> web.Response:
-        if body.get("messaging_product") != "whatsapp":
-            raise _invalid("The parameter messaging_product is required and must be 'whatsapp'.")
-        if not _nonempty_str(body.get("message_id")):
-            raise _invalid("The parameter message_id is required.")
-        extra = set(body) - {"messaging_product", "status", "message_id", "typing_indicator"}
-        if extra:
-            raise _invalid(f"Unexpected parameter(s) {sorted(extra)} in read receipt.")
-        indicator = body.get("typing_indicator")
-        if indicator is not None and indicator != {"type": "text"}:
-            raise _invalid("typing_indicator must be {'type': 'text'}.")
-        self.read_receipts.append(body)
-        return web.json_response({"success": True})
-
     def _check_template(self, template: dict[str, Any]) -> None:
         if not self._templates:
             return
@@ -828,7 +775,7 @@ class FakeGraphAPI:
                 )
 
     def _check_media_ref(self, media: dict[str, Any], kind: str) -> None:
-        if not self.require_uploaded_media or "id" not in media:
+        if not self.require_uploaded_media:
             return
         if media["id"] not in {u["media_id"] for u in self.uploads}:
             raise _invalid(
@@ -949,10 +896,6 @@ def _validate_message(body: dict[str, Any]) -> str:
         raise _invalid(
             f"Message of type {kind!r} must carry exactly the '{kind}' object, found {present}."
         )
-    if "context" in body:
-        context = _require_dict(body["context"], "context")
-        _require_str(context.get("message_id"), "context['message_id']")
-        _no_extra(context, {"message_id"}, "context")
     {
         "text": _validate_text,
         "interactive": _validate_interactive,
@@ -972,31 +915,6 @@ def _validate_text(text: Any) -> None:
         raise _invalid("Param text['preview_url'] must be a boolean.")
 
 
-def _validate_footer(interactive: dict[str, Any]) -> None:
-    if "footer" in interactive:
-        footer = _require_dict(interactive["footer"], "interactive['footer']")
-        _no_extra(footer, {"text"}, "interactive['footer']")
-        text = _require_str(footer.get("text"), "interactive['footer']['text']")
-        _max_len(text, LIMITS["footer_text"], "Footer text")
-
-
-def _validate_header(interactive: dict[str, Any], *, text_only: bool) -> None:
-    if "header" not in interactive:
-        return
-    header = _require_dict(interactive["header"], "interactive['header']")
-    kind = header.get("type")
-    allowed = ("text",) if text_only else ("text", "image", "video", "document")
-    if kind not in allowed:
-        raise _invalid(f"Param interactive['header']['type'] must be one of {allowed}.")
-    if kind == "text":
-        _no_extra(header, {"type", "text"}, "interactive['header']")
-        text = _require_str(header.get("text"), "interactive['header']['text']")
-        _max_len(text, LIMITS["header_text"], "Header text")
-    else:
-        media = _require_dict(header.get(kind), f"interactive['header']['{kind}']")
-        _validate_media_ref(media, f"interactive['header']['{kind}']")
-
-
 def _validate_interactive(interactive: Any) -> None:
     interactive = _require_dict(interactive, "interactive")
     kind = interactive.get("type")
@@ -1004,19 +922,16 @@ def _validate_interactive(interactive: Any) -> None:
         raise _invalid(
             f"interactive type {kind!r} is not supported by FakeGraphAPI (accepts button, list)."
         )
-    _no_extra(interactive, {"type", "header", "body", "footer", "action"}, "interactive")
+    _no_extra(interactive, {"type", "body", "action"}, "interactive")
     body = _require_dict(interactive.get("body"), "interactive['body']")
     _no_extra(body, {"text"}, "interactive['body']")
     body_text = _require_str(body.get("text"), "interactive['body']['text']")
-    _validate_footer(interactive)
     action = _require_dict(interactive.get("action"), "interactive['action']")
     if kind == "button":
         _max_len(body_text, LIMITS["button_body"], "Body text")
-        _validate_header(interactive, text_only=False)
         _validate_buttons(action)
     else:
         _max_len(body_text, LIMITS["list_body"], "Body text")
-        _validate_header(interactive, text_only=True)
         _validate_list(action)
 
 
@@ -1107,21 +1022,8 @@ def _validate_list(action: dict[str, Any]) -> None:
         raise _bad_value(f"Total row count exceed max allowed count: {LIMITS['rows_total_max']}")
 
 
-_PARAM_KEYS = {
-    "text": "text",
-    "currency": "currency",
-    "date_time": "date_time",
-    "image": "image",
-    "document": "document",
-    "video": "video",
-    "location": "location",
-    "payload": "payload",
-    "coupon_code": "coupon_code",
-    "action": "action",
-}
-
-
 def _validate_template(template: Any) -> None:
+    """An approved template with text parameters in its body (what the bot sends)."""
     template = _require_dict(template, "template")
     _no_extra(template, {"name", "language", "components"}, "template")
     name = _require_str(template.get("name"), "template['name']")
@@ -1137,50 +1039,29 @@ def _validate_template(template: Any) -> None:
     for c, component in enumerate(components):
         path = f"template['components'][{c}]"
         component = _require_dict(component, path)
-        kind = component.get("type")
-        if kind not in ("header", "body", "button"):
-            raise _invalid(f"Param {path}['type'] must be one of header, body, button.")
-        _no_extra(component, {"type", "sub_type", "index", "parameters"}, path)
-        if kind == "button":
-            if component.get("sub_type") not in ("quick_reply", "url", "copy_code", "flow"):
-                raise _invalid(f"Param {path}['sub_type'] is required for button components.")
-            if str(component.get("index", "")) not in {str(i) for i in range(10)}:
-                raise _invalid(f"Param {path}['index'] is required for button components (0-9).")
+        if component.get("type") != "body":
+            raise _invalid(f"Param {path}['type'] must be body (FakeGraphAPI).")
+        _no_extra(component, {"type", "parameters"}, path)
         parameters = component.get("parameters", [])
         if not isinstance(parameters, list):
             raise _invalid(f"Param {path}['parameters'] must be an array.")
         for p, parameter in enumerate(parameters):
             ppath = f"{path}['parameters'][{p}]"
             parameter = _require_dict(parameter, ppath)
-            ptype = parameter.get("type")
-            if ptype not in _PARAM_KEYS:
-                raise _invalid(f"Param {ppath}['type'] must be one of {', '.join(_PARAM_KEYS)}.")
-            key = _PARAM_KEYS[ptype]
-            if key not in parameter:
-                raise _invalid(f"The parameter {ppath}['{key}'] is required for type {ptype!r}.")
-            _no_extra(parameter, {"type", key, "parameter_name"}, ppath)
-            if ptype == "text":
-                _require_str(parameter["text"], f"{ppath}['text']")
-            if kind == "header" and ptype == "text":
-                _max_len(parameter["text"], LIMITS["header_text"], "Header parameter")
+            if parameter.get("type") != "text":
+                raise _invalid(f"Param {ppath}['type'] must be text (FakeGraphAPI).")
+            _no_extra(parameter, {"type", "text", "parameter_name"}, ppath)
+            _require_str(parameter.get("text"), f"{ppath}['text']")
 
 
 def _validate_media_ref(media: dict[str, Any], path: str) -> None:
-    has_id = "id" in media
-    has_link = "link" in media
-    if has_id == has_link:
-        raise _invalid(f"Param {path} must have exactly one of 'id' or 'link'.")
-    if has_id:
-        _require_str(media["id"], f"{path}['id']")
-    else:
-        link = _require_str(media["link"], f"{path}['link']")
-        if not re.match(r"^https?://", link):
-            raise _invalid(f"Param {path}['link'] must be an http(s) URL.")
+    """Media by the id of an upload (the bot uploads its files; links are not accepted)."""
+    _require_str(media.get("id"), f"{path}['id']")
 
 
 def _validate_document(document: Any) -> None:
     document = _require_dict(document, "document")
-    _no_extra(document, {"id", "link", "caption", "filename"}, "document")
+    _no_extra(document, {"id", "caption", "filename"}, "document")
     _validate_media_ref(document, "document")
     if "caption" in document:
         _max_len(
@@ -1192,7 +1073,7 @@ def _validate_document(document: Any) -> None:
 
 def _validate_image(image: Any) -> None:
     image = _require_dict(image, "image")
-    _no_extra(image, {"id", "link", "caption"}, "image")
+    _no_extra(image, {"id", "caption"}, "image")
     _validate_media_ref(image, "image")
     if "caption" in image:
         _max_len(_require_str(image["caption"], "image['caption']"), LIMITS["caption"], "Caption")
