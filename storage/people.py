@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Row, bindparam, or_, update
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, Row, bindparam, or_, update
+from sqlalchemy import select as select_columns
+from sqlmodel import Session, col, select
 
 from storage import regions
 from storage.models import ChannelIdentity, Desa, Kabupaten, Person, PersonPosyandu, Posyandu
@@ -27,29 +28,31 @@ class Profile:
     deadline_day: int
 
 
-_PROFILE = select(
-    Person.id,
-    Person.name,
-    Person.role,
-    Person.phone,
-    Person.area_code,
-    Person.kabupaten_code,
-    Person.timezone,
-    Kabupaten.timezone,
-    Kabupaten.deadline_day,
-).join(Kabupaten, Kabupaten.code == Person.kabupaten_code)
+_PROFILE = select_columns(
+    col(Person.id),
+    col(Person.name),
+    col(Person.role),
+    col(Person.phone),
+    col(Person.area_code),
+    col(Person.kabupaten_code),
+    col(Person.timezone),
+    col(Kabupaten.timezone),
+    col(Kabupaten.deadline_day),
+).join(Kabupaten, col(Kabupaten.code) == col(Person.kabupaten_code))
 # Built once: the per-message lookups run thousands of times a second.
-_BY_IDENTITY = _PROFILE.join(ChannelIdentity, ChannelIdentity.person_id == Person.id).where(
-    ChannelIdentity.channel == bindparam("channel"),
-    ChannelIdentity.external_id == bindparam("external_id"),
-    Person.active,
+_BY_IDENTITY = _PROFILE.join(
+    ChannelIdentity, col(ChannelIdentity.person_id) == col(Person.id)
+).where(
+    col(ChannelIdentity.channel) == bindparam("channel"),
+    col(ChannelIdentity.external_id) == bindparam("external_id"),
+    col(Person.active),
 )
-_BY_PHONE = _PROFILE.where(Person.phone == bindparam("phone"), Person.active)
+_BY_PHONE = _PROFILE.where(col(Person.phone) == bindparam("phone"), col(Person.active))
 _TOUCH = (
     update(ChannelIdentity)
     .where(
-        ChannelIdentity.channel == bindparam("b_channel"),
-        ChannelIdentity.external_id == bindparam("b_external_id"),
+        col(ChannelIdentity.channel) == bindparam("b_channel"),
+        col(ChannelIdentity.external_id) == bindparam("b_external_id"),
     )
     .values(last_inbound_at=bindparam("now"), unreachable_at=None)
 )
@@ -103,9 +106,9 @@ def posyandu_of(session: Session, profile: Profile) -> list[tuple[str, str]]:
     linked = select(PersonPosyandu.posyandu_code).where(
         PersonPosyandu.person_id == profile.person_id
     )
-    condition = Posyandu.code.in_(linked)
+    condition: ColumnElement[bool] = col(Posyandu.code).in_(linked)
     if profile.role == "bidan" and profile.area_code:
-        condition = or_(condition, Posyandu.desa_code == profile.area_code)
+        condition = or_(condition, col(Posyandu.desa_code) == profile.area_code)
     statement = (
         select(Posyandu.code, Posyandu.name)
         .where(condition, Posyandu.active)
@@ -117,7 +120,7 @@ def posyandu_of(session: Session, profile: Profile) -> list[tuple[str, str]]:
 def desa_name_of_posyandu(session: Session, posyandu_code: str) -> str:
     statement = (
         select(Desa.name)
-        .join(Posyandu, Posyandu.desa_code == Desa.code)
+        .join(Posyandu, col(Posyandu.desa_code) == col(Desa.code))
         .where(Posyandu.code == posyandu_code)
     )
     return session.exec(statement).first() or ""
@@ -137,9 +140,9 @@ def bidan_of_posyandu(session: Session, posyandu_code: str) -> list[Contact]:
         .where(
             Person.role == "bidan",
             Person.active,
-            or_(Person.area_code == desa, Person.id.in_(linked)),
+            or_(col(Person.area_code) == desa, col(Person.id).in_(linked)),
         )
-        .order_by(Person.id)
+        .order_by(col(Person.id))
     )
     return [Contact(*row) for row in session.exec(statement)]
 
