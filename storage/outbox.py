@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Outbox
 from storage.sql import InsertIgnore
@@ -73,5 +73,7 @@ def enqueue_many(session: Session, messages: Sequence[Queued], now: datetime) ->
 
 def pending(session: Session, limit: int = 100) -> list[Outbox]:
     """Oldest pending messages first."""
-    statement = select(Outbox).where(Outbox.status == "pending").order_by(Outbox.id).limit(limit)
+    statement = (
+        select(Outbox).where(Outbox.status == "pending").order_by(col(Outbox.id)).limit(limit)
+    )
     return list(session.exec(statement))

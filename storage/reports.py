@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage.models import Person, Report
@@ -43,7 +44,7 @@ def add_revision(session: Session, new: NewReport, now: datetime) -> Report:
     if current is not None:
         session.execute(
             update(Report)
-            .where(Report.report_key == new.report_key, Report.is_latest)
+            .where(col(Report.report_key) == new.report_key, col(Report.is_latest))
             .values(is_latest=False)
         )
     row = Report(
@@ -68,7 +69,7 @@ def add_revision(session: Session, new: NewReport, now: datetime) -> Report:
 
 def revisions(session: Session, report_key: str) -> list[Report]:
     """Every revision of one report, oldest first."""
-    statement = select(Report).where(Report.report_key == report_key).order_by(Report.revision)
+    statement = select(Report).where(Report.report_key == report_key).order_by(col(Report.revision))
     return list(session.exec(statement))
 
 
@@ -89,23 +90,23 @@ def monthly_filed(
     if not posyandu_codes or not periods:
         return []
     statement = (
-        select(
-            Report.posyandu_code,
-            Report.period,
-            Report.held,
-            Report.submitted_at,
-            Person.name,
-            Report.data,
+        select_columns(
+            col(Report.posyandu_code),
+            col(Report.period),
+            col(Report.held),
+            col(Report.submitted_at),
+            col(Person.name),
+            col(Report.data),
         )
-        .join(Person, Person.id == Report.submitted_by)
+        .join(Person, col(Person.id) == col(Report.submitted_by))
         .where(
-            Report.kind == MONTHLY,
-            Report.is_latest,
-            Report.posyandu_code.in_(posyandu_codes),
-            Report.period.in_(periods),
+            col(Report.kind) == MONTHLY,
+            col(Report.is_latest),
+            col(Report.posyandu_code).in_(posyandu_codes),
+            col(Report.period).in_(periods),
         )
     )
-    return [MonthlyFiled(*row) for row in session.exec(statement)]
+    return [MonthlyFiled(*row) for row in session.execute(statement)]
 
 
 def any_filed(session: Session, posyandu_codes: Sequence[str]) -> bool:
