@@ -20,7 +20,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from conversations.periods import month_of, recent_months, shift_month, year_month
+from conversations.periods import (
+    DAY_NAMES,
+    MONTH_NAMES,
+    MONTH_SHORT,
+    month_of,
+    recent_months,
+    shift_month,
+    year_month,
+)
 
 MAX_INPUT_LENGTH = 1000
 """Longer messages are refused before any parsing (a cheap phone never types more)."""
@@ -90,18 +98,15 @@ _UNITS = frozenset(
 )
 
 _MONTHS = {
-    **dict.fromkeys(("januari", "jan"), 1),
-    **dict.fromkeys(("februari", "pebruari", "feb", "peb"), 2),
-    **dict.fromkeys(("maret", "mar"), 3),
-    **dict.fromkeys(("april", "apr"), 4),
-    "mei": 5,
-    **dict.fromkeys(("juni", "jun"), 6),
-    **dict.fromkeys(("juli", "jul"), 7),
-    **dict.fromkeys(("agustus", "agu", "agt", "ags", "agus", "agust"), 8),
-    **dict.fromkeys(("september", "sep", "sept"), 9),
-    **dict.fromkeys(("oktober", "okt", "oct"), 10),
-    **dict.fromkeys(("november", "nov", "nop"), 11),
-    **dict.fromkeys(("desember", "des", "dec"), 12),
+    **{name.casefold(): n for n, name in enumerate(MONTH_NAMES, 1)},
+    **{short.casefold(): n for n, short in enumerate(MONTH_SHORT, 1)},
+    # Other spellings seen in the field.
+    **dict.fromkeys(("pebruari", "peb"), 2),
+    **dict.fromkeys(("agt", "ags", "agus", "agust"), 8),
+    "sept": 9,
+    "oct": 10,
+    "nop": 11,
+    "dec": 12,
 }
 _MONTH_NAME = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAYS_AGO = {
@@ -111,17 +116,7 @@ _DAYS_AGO = {
     **dict.fromkeys(("besok", "bsk", "besuk"), -1),
     "lusa": -2,
 }
-_WEEKDAYS = {
-    "senin": 0,
-    "selasa": 1,
-    "rabu": 2,
-    "kamis": 3,
-    "jumat": 4,
-    "jum'at": 4,
-    "sabtu": 5,
-    "minggu": 6,
-    "ahad": 6,
-}
+_WEEKDAYS = {name.casefold(): n for n, name in enumerate(DAY_NAMES)} | {"jum'at": 4, "ahad": 6}
 _DATE_PREFIX = re.compile(r"^(?:tanggal|tgl\.?|tg\.?)\s*")
 _WEEKDAY_PREFIX = re.compile(r"^hari\s+")
 _FULL_YEAR = r"(?P<y>(?:19|20)[0-9]{2})"
