@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from conversations import Reply
 from conversations.periods import deadline_of, due_period, format_date, format_month
-from handlers import conversation, form_context, rekap
+from handlers import conversation, form_context, rekap, review
 from handlers import words as T
 from handlers.names import addressed
 from handlers.reminders import jadwal
@@ -118,4 +118,5 @@ COMMANDS: dict[str, Command] = {
     "bantuan": help_text,
     "help": help_text,
     "batal": cancel,
+    **review.COMMANDS,
 }

@@ -14,13 +14,16 @@ from typing import Any
 
 from conversations import Reply, State, Submitted, Turn
 from conversations.engine import DRAFT_LIFETIME
-from conversations.forms import MENU, title_of
+from conversations.forms import MENU, REPORT_FORMS, RETURN_REASON, title_of
 from conversations.periods import format_month
 from conversations.words import EXPIRED
 from handlers import form_context, submission
 from handlers import words as T
+from handlers.review import hooks, returns
 from handlers.turn import TurnContext
 from storage import drafts
+
+REPORT_IDS = frozenset(form.id for form in REPORT_FORMS)
 
 
 def start(turn: TurnContext, form_id: str, context: dict[str, Any]) -> list[Reply]:
@@ -86,7 +89,14 @@ def describe(draft: drafts.Draft) -> str:
 
 
 def settle(turn: TurnContext, result: Turn) -> list[Reply]:
-    """Save the new state (or drop a finished one) and apply the engine's events."""
+    """Save the new state (or drop a finished one) and apply the engine's events.
+
+    A report for a month the Puskesmas has locked is refused before anything
+    changes: the draft stays as it was, at its summary.
+    """
+    refusal = _refused(turn, result)
+    if refusal is not None:
+        return refusal
     replies = list(result.replies)
     if result.state is None:
         drafts.discard(turn.session, turn.profile.person_id, turn.draft)
@@ -96,11 +106,22 @@ def settle(turn: TurnContext, result: Turn) -> list[Reply]:
     for event in result.events:
         if isinstance(event, Submitted) and event.form == MENU.id:
             replies.extend(_open_chosen(turn, event))
+        elif isinstance(event, Submitted) and event.form == RETURN_REASON.id:
+            replies.extend(returns.reason_given(turn, event))
         elif isinstance(event, Submitted):
             replies.extend(submission.store(turn, event))
     if result.state is None and turn.draft is None:
         replies.extend(kept_drafts(turn))
     return replies
+
+
+def _refused(turn: TurnContext, result: Turn) -> list[Reply] | None:
+    for event in result.events:
+        if isinstance(event, Submitted) and event.form in REPORT_IDS:
+            refusal = hooks.locked(turn, submission.new_report(turn, event))
+            if refusal is not None:
+                return refusal
+    return None
 
 
 def _open_chosen(turn: TurnContext, event: Submitted) -> list[Reply]:

@@ -11,6 +11,7 @@ from conversations import Reply, Submitted
 from conversations.periods import format_date, format_month, month_of
 from handlers import words as T
 from handlers.names import addressed
+from handlers.review import hooks
 from handlers.turn import TurnContext
 from storage import outbox, people, reports
 from storage.models import Report
@@ -22,7 +23,9 @@ def store(turn: TurnContext, event: Submitted) -> list[Reply]:
     Returns what the reporter should hear besides the thank-you: after a
     danger sign or a death, who was alerted (or that nobody could be).
     """
-    report = reports.add_revision(turn.session, _new_report(turn, event), turn.now)
+    report = reports.add_revision(turn.session, new_report(turn, event), turn.now)
+    if report.kind == reports.MONTHLY:
+        hooks.stored(turn, report)
     if not event.alerts:
         return []
     bidan = [
@@ -35,7 +38,8 @@ def store(turn: TurnContext, event: Submitted) -> list[Reply]:
     return _who_was_told(turn, event, bidan)
 
 
-def _new_report(turn: TurnContext, event: Submitted) -> reports.NewReport:
+def new_report(turn: TurnContext, event: Submitted) -> reports.NewReport:
+    """The report revision a submitted form becomes."""
     answers = event.answers
     posyandu = event.context["posyandu_code"]
     common = {

@@ -5,9 +5,10 @@ from conversations.forms.home_visit import HOME_VISIT
 from conversations.forms.menu import MENU, menu_context
 from conversations.forms.monthly import MONTHLY
 from conversations.forms.outreach import OUTREACH
+from conversations.forms.return_reason import RETURN_REASON
 
 REPORT_FORMS: tuple[Form, ...] = (MONTHLY, HOME_VISIT, OUTREACH)
-ALL_FORMS: dict[str, Form] = {form.id: form for form in (*REPORT_FORMS, MENU)}
+ALL_FORMS: dict[str, Form] = {form.id: form for form in (*REPORT_FORMS, MENU, RETURN_REASON)}
 
 
 def title_of(form_id: str) -> str:
@@ -27,6 +28,7 @@ __all__ = [
     "MONTHLY",
     "OUTREACH",
     "REPORT_FORMS",
+    "RETURN_REASON",
     "menu_context",
     "title_of",
 ]

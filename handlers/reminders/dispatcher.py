@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from conversations import Reply
+from conversations import Choice, Reply
 from conversations.phone import normalize_phone
 from handlers.clock import utc_now
 from handlers.delivery import OUTBOX_ID, DeliveryError, Sender
@@ -193,7 +193,9 @@ class Dispatcher:
             return
         token = OUTBOX_ID.set(row.id)
         try:
-            await self._channels[address.channel].send(address.external_id, [Reply(row.text)])
+            choices = tuple(Choice(value, label) for value, label in row.choices)
+            reply = Reply(row.text, choices=choices)
+            await self._channels[address.channel].send(address.external_id, [reply])
         except DeliveryError as error:
             self._failed(row, str(error), permanent=error.permanent, retry_after=error.retry_after)
         except Exception as error:

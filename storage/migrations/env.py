@@ -7,6 +7,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables on the metadata)
 import storage.rekap.models as rekap_tables  # noqa: F401  (the rekap's snapshots, reviews)
 import storage.reminders.models as reminder_tables  # noqa: F401  (the reminders' tables)
+import storage.review.models as review_tables  # noqa: F401  (supervision: states, approvals, audit)
 from storage import models_whatsapp  # noqa: F401  (the WhatsApp channel's tables)
 
 config = context.config

@@ -47,6 +47,8 @@ class Claimed:
     attempts: int
     claimed_until: datetime
     address: Address | None
+    choices: tuple[tuple[str, str], ...] = ()
+    """Buttons (value, label) of a message that offers them; each value is a typed command."""
 
 
 @dataclass(slots=True)
@@ -112,6 +114,7 @@ def claim(
             row.attempts,
             lease_until,
             found.get(row.person_id),
+            tuple((value, label) for value, label in row.payload.get("choices", ())),
         )
         for row in rows
     ]
