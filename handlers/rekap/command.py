@@ -18,6 +18,7 @@ from handlers.rekap import files
 from handlers.rekap import format as F
 from handlers.rekap import text as rekap_text
 from handlers.rekap import words as W
+from handlers.review import status
 from handlers.turn import TurnContext
 from storage.people import posyandu_of
 from storage.rekap import (
@@ -147,6 +148,8 @@ def _page(turn: TurnContext, rekap: Rekap, page: int) -> list[Reply]:
     page = min(page, pages)
     invite = turn.profile.role == "dinkes"
     text = rekap_text.render(rekap, page, today=turn.now.date(), invite_review=invite)
+    if page == 1:
+        text = f"{text}\n{status.counts_line(turn.session, rekap.area, rekap.period)}"
     period, code = rekap.period, rekap.area.code
     drill = []
     if rekap.area.level != "posyandu":

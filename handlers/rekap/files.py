@@ -21,6 +21,7 @@ from conversations.parsing import parse_month
 from handlers.rekap import format as F
 from handlers.rekap import text as rekap_text
 from handlers.rekap import words as W
+from handlers.review import status
 from storage import Transaction
 from storage.db import Database
 from storage.rekap import (
@@ -127,7 +128,9 @@ def attachment(
     if output == "xlsx":
         from handlers.rekap import xlsx
 
-        content = xlsx.workbook(rekap, detail(session, rekap), months, made)
+        sheet = status.kinerja_sheet(session, area, period)
+        extra = [sheet] if sheet is not None else []
+        content = xlsx.workbook(rekap, detail(session, rekap), months, made, extra)
         return Attachment(name, content, xlsx.MIME)
     if output == "png":
         from handlers.rekap import chart

@@ -196,4 +196,5 @@ CSV_COLUMNS = {
     "home_visits": "Kunjungan rumah",
     "outreach_sessions": "Kegiatan luar gedung",
     "outreach_participants": "Peserta luar gedung",
+    "status": "Status",
 }

@@ -135,9 +135,16 @@ class _Writer:
 
 
 def workbook(
-    rekap: Rekap, levels: Sequence[Level], trend: Sequence[tuple[str, Figures | None]], made: date
+    rekap: Rekap,
+    levels: Sequence[Level],
+    trend: Sequence[tuple[str, Figures | None]],
+    made: date,
+    extra: Sequence[Callable[[Workbook], None]] = (),
 ) -> bytes:
-    """The whole workbook as ``.xlsx`` bytes; ``made`` is the area's local date."""
+    """The whole workbook as ``.xlsx`` bytes; ``made`` is the area's local date.
+
+    ``extra`` writers add sheets of other features at the end (``Kinerja kader``).
+    """
     book = Workbook()
     first = book.active
     assert isinstance(first, Worksheet), "a new workbook starts with one worksheet"
@@ -170,6 +177,8 @@ def workbook(
         )
     _trend(book.create_sheet(W.XLSX_SHEETS["trend"]), trend)
     _missing(book.create_sheet(W.XLSX_SHEETS["missing"]), rekap)
+    for write in extra:
+        write(book)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

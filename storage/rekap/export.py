@@ -13,6 +13,7 @@ from sqlmodel import Session
 from storage.rekap.areas import Area
 from storage.rekap.queries import places
 from storage.rekap.summary import sub_areas
+from storage.review.state import standings_in
 
 COLUMNS = (
     "period",
@@ -31,6 +32,7 @@ COLUMNS = (
     "home_visits",
     "outreach_sessions",
     "outreach_participants",
+    "status",
 )
 SKDN = ("s", "k", "d", "n")
 
@@ -46,6 +48,7 @@ def monthly_rows(
     """
     area = Area(level, code, "")
     figures = {row.code: row.figures for row in sub_areas(session, area, "posyandu", period)}
+    status = standings_in(session, area.where, period)
     rows = []
     for place in places(session, area.where):
         counts = figures[place.code]
@@ -65,6 +68,7 @@ def monthly_rows(
                 "home_visits": counts.visit_count,
                 "outreach_sessions": counts.outreach_sessions,
                 "outreach_participants": counts.outreach_participants,
+                "status": status[place.code].status,
             }
         )
     return rows

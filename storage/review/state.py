@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, SQLModel, col, select
 
@@ -182,38 +183,52 @@ def unlock(session: Session, actor: Actor, posyandu_code: str, period: str, reas
 
 
 def standings(session: Session, posyandu_codes: Sequence[str], period: str) -> dict[str, Standing]:
-    """Each Posyandu's month; ``belum`` where no report came (a row may exist, locked)."""
+    """Each of these Posyandu's month; ``belum`` where no report came (a row may exist, locked)."""
     if not posyandu_codes:
         return {}
-    rows = {
-        row.posyandu_code: row
-        for row in session.exec(
-            select(ReportReview).where(
-                col(ReportReview.posyandu_code).in_(posyandu_codes), ReportReview.period == period
-            )
+    return standings_in(session, col(Posyandu.code).in_(posyandu_codes), period)
+
+
+def standings_in(session: Session, where: ColumnElement[bool], period: str) -> dict[str, Standing]:
+    """The month of every Posyandu matching ``where`` (a condition on Posyandu rows).
+
+    One outer-joined pass, so a whole district's (or country's) export reads it at once.
+    """
+    filed = (
+        select(Report.posyandu_code)
+        .where(
+            col(Report.kind) == MONTHLY,
+            col(Report.is_latest),
+            col(Report.posyandu_code) == col(Posyandu.code),
+            col(Report.period) == period,
         )
-    }
-    filed = set(
-        session.exec(
-            select(Report.posyandu_code).where(
-                Report.kind == MONTHLY,
-                col(Report.is_latest),
-                col(Report.posyandu_code).in_(posyandu_codes),
-                Report.period == period,
-            )
+        .exists()
+    )
+    statement = (
+        select_columns(
+            col(Posyandu.code),
+            col(ReportReview.status),
+            col(ReportReview.revision),
+            col(ReportReview.locked),
+            filed,
         )
+        .select_from(Posyandu)
+        .outerjoin(
+            ReportReview,
+            (col(ReportReview.posyandu_code) == col(Posyandu.code))
+            & (col(ReportReview.period) == period),
+        )
+        .where(where)
     )
     result = {}
-    for code in posyandu_codes:
-        row = rows.get(code)
-        locked = row is not None and row.locked
-        if code not in filed:
-            status = "belum"
+    for code, status, revision, locked, reported in session.execute(statement):
+        if not reported:
+            shown = "belum"
         elif locked:
-            status = "disetujui"
+            shown = "disetujui"
         else:  # a report filed before supervision existed has no row: received
-            status = row.status if row is not None else "masuk"
-        result[code] = Standing(code, period, status, row.revision if row else None, locked)
+            shown = status or "masuk"
+        result[code] = Standing(code, period, shown, revision, bool(locked))
     return result
 
 
