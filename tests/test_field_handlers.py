@@ -20,7 +20,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 from typer.testing import CliRunner
 
 from bot.channels.console import ConsoleChannel
@@ -387,7 +387,8 @@ def test_jadwal_in_the_middle_of_a_form_asks_the_question_again(service):
 
 def alerts(database: Database) -> list[str]:
     with database.transaction() as session:
-        return [row.payload["text"] for row in session.exec(select(Outbox).order_by(Outbox.id))]
+        rows = session.exec(select(Outbox).where(col(Outbox.rule).startswith("alert_")))
+        return [row.payload["text"] for row in sorted(rows, key=lambda row: row.id or 0)]
 
 
 def test_the_danger_alert_carries_the_kader_phone_and_note(service, database):

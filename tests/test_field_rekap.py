@@ -266,6 +266,7 @@ INDONESIAN_HEADER = [
     "Kunjungan rumah",
     "Kegiatan luar gedung",
     "Peserta luar gedung",
+    "Status",
 ]
 
 

@@ -135,7 +135,7 @@ def test_a_death_queues_an_alert_to_the_bidan_of_the_desa(service, database):
     deaths = [*GROUPS[:11], "1", "0", *GROUPS[13:]]
     chat.send_all(*OCTOBER, *deaths, "kirim")
     with database.transaction() as session:
-        [alert] = session.exec(select(Outbox)).all()
+        [alert] = session.exec(select(Outbox).where(Outbox.rule == "alert_kematian")).all()
         bidan = session.exec(select(Person).where(Person.phone == BIDAN)).one()
     assert alert.person_id == bidan.id and alert.rule == "alert_kematian"
     assert "Kematian bayi 1" in alert.payload["text"] and "Posyandu Melati" in alert.payload["text"]
