@@ -149,7 +149,7 @@ def _page(turn: TurnContext, rekap: Rekap, page: int) -> list[Reply]:
     invite = turn.profile.role == "dinkes"
     text = rekap_text.render(rekap, page, today=turn.now.date(), invite_review=invite)
     if page == 1:
-        text = f"{text}\n{status.counts_line(turn.session, rekap.area, rekap.period)}"
+        text = f"{text}\n{status.rekap_lines(turn.session, rekap.area, rekap.period)}"
     period, code = rekap.period, rekap.area.code
     drill = []
     if rekap.area.level != "posyandu":

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from conversations.forms import HOME_VISIT, OUTREACH
+from conversations.periods import format_date
 from handlers.review import words as W
 from storage import Transaction, regions, review
 from storage.rekap import Area
@@ -16,6 +17,22 @@ if TYPE_CHECKING:  # openpyxl loads only when a workbook is made (see handlers.r
 
 KINERJA_LEVELS = ("kecamatan", "puskesmas", "desa", "posyandu")
 """Areas whose workbook has the ``Kinerja kader`` sheet: a Puskesmas' size, not a district's."""
+
+
+def rekap_lines(session: Transaction, area: Area, period: str) -> str:
+    """Supervision in the chat rekap: the counts per status; for a kabupaten, each Puskesmas'
+    approval of the month (Dinkes sees which Puskesmas have closed it)."""
+    lines = [counts_line(session, area, period)]
+    if area.level == "kabupaten" and area.code is not None:
+        for puskesmas, approval in review.approvals_in(session, area.code, period):
+            if approval is None:
+                lines.append(W.REKAP_NOT_APPROVED.format(puskesmas=puskesmas))
+            else:
+                day = format_date(approval.approved_at.date())
+                lines.append(
+                    W.REKAP_APPROVED.format(puskesmas=puskesmas, name=approval.approver, date=day)
+                )
+    return "\n".join(lines)
 
 
 def counts_line(session: Transaction, area: Area, period: str) -> str:

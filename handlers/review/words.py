@@ -37,6 +37,8 @@ STATUS_SHORT = {
 }
 REKAP_STATUS = "Status: {counts}"
 REKAP_STATUS_ITEM = "{count} {status}"
+REKAP_APPROVED = "{puskesmas}: disetujui {name}, {date}"
+REKAP_NOT_APPROVED = "{puskesmas}: belum disetujui"
 COUNT_JOIN = " · "
 
 # --- the bidan is told -----------------------------------------------------------------

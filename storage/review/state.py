@@ -245,20 +245,23 @@ class Waiting:
 
 
 def waiting(session: Session, posyandu_codes: Sequence[str], limit: int) -> list[Waiting]:
-    """Latest monthly revisions not yet verified or returned, oldest first (``periksa``)."""
+    """Latest monthly revisions received and not yet verified or returned, oldest first.
+
+    Reports filed before supervision began have no review row and are not listed:
+    ``periksa`` is the bidan's to-do list from then on, not the district's history.
+    """
     if not posyandu_codes:
         return []
-    reviewed = (
-        select(ReportReview.posyandu_code, ReportReview.period)
-        .where(col(ReportReview.status).in_(("diperiksa", "dikembalikan")))
-        .where(ReportReview.revision == Report.revision)
-        .where(ReportReview.posyandu_code == Report.posyandu_code)
-        .where(ReportReview.period == Report.period)
-    )
-    locked = select(ReportReview.posyandu_code).where(
-        col(ReportReview.locked),
-        ReportReview.posyandu_code == Report.posyandu_code,
-        ReportReview.period == Report.period,
+    received = (
+        select(ReportReview.posyandu_code)
+        .where(
+            col(ReportReview.status) == "masuk",
+            ~col(ReportReview.locked),
+            col(ReportReview.revision) == col(Report.revision),
+            col(ReportReview.posyandu_code) == col(Report.posyandu_code),
+            col(ReportReview.period) == col(Report.period),
+        )
+        .exists()
     )
     statement = (
         select_columns(
@@ -275,8 +278,7 @@ def waiting(session: Session, posyandu_codes: Sequence[str], limit: int) -> list
             col(Report.kind) == MONTHLY,
             col(Report.is_latest),
             col(Report.posyandu_code).in_(posyandu_codes),
-            ~reviewed.exists(),
-            ~locked.exists(),
+            received,
         )
         .order_by(col(Report.submitted_at), col(Report.id))
         .limit(limit)
@@ -368,3 +370,16 @@ def puskesmas_staff(session: Session, posyandu_code: str) -> tuple[str, list[str
 def submitter_name(session: Session, report: Report) -> str:
     """Who sent this revision, by name."""
     return session.exec(select(Person.name).where(Person.id == report.submitted_by)).one()
+
+
+def approvals_in(
+    session: Session, kabupaten_code: str, period: str
+) -> list[tuple[str, Approval | None]]:
+    """Each Puskesmas of a kabupaten by name, with its approval of the month (None: not yet)."""
+    found = session.exec(
+        select(Puskesmas.code, Puskesmas.name)
+        .where(Puskesmas.kabupaten_code == kabupaten_code)
+        .order_by(col(Puskesmas.name))
+    ).all()
+    approved = approvals(session, [code for code, _ in found], period)
+    return [(name, approved.get(code)) for code, name in found]
