@@ -123,12 +123,16 @@ def judge(
     ``revision`` (from a button) must still be the latest: a button pressed
     after a correction came in is stale and changes nothing.
     """
+    # A stale button is refused before anything is written; the revision is looked at
+    # again once the row is held, since a correction takes the same row first.
+    refusal = _unjudgeable(_latest_revision(session, posyandu_code, period), revision)
+    if refusal is not None:
+        return refusal
     row = take(session, posyandu_code, period, actor.at)
     latest = _latest_revision(session, posyandu_code, period)
-    if latest is None:
-        return Outcome.NO_REPORT
-    if revision is not None and revision != latest:
-        return Outcome.STALE
+    refusal = _unjudgeable(latest, revision)
+    if refusal is not None or latest is None:
+        return refusal or Outcome.NO_REPORT
     if row.locked:
         return Outcome.LOCKED
     if row.status == verdict and row.revision == latest:
@@ -138,6 +142,14 @@ def judge(
     action = "verified" if verdict == "diperiksa" else "returned"
     record(session, actor, posyandu_code, period, action, latest, reason)
     return Outcome.DONE
+
+
+def _unjudgeable(latest: int | None, pressed: int | None) -> Outcome | None:
+    if latest is None:
+        return Outcome.NO_REPORT
+    if pressed is not None and pressed != latest:
+        return Outcome.STALE
+    return None
 
 
 def approve(session: Session, actor: Actor, puskesmas_code: str, period: str) -> list[str]:
