@@ -11,22 +11,27 @@ stale one changes nothing, and each role acts only inside its own area.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import itertools
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func
 from sqlmodel import select
+from typer.testing import CliRunner
 
+from bot.cli import app
 from conversations import ALL_FORMS, Engine, Inbound, Reply
 from handlers import Service
 from handlers.reminders.dispatcher import Dispatcher
 from handlers.roster.demo import seed_demo
 from storage import Database, people
 from storage.models import Outbox, Report
-from storage.review.models import MonthApproval, ReportReview, ReviewEvent
+from storage.review.models import STATUSES, MonthApproval, ReportReview, ReviewEvent
 from tests.chat import ServiceChat
 from tests.conftest import Clock
 
@@ -388,3 +393,34 @@ def test_dispatcher_is_not_needed_to_read_a_notice_on_the_console(world, demo):
     nur = Person(service, NUR)
     typed = re.search(r"Ketik: (sesuai [^·]+?) ·", notice.text)
     assert typed and "ditandai sesuai" in nur.send(typed[1].strip())
+
+
+# --- the rekap: status column, Kinerja kader sheet -----------------------------------------
+
+
+def test_rekap_csv_has_the_status_of_every_posyandu(filed, demo, monkeypatch, tmp_path):
+    service, clock = filed
+    clock.now = DEC_7
+    Person(service, NUR).send("kembalikan melati 1 november register")
+    Person(service, BAMBANG).send("setujui november ya")
+    monkeypatch.setenv("DATABASE_URL", demo.url)
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    args = ["rekap", "--period", "2026-11", "--area", "32.99", "--format", "csv"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    status = {row["posyandu_code"]: row["status"] for row in rows}
+    assert status["PY-001"] == "dikembalikan" and status["PY-005"] == "disetujui"
+    assert status["PY-002"] == "belum" and set(status.values()) <= set(STATUSES)
+
+    out = tmp_path / "rekap.xlsx"
+    excel = ["rekap", "--period", "2026-11", "--area", "P3299010", "--format", "xlsx"]
+    result = CliRunner().invoke(app, [*excel, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out)["Kinerja kader"]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:3] == ["Kode Posyandu", "Posyandu", "Kader"]
+    siti = next(row for row in rows if row[2] == "Siti Aminah")
+    melati = next(row for row in rows if row[1] == "Melati 1" and row[2] == "(Posyandu)")
+    assert siti[4] == 1 and melati[4] == 1, "the returned report is counted"
+    assert melati[3] == siti[3] >= 1 and siti[5] >= 0
