@@ -28,6 +28,7 @@ from bot.cli import app
 from conversations import ALL_FORMS, Engine, Inbound, Reply
 from handlers import Service
 from handlers.reminders.dispatcher import Dispatcher
+from handlers.review import hooks
 from handlers.roster.demo import seed_demo
 from storage import Database, people
 from storage.models import Outbox, Report
@@ -246,6 +247,29 @@ def test_several_reports_within_the_hour_reach_the_bidan_as_one_digest(world, de
     with demo.transaction() as session:
         waiting = session.exec(select(Outbox).where(Outbox.rule == "review_notice")).all()
     assert len(waiting) == 2 and waiting[-1].next_attempt_at == DEC_1.replace(hour=4)
+    clock.advance(hours=1)
+    [digest] = delivered(demo, service, NUR, clock)
+    assert "Melati 2, November 2026 masuk dari Dewi Lestari" in digest.text
+
+
+def test_a_digest_lists_every_report_with_a_button_each():
+    items = [
+        {
+            "code": f"PY-{n:03d}",
+            "posyandu": f"Pos {n}",
+            "period": "2026-11",
+            "revision": n % 2 + 1,
+            "kader": "Siti",
+        }
+        for n in range(1, 13)
+    ]
+    payload = hooks.notice(items)
+    assert payload["text"].startswith("📥 12 laporan bulanan menunggu pemeriksaan Anda:")
+    assert "• Pos 2, November 2026 (masuk, Siti)" in payload["text"]
+    assert "• Pos 1, November 2026 (diperbaiki, Siti)" in payload["text"]
+    assert len(payload["choices"]) == 10, "nine Posyandu and periksa: one WhatsApp list"
+    assert payload["choices"][-1] == ["periksa", "📋 Semua laporan"]
+    assert payload["items"] == items
 
 
 # --- permissions: every role, every command, forged buttons -----------------------------------

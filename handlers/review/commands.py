@@ -161,6 +161,8 @@ def fix(turn: TurnContext, args: list[str]) -> list[Reply]:
     )
     if period is None:
         return [Reply(W.FIX_NOTHING.format(posyandu=found.name))]
+    if review.standings(turn.session, [found.code], period)[found.code].locked:
+        return [Reply(hooks.locked_text(turn, found.code, period))]
     return [Reply(W.FIX_PENDING)]
 
 

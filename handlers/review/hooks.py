@@ -40,17 +40,21 @@ def locked(turn: TurnContext, new: NewReport) -> list[Reply] | None:
     if not row.locked:
         return None
     review.refused(turn.session, actor(turn), row)
-    area, staff = review.puskesmas_staff(turn.session, new.posyandu_code)
+    return [Reply(f"{locked_text(turn, new.posyandu_code, new.period)} {W.LOCKED_KEPT}")]
+
+
+def locked_text(turn: TurnContext, code: str, period: str) -> str:
+    """Why a locked month cannot be changed, naming who can reopen it and how."""
+    area, staff = review.puskesmas_staff(turn.session, code)
     who = W.LOCKED_WHO.format(names=", ".join(staff), area=area) if staff else W.LOCKED_WHO_NOBODY
-    name = posyandu_name(turn, new.posyandu_code)
-    text = W.LOCKED.format(
+    name = posyandu_name(turn, code)
+    return W.LOCKED.format(
         posyandu=name,
-        month=format_month(new.period),
+        month=format_month(period),
         who=who,
-        month_word=month_word(new.period),
+        month_word=month_word(period),
         name=name,
     )
-    return [Reply(text)]
 
 
 def stored(turn: TurnContext, report: Report) -> None:

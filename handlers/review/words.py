@@ -142,7 +142,9 @@ APPROVE_ALREADY = "{month} sudah disetujui untuk {area} ({name}, {date}); semuan
 # --- lock ------------------------------------------------------------------------------
 LOCKED = (
     "🔒 Laporan bulanan {posyandu}, {month} sudah disetujui Puskesmas dan dikunci, jadi "
-    "belum bisa diganti. {who} bisa membukanya (buka kunci {month_word} {name} ALASAN). "
+    "belum bisa diganti. {who} bisa membukanya (buka kunci {month_word} {name} ALASAN)."
+)
+LOCKED_KEPT = (
     "Jawaban Anda tetap tersimpan: setelah dibuka, ketik kirim. Ketik batal untuk membuangnya."
 )
 LOCKED_WHO = "{names} ({area})"
