@@ -25,6 +25,8 @@ from storage.regions import area_name
 from storage.rekap import last_closed_period
 
 CHECK_SHOWN = 10
+CHECK_COUNTED = 100
+"""Waiting reports counted for the header; beyond that it says 100+."""
 KINERJA_SHOWN = 15
 APPROVE_NAMES = 5
 SUPERVISORS = ("bidan", "puskesmas", "dinkes", "admin")
@@ -37,10 +39,11 @@ def check(turn: TurnContext, _args: list[str]) -> list[Reply]:
     if turn.profile.role not in SUPERVISORS:
         return [Reply(W.CHECK_NOT_ALLOWED)]
     codes = [code for code, _ in target.scope(turn)]
-    found = review.waiting(turn.session, codes, CHECK_SHOWN + 1)
+    found = review.waiting(turn.session, codes, CHECK_COUNTED)
     if not found:
         return [Reply(W.CHECK_EMPTY), *conversation.where_we_are(turn)]
-    lines = [W.CHECK_HEADER.format(count=len(found) if len(found) <= CHECK_SHOWN else "10+")]
+    total = f"{len(found)}+" if len(found) == CHECK_COUNTED else str(len(found))
+    lines = [W.CHECK_HEADER.format(count=total)]
     choices: list[Choice] = []
     for n, item in enumerate(found[:CHECK_SHOWN], 1):
         month = format_month(item.period)
@@ -59,7 +62,7 @@ def check(turn: TurnContext, _args: list[str]) -> list[Reply]:
             label = W.BUTTON_VIEW_NAMED.format(posyandu=f"{item.posyandu} {month}")
             choices.append(Choice(value, label))
     if len(found) > CHECK_SHOWN:
-        lines.append(W.CHECK_MORE.format(count="beberapa"))
+        lines.append(W.CHECK_MORE.format(count=len(found) - CHECK_SHOWN))
     lines.append(W.CHECK_FOOTER)
     return [Reply("\n".join(lines), choices=tuple(choices)), *conversation.where_we_are(turn)]
 
@@ -174,7 +177,7 @@ def approve(turn: TurnContext, args: list[str]) -> list[Reply]:
     period, rest = target.month(args, turn)
     confirmed = bool(rest) and rest[0].casefold() in W.WORD_CONFIRM
     if rest and not confirmed:
-        return [Reply(W.APPROVE_BAD_MONTH.format(text=" ".join(args)))]
+        return [Reply(W.BAD_MONTH.format(text=" ".join(args), command=W.CMD_APPROVE))]
     period = period or last_closed_period(turn.now, profile.deadline_day, profile.timezone)
     month = format_month(period)
     if period > month_of(turn.now.date()):
@@ -291,7 +294,7 @@ def kinerja(turn: TurnContext, args: list[str]) -> list[Reply]:
         return [Reply(W.KINERJA_NOT_ALLOWED)]
     period, rest = target.month(args, turn)
     if rest:
-        return [Reply(W.BAD_MONTH.format(text=" ".join(args), command=W.CMD_KINERJA, example=""))]
+        return [Reply(W.BAD_MONTH.format(text=" ".join(args), command=W.CMD_KINERJA))]
     period = period or last_closed_period(turn.now, profile.deadline_day, profile.timezone)
     places = target.scope(turn)
     if not places:

@@ -7,7 +7,7 @@ them in a summary. A field with no answer is ``-``.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
 from conversations import Engine
 from conversations.form import Field, Form
@@ -24,7 +24,7 @@ def render(
     posyandu: str,
     kader: str,
     status: str,
-    local_date: Any,
+    local_date: date,
 ) -> str:
     """The report's text: title, status, who sent it when, then each section's fields."""
     form = engine.form(report.kind)
