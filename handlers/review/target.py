@@ -124,7 +124,7 @@ def _match(
 
 def _problem(why: str, words: list[str], options: list[tuple[str, str]], command: str) -> str:
     typed = " ".join(words)
-    example = options[0][1] if options else "Melati"
+    example = options[0][1] if options else W.EXAMPLE_POSYANDU
     if not words:
         return W.WHICH_POSYANDU.format(command=command, example=example)
     if why == "many":

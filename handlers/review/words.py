@@ -19,6 +19,7 @@ CMD_KINERJA = "kinerja"
 CMD_HISTORY = "riwayat"
 WORD_CONFIRM = ("ya", "yakin", "ok")
 WORD_POSYANDU = "posyandu"
+EXAMPLE_POSYANDU = "Melati"
 
 # --- status -----------------------------------------------------------------------------
 STATUS = {
