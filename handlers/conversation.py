@@ -12,15 +12,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from conversations import Reply, State, Submitted, Turn
-from conversations.engine import DRAFT_LIFETIME
+from conversations import Replacing, Reply, State, Submitted, Turn
+from conversations.engine import DRAFT_LIFETIME, period_of
 from conversations.forms import MENU, title_of
-from conversations.periods import format_month
+from conversations.periods import format_date, format_month
 from conversations.words import EXPIRED
 from handlers import form_context, submission
 from handlers import words as T
 from handlers.turn import TurnContext
-from storage import drafts
+from storage import drafts, reports
+from storage.models import Report
 
 
 def start(turn: TurnContext, form_id: str, context: dict[str, Any]) -> list[Reply]:
@@ -87,6 +88,7 @@ def describe(draft: drafts.Draft) -> str:
 
 def settle(turn: TurnContext, result: Turn) -> list[Reply]:
     """Save the new state (or drop a finished one) and apply the engine's events."""
+    result = _filled_from_sent(turn, result)
     replies = list(result.replies)
     if result.state is None:
         drafts.discard(turn.session, turn.profile.person_id, turn.draft)
@@ -101,6 +103,26 @@ def settle(turn: TurnContext, result: Turn) -> list[Reply]:
     if result.state is None and turn.draft is None:
         replies.extend(kept_drafts(turn))
     return replies
+
+
+def opened_note(turn: TurnContext, report: Report) -> str:
+    """What a correction says first: which report was opened, sent when and by whom."""
+    day = format_date(report.submitted_at.astimezone(turn.now.tzinfo).date())
+    name = reports.submitter_name(turn.session, report)
+    return T.CORRECTION_OPENED.format(date=day, name=name)
+
+
+def _filled_from_sent(turn: TurnContext, result: Turn) -> Turn:
+    """Replacing a report through ``lapor``: the form gets what was sent, at its summary."""
+    replacing = next((e for e in result.events if isinstance(e, Replacing)), None)
+    if replacing is None or result.state is None:
+        return result
+    period = period_of(turn.engine.form(replacing.form), replacing.answers)
+    posyandu = replacing.context.get("posyandu_code", "")
+    report = reports.latest_for_period(turn.session, replacing.form, posyandu, period or "")
+    if report is None:
+        return result
+    return turn.engine.fill(result.state, report.data, turn.now, opened_note(turn, report))
 
 
 def _open_chosen(turn: TurnContext, event: Submitted) -> list[Reply]:
