@@ -74,6 +74,7 @@ class Field:
     stop_text: str = ""
     stop_back_text: str = ""
     facts: Callable[[Answers, Context], Mapping[str, Any]] | None = None
+    short: str = ""
 
     def question(
         self, answers: Answers, context: Context, shown: Mapping[str, str] | None = None
@@ -99,6 +100,7 @@ class Section:
     name: str
     title: str
     skippable: bool = False
+    short: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +173,11 @@ class Form:
         unknown = {name for block in self.blocks for name in block.fields} - set(by_name)
         if unknown:
             raise ValueError(f"form {self.id}: blocks name unknown fields {sorted(unknown)}")
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every field's name (code)."""
+        return frozenset(self._by_name)
 
     def field(self, name: str) -> Field:
         return self._by_name[name]

@@ -71,10 +71,31 @@ BUTTON_CANCEL = "Batal"
 BUTTON_SKIP = "Lewati"
 BUTTON_ZERO = "0"
 BUTTON_NONE = "Tidak ada"
-SUGGESTION = "{value} (seperti bulan lalu)"
+SUGGESTION = "{value} (bln lalu)"
 PREVIOUS_ANSWER = "{value} (sebelumnya)"
 CURRENT_VALUE = "Jawaban sebelumnya: {value}."
 READ_BACK = "{label}: {value}."
+# Group lines (conversations/lines.py): a section or a whole report in one message.
+LINE_READ_BACK = "{section}: {values}"
+LINE_EXAMPLE_LAST = "Bisa sekaligus satu baris, urut {order}. Seperti bulan lalu: {line}"
+LINE_EXAMPLE = "Bisa sekaligus satu baris: {label} lalu angka {order}."
+LINE_UNKNOWN = "Tidak saya kenali, tidak disimpan: {labels}."
+LINE_NO_LABEL = "Baris '{line}': tulis nama bagiannya di depan angka, mis. BAL 60 48."
+LINE_TOO_MANY = (
+    "{section}: ada {count} angka, padahal hanya {expected} pertanyaan ({order}). "
+    "Baris itu tidak disimpan; kirim lagi."
+)
+LINE_TOO_MANY_FOR = (
+    "{label}: ada lebih dari satu angka. Tulis satu angka per label, mis. S 60 D 48."
+)
+LINE_AMBIGUOUS = (
+    "{label}: ada di beberapa bagian. Tulis nama bagiannya dulu, mis. BUMIL {label} 12."
+)
+LINE_NO_VALUE = "{label}: angkanya belum ditulis."
+OTHER_ANSWERS = "Lainnya"
+LINE_FIELD_ERROR = "{label}: {error}"
+LINE_CHECK_LATER = "{value} perlu dicek, ditanyakan lagi sesudah ini."
+LINE_NOT_ASKED_REASON = "tidak ditanyakan di laporan ini, tidak disimpan."
 # Words the engine listens for in every question (lower case).
 WORD_BACK = ("kembali", "mundur")
 WORD_SKIP = ("lewati", "skip")

@@ -12,16 +12,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from conversations import Reply, State, Submitted, Turn
-from conversations.engine import DRAFT_LIFETIME
+from conversations import Replacing, Reply, State, Submitted, Turn
+from conversations.engine import DRAFT_LIFETIME, period_of
 from conversations.forms import MENU, REPORT_FORMS, RETURN_REASON, title_of
-from conversations.periods import format_month
+from conversations.periods import format_date, format_month
 from conversations.words import EXPIRED
 from handlers import form_context, submission
 from handlers import words as T
 from handlers.review import hooks, returns
 from handlers.turn import TurnContext
-from storage import drafts
+from storage import drafts, reports
+from storage.models import Report
 
 REPORT_IDS = frozenset(form.id for form in REPORT_FORMS)
 
@@ -97,6 +98,7 @@ def settle(turn: TurnContext, result: Turn) -> list[Reply]:
     refusal = _refused(turn, result)
     if refusal is not None:
         return refusal
+    result = _filled_from_sent(turn, result)
     replies = list(result.replies)
     if result.state is None:
         drafts.discard(turn.session, turn.profile.person_id, turn.draft)
@@ -122,6 +124,26 @@ def _refused(turn: TurnContext, result: Turn) -> list[Reply] | None:
             if refusal is not None:
                 return refusal
     return None
+
+
+def opened_note(turn: TurnContext, report: Report) -> str:
+    """What a correction says first: which report was opened, sent when and by whom."""
+    day = format_date(report.submitted_at.astimezone(turn.now.tzinfo).date())
+    name = reports.submitter_name(turn.session, report)
+    return T.CORRECTION_OPENED.format(date=day, name=name)
+
+
+def _filled_from_sent(turn: TurnContext, result: Turn) -> Turn:
+    """Replacing a report through ``lapor``: the form gets what was sent, at its summary."""
+    replacing = next((e for e in result.events if isinstance(e, Replacing)), None)
+    if replacing is None or result.state is None:
+        return result
+    period = period_of(turn.engine.form(replacing.form), replacing.answers)
+    posyandu = replacing.context.get("posyandu_code", "")
+    report = reports.latest_for_period(turn.session, replacing.form, posyandu, period or "")
+    if report is None:
+        return result
+    return turn.engine.fill(result.state, report.data, turn.now, opened_note(turn, report))
 
 
 def _open_chosen(turn: TurnContext, event: Submitted) -> list[Reply]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from conversations.engine import PREVIOUS_VALUES
 from conversations.forms import REPORT_FORMS, menu_context
 from conversations.forms.menu import MENU_CONTINUE
 from conversations.periods import due_period, format_date, shift_month
@@ -14,6 +15,9 @@ from storage import people, reports
 REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13
 LATE_MONTHS = 12
+SUGGESTED_MONTHS = 3
+"""Months whose numbers are offered as one-tap answers: before the due month, the month
+after it, and the one before it (the months a report is usually filed for)."""
 """A monthly report may be filed in chat for the due month and this many months before it."""
 
 
@@ -59,9 +63,20 @@ def _monthly(turn: TurnContext, posyandu_code: str) -> dict[str, Any]:
         f"oleh {f.submitted_by}"
         for f in filed
     }
+    recent = {shift_month(default, -offset) for offset in range(SUGGESTED_MONTHS)}
     return {
+        PREVIOUS_VALUES: {f.period: _numbers(f.data) for f in filed if f.period in recent},
         "default_period": default,
         "earliest_period": shift_month(default, -LATE_MONTHS),
         "previous_s": previous_s,
         "existing": existing,
+    }
+
+
+def _numbers(data: Mapping[str, Any]) -> dict[str, int | float]:
+    """The numbers of a report sent (the answers worth offering again), by field code."""
+    return {
+        code: value
+        for code, value in data.items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
     }

@@ -125,6 +125,27 @@ ALERT_NO_BIDAN = (
     "Mohon hubungi bidan atau Puskesmas langsung."
 )
 
+# --- correcting and reading a report sent (handlers/correction.py) ---------------------
+CORRECTION_OPENED = "✏️ Laporan yang sudah dikirim ({date} oleh {name}) dibuka untuk diubah."
+CORRECTION_DRAFT_OPEN = (
+    "Masih ada laporan bulanan yang sedang diisi. Selesaikan (kirim) atau ketik batal dulu, "
+    "lalu ketik lagi ubah laporan."
+)
+CORRECTION_HOW = (
+    "Untuk mengubah laporan yang sudah dikirim, ketik ubah laporan dan bulannya, "
+    "mis. ubah laporan oktober."
+)
+CORRECTION_COMMAND = "ubah laporan"
+SHOW_COMMAND = "lihat laporan"
+SHOW_HEADER = (
+    "Laporan bulanan {posyandu} {period} (dikirim {date} oleh {name}, revisi ke-{revision}):"
+)
+SHOW_FOOTER = "Ada yang salah? Ketik ubah laporan {period}."
+REPORT_WHICH_POSYANDU = "Posyandu yang mana?"
+REPORT_POSYANDU_UNKNOWN = "Tidak ada Posyandu '{text}' di wilayah Anda. Posyandu Anda: {posyandu}."
+REPORT_NEVER_SENT = "{posyandu} belum pernah mengirim laporan bulanan."
+REPORT_NOT_SENT = "Laporan bulanan {posyandu} {period} belum dikirim."
+
 # --- service (handlers/service.py) ----------------------------------------------------
 BUSY = "Maaf, sedang ada gangguan. Silakan kirim ulang pesan Anda sebentar lagi."
 UNEXPECTED_ERROR = (

@@ -134,7 +134,7 @@ def test_soft_warning_can_be_confirmed_or_corrected():
 def test_s_changing_more_than_twenty_percent_asks_for_confirmation():
     chat = monthly()
     chat.say_all("2026-10", "ya")
-    assert "80 (seperti bulan lalu)" in [c.label for c in chat.replies[-1].choices]
+    assert "80 (bln lalu)" in [c.label for c in chat.replies[-1].choices]
     assert "S berubah lebih dari 20% dari bulan lalu (80 → 120)" in chat.say("120")
 
 

@@ -197,6 +197,8 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
     shown = nur.tap("📄 Lihat", [fixed])
     assert "S (balita di wilayah): 98 ✏️ (sebelumnya 100)" in shown
     assert "ditandai sesuai" in nur.tap("✅ Sesuai", [fixed])
+    [verified] = delivered(demo, service, SITI, clock)
+    assert "sudah diperiksa Bd. Nurhayati: sesuai" in verified.text
 
     # After the deadline the Puskesmas sees what is open and approves.
     clock.now = DEC_7
@@ -216,7 +218,7 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
     assert "✅" in siti.send("kirim"), "the draft kept at the summary goes in once reopened"
 
     trail = nur.send("riwayat melati 1 november")
-    steps = [line.split(": ")[0].split(" ", 4)[-1] for line in trail.splitlines()[1:]]
+    steps = re.findall(r"^\d+\. \d+ \w+ \d+ [\d.]+ (.+?): ", trail, re.MULTILINE)
     assert steps == [
         "dikirim",
         "dikembalikan",
@@ -228,6 +230,7 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
         "diperbaiki",
     ]
     assert "alasan: salah hitung S" in trail and "alasan: N+T+O+B salah hitung" in trail
+    print(f"supervision loop: kader {siti.sent}, bidan {nur.sent}, puskesmas {hendra.sent} messages")
 
 
 def test_several_reports_within_the_hour_reach_the_bidan_as_one_digest(world, demo):

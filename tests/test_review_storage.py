@@ -191,7 +191,7 @@ def test_a_correction_racing_an_approval_never_both_wins(database, ids, approval
     file(database, ids[KADER], 80)
     outcome = _race(database, ids, approval_first=approval_first)
     with database.transaction() as session:
-        latest = review.latest_revision(session, "PY1", PERIOD)
+        latest = reports.latest_for_period(session, reports.MONTHLY, "PY1", PERIOD)
         count = len(session.exec(select(Report.id)).all())
     trail = actions(database)
     if approval_first:

@@ -99,8 +99,8 @@ def test_correction_creates_a_revision_and_keeps_the_old_one(service, database):
     file_october(chat)
     chat.send_all("lapor", "1")
     assert "sudah pernah dikirim (dikirim 22 Nov 2026 oleh Siti)" in chat.send("2026-10")
-    chat.send("ya")
-    assert "✅" in chat.send_all("ya", "85", *OCTOBER[3:], *GROUPS, "kirim")
+    assert "Periksa dulu laporan" in chat.send("ya")  # what was sent, ready to change
+    assert "✅" in chat.send_all("ubah 4", "85", "kirim")
     with database.transaction() as session:
         history = reports.revisions(session, reports.monthly_key("PY1", "2026-10"))
     assert [(r.revision, r.is_latest, r.data["s"]) for r in history] == [

@@ -12,7 +12,7 @@ from conversations.periods import format_month
 from handlers.review import hooks, target
 from handlers.review import words as W
 from handlers.turn import TurnContext
-from storage import outbox, review
+from storage import outbox, reports, review
 
 JUDGES = ("bidan", "puskesmas")
 """Who may verify and return reports (in their own area)."""
@@ -29,7 +29,7 @@ def verify(turn: TurnContext, code: str, period: str, revision: int | None) -> l
     facts = {"posyandu": name, "month": format_month(period)}
     if outcome is not review.Outcome.DONE:
         return [Reply(_refusal(outcome, "diperiksa", name, period))]
-    report = review.latest_revision(turn.session, code, period)
+    report = reports.latest_for_period(turn.session, reports.MONTHLY, code, period)
     assert report is not None
     if report.submitted_by != turn.profile.person_id:
         text = W.VERIFIED_KADER.format(**facts, bidan=hooks.bidan_name(turn.profile.name))
@@ -55,7 +55,7 @@ def give_back(
     name = hooks.posyandu_name(turn, code)
     if outcome is not review.Outcome.DONE:
         return [Reply(_refusal(outcome, "dikembalikan", name, period))]
-    report = review.latest_revision(turn.session, code, period)
+    report = reports.latest_for_period(turn.session, reports.MONTHLY, code, period)
     assert report is not None
     month = format_month(period)
     kader = report.submitted_by
@@ -73,7 +73,7 @@ def give_back(
     payload = {"text": text, "choices": choices}
     key = f"{RULE_RETURNED}:{report.id}:{kader}"
     outbox.enqueue(turn.session, key, kader, RULE_RETURNED, payload, turn.now)
-    kader_name = review.submitter_name(turn.session, report)
+    kader_name = reports.submitter_name(turn.session, report)
     return [Reply(W.RETURNED.format(posyandu=name, month=month, kader=kader_name, reason=reason))]
 
 

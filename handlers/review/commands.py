@@ -16,11 +16,11 @@ from conversations import Choice, Reply
 from conversations.forms import HOME_VISIT, MENU, OUTREACH, RETURN_REASON
 from conversations.forms.return_reason import RETURN_REASONS
 from conversations.periods import deadline_end, deadline_of, format_date, format_month, month_of
-from handlers import conversation
+from handlers import conversation, correction
 from handlers.review import actions, hooks, target, view
 from handlers.review import words as W
 from handlers.turn import TurnContext
-from storage import drafts, outbox, review
+from storage import drafts, outbox, reports, review
 from storage.regions import area_name
 from storage.rekap import last_closed_period
 
@@ -68,14 +68,19 @@ def check(turn: TurnContext, _args: list[str]) -> list[Reply]:
 
 
 def show(turn: TurnContext, args: list[str]) -> list[Reply]:
-    """``lihat POSYANDU [BULAN]``: one report, every field, changes marked."""
+    """``lihat POSYANDU [BULAN]``: one report, every field, changes marked.
+
+    ``lihat laporan …`` is the reporter's own view of what was sent (:mod:`handlers.correction`).
+    """
+    if args and args[0].casefold() in correction.WORD_REPORT:
+        return correction.show(turn, args)
     found = target.find(turn, args, W.CMD_VIEW)
     if not isinstance(found, target.Target):
         return found
-    period = found.period or review.latest_period(turn.session, found.code)
+    period = found.period or reports.last_monthly_period(turn.session, found.code)
     if period is None:
         return [Reply(W.VIEW_NEVER.format(posyandu=found.name))]
-    report = review.latest_revision(turn.session, found.code, period)
+    report = reports.latest_for_period(turn.session, reports.MONTHLY, found.code, period)
     if report is None:
         return [Reply(W.VIEW_NO_REPORT.format(posyandu=found.name, month=format_month(period)))]
     previous = (
@@ -89,7 +94,7 @@ def show(turn: TurnContext, args: list[str]) -> list[Reply]:
         report,
         previous,
         posyandu=found.name,
-        kader=review.submitter_name(turn.session, report),
+        kader=reports.submitter_name(turn.session, report),
         status=standing.status,
         local_date=report.submitted_at.astimezone(turn.now.tzinfo).date(),
     )
@@ -111,7 +116,7 @@ def verify(turn: TurnContext, args: list[str]) -> list[Reply]:
     found = target.find(turn, args, W.CMD_VERIFY)
     if not isinstance(found, target.Target):
         return found
-    period = found.period or review.latest_period(turn.session, found.code)
+    period = found.period or reports.last_monthly_period(turn.session, found.code)
     if period is None:
         return [Reply(W.VIEW_NEVER.format(posyandu=found.name))]
     return actions.verify(turn, found.code, period, found.revision)
@@ -124,8 +129,12 @@ def give_back(turn: TurnContext, args: list[str]) -> list[Reply]:
     found = target.find(turn, args, W.CMD_RETURN)
     if not isinstance(found, target.Target):
         return found
-    period = found.period or review.latest_period(turn.session, found.code)
-    report = review.latest_revision(turn.session, found.code, period) if period else None
+    period = found.period or reports.last_monthly_period(turn.session, found.code)
+    report = (
+        reports.latest_for_period(turn.session, reports.MONTHLY, found.code, period)
+        if period
+        else None
+    )
     if period is None or report is None:
         return [Reply(W.RETURN_NEEDS_REPORT.format(posyandu=found.name))]
     typed = " ".join(found.rest).strip()
@@ -151,7 +160,11 @@ def give_back(turn: TurnContext, args: list[str]) -> list[Reply]:
 
 
 def fix(turn: TurnContext, args: list[str]) -> list[Reply]:
-    """``perbaiki [BULAN]``: open a correction of a stored report, pre-filled."""
+    """``perbaiki [BULAN]``: the returned (else latest) report opened pre-filled at its summary.
+
+    The one way a correction is opened, shared with ``ubah laporan``:
+    :func:`handlers.correction.open_revision`.
+    """
     if turn.profile.role not in REPORTERS:
         return [Reply(W.FIX_NOT_ALLOWED)]
     found = target.find(turn, args, W.CMD_FIX)
@@ -160,13 +173,16 @@ def fix(turn: TurnContext, args: list[str]) -> list[Reply]:
     period = (
         found.period
         or review.latest_period(turn.session, found.code, "dikembalikan")
-        or review.latest_period(turn.session, found.code)
+        or reports.last_monthly_period(turn.session, found.code)
     )
     if period is None:
         return [Reply(W.FIX_NOTHING.format(posyandu=found.name))]
     if review.standings(turn.session, [found.code], period)[found.code].locked:
         return [Reply(hooks.locked_text(turn, found.code, period))]
-    return [Reply(W.FIX_PENDING)]
+    report = reports.latest_for_period(turn.session, reports.MONTHLY, found.code, period)
+    if report is None:
+        return [Reply(W.FIX_NOTHING.format(posyandu=found.name))]
+    return correction.open_revision(turn, report)
 
 
 def approve(turn: TurnContext, args: list[str]) -> list[Reply]:
@@ -247,7 +263,7 @@ def unlock(turn: TurnContext, args: list[str]) -> list[Reply]:
     outcome = review.unlock(turn.session, hooks.actor(turn), found.code, period, reason)
     if outcome is not review.Outcome.DONE:
         return [Reply(W.NOT_LOCKED.format(**facts))]
-    report = review.latest_revision(turn.session, found.code, period)
+    report = reports.latest_for_period(turn.session, reports.MONTHLY, found.code, period)
     if report is not None and report.submitted_by != profile.person_id:
         text = W.UNLOCKED_KADER.format(**facts, name=profile.name, month_word=month_word)
         key = f"{RULE_UNLOCKED}:{found.code}:{period}:{turn.inbound.message_id}"
@@ -261,7 +277,7 @@ def history(turn: TurnContext, args: list[str]) -> list[Reply]:
     found = target.find(turn, args, W.CMD_HISTORY)
     if not isinstance(found, target.Target):
         return found
-    period = found.period or review.latest_period(turn.session, found.code)
+    period = found.period or reports.last_monthly_period(turn.session, found.code)
     if period is None:
         return [Reply(W.VIEW_NEVER.format(posyandu=found.name))]
     facts = {"posyandu": found.name, "month": format_month(period)}

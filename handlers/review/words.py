@@ -115,10 +115,6 @@ RETURNED_KADER = (
 # --- perbaiki ---------------------------------------------------------------------------
 FIX_NOT_ALLOWED = "Perbaikan laporan hanya untuk kader dan bidan yang melapor."
 FIX_NOTHING = "Tidak ada laporan bulanan {posyandu} yang bisa diperbaiki."
-FIX_PENDING = (
-    "Fitur perbaikan dari laporan tersimpan belum tersedia di versi ini. "
-    "Sementara itu, isi lagi lewat lapor: laporan baru menggantikan yang lama."
-)
 
 # --- setujui ----------------------------------------------------------------------------
 APPROVE_NOT_ALLOWED = "Persetujuan bulan hanya untuk petugas Puskesmas."

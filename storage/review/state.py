@@ -20,7 +20,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import Session, SQLModel, col, select
 
 from storage.models import Person, Posyandu, Puskesmas, Report
-from storage.reports import MONTHLY, monthly_key
+from storage.reports import MONTHLY, latest_for_period, monthly_key
 from storage.review.models import MonthApproval, ReportReview, ReviewEvent
 from storage.sql import InsertIgnore
 
@@ -298,16 +298,8 @@ def waiting(session: Session, posyandu_codes: Sequence[str], limit: int) -> list
     return [Waiting(*row) for row in session.execute(statement)]
 
 
-def latest_revision(session: Session, posyandu_code: str, period: str) -> Report | None:
-    """The month's report as it counts now, if one was filed."""
-    statement = select(Report).where(
-        Report.report_key == monthly_key(posyandu_code, period), col(Report.is_latest)
-    )
-    return session.exec(statement).first()
-
-
 def _latest_revision(session: Session, posyandu_code: str, period: str) -> int | None:
-    report = latest_revision(session, posyandu_code, period)
+    report = latest_for_period(session, MONTHLY, posyandu_code, period)
     return report.revision if report is not None else None
 
 
@@ -340,23 +332,19 @@ def approvals(session: Session, puskesmas_codes: Sequence[str], period: str) -> 
     return {row[0]: Approval(*row) for row in session.exec(statement)}
 
 
-def latest_period(session: Session, posyandu_code: str, status: str | None = None) -> str | None:
-    """The newest month with a monthly report of this Posyandu (with this status, if given)."""
-    statement = select(Report.period).where(
-        Report.kind == MONTHLY, col(Report.is_latest), Report.posyandu_code == posyandu_code
-    )
-    if status is not None:
-        statement = statement.where(
-            select(ReportReview.period)
-            .where(
-                ReportReview.posyandu_code == posyandu_code,
-                ReportReview.period == Report.period,
-                ReportReview.status == status,
-                ~col(ReportReview.locked),
-            )
-            .exists()
+def latest_period(session: Session, posyandu_code: str, status: str) -> str | None:
+    """The newest unlocked month of this Posyandu whose report has this status."""
+    statement = (
+        select(ReportReview.period)
+        .where(
+            col(ReportReview.posyandu_code) == posyandu_code,
+            col(ReportReview.status) == status,
+            ~col(ReportReview.locked),
         )
-    return session.exec(statement.order_by(col(Report.period).desc()).limit(1)).first()
+        .order_by(col(ReportReview.period).desc())
+        .limit(1)
+    )
+    return session.exec(statement).first()
 
 
 def puskesmas_staff(session: Session, posyandu_code: str) -> tuple[str, list[str]]:
@@ -377,11 +365,6 @@ def puskesmas_staff(session: Session, posyandu_code: str) -> tuple[str, list[str
     rows = session.exec(statement).all()
     area = rows[0][0] if rows else ""
     return area, [name for _, name in rows if name]
-
-
-def submitter_name(session: Session, report: Report) -> str:
-    """Who sent this revision, by name."""
-    return session.exec(select(Person.name).where(Person.id == report.submitted_by)).one()
 
 
 def approvals_in(

@@ -1,0 +1,285 @@
+"""Group lines: a whole section, or a whole report, in one message.
+
+A kader who has the Posyandu book open types a section as one line instead of
+answering one question per message: the numbers in the section's order
+(``60 48 40 5 2 1``), or labelled (``S 60 D 48 N 40``), or behind the
+section's label (``BUMIL 14 12 2 1 0 0 1``). Several such lines in one message
+fill several sections (the forgiving answer to DHIS2's SMS commands). A
+label is a field's code (``POSY_KADER_HADIR``), its short label (``KADER``),
+or a section's code or short label; case, ``=``, ``:``, commas and the ``·``
+of the bot's own read-back do not matter, so a read-back can be copied,
+changed and sent again.
+
+This module only reads and renders; the engine checks the values and the
+form's rules (``engine.py``). Nothing here raises on any input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from conversations import words as T
+from conversations.form import Field, Form, Kind, Section
+from conversations.parsing import read_number
+
+LINE_KINDS = frozenset({Kind.COUNT, Kind.DECIMAL})
+"""Kinds that may be given by position in a line (one number each)."""
+_SEPARATORS = re.compile(r"[=:;,·|]+")
+_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+_LABEL_EDGES = " .!?()[]*"
+Display = Callable[[Field, Any], str]
+
+
+@dataclass(slots=True)
+class Lines:
+    """What a message said, before any checking.
+
+    ``values`` are (field name, text of its answer) in the order typed;
+    ``unknown`` the labels nobody has; ``problems`` the lines that could not be
+    read (too many numbers, numbers without a label), already in words.
+    """
+
+    values: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def is_line_field(item: Field) -> bool:
+    """Whether ``item`` can be given by position in a line."""
+    return item.kind in LINE_KINDS and item.stop_when is None
+
+
+def short_of(item: Field) -> str:
+    """The label a line uses for ``item``: its short label, else its code in capitals."""
+    return item.short or item.name.upper()
+
+
+def section_label(section: Section) -> str:
+    """The label a line uses for a section: its short label, else its code in capitals."""
+    return section.short or section.name.upper()
+
+
+def section_fields(form: Form, section: str | None, applicable: Sequence[Field]) -> list[Field]:
+    """The fields of ``section`` that a line gives by position, in the form's order."""
+    return [f for f in applicable if f.section == section and is_line_field(f)]
+
+
+def looks_like_lines(form: Form, text: str, current: Field | None) -> bool:
+    """Whether ``text``, not an answer to ``current`` alone, is meant as lines.
+
+    Several lines are; so is a line that starts with a known label and says
+    more after it, and, for a number question, a line of two numbers or more.
+    """
+    if "\n" in text.strip():
+        return current is None or current.kind is not Kind.TEXT
+    tokens = _tokens(text)
+    if len(tokens) < 2:
+        return False
+    fields, sections = _labels(form)
+    first = _label_key(tokens[0])
+    if first in fields or first in sections:
+        return True
+    if current is None or current.kind not in LINE_KINDS:
+        return False
+    if current.kind is Kind.DECIMAL and read_number(text, whole=False) is not None:
+        return False  # ``0,25`` is one number with a decimal comma
+    return sum(1 for token in tokens if _NUMBER.fullmatch(token)) >= 2
+
+
+def read(form: Form, text: str, current: Field | None, applicable: Sequence[Field]) -> Lines:
+    """Read every line of ``text`` into field values; never raises.
+
+    Numbers without a label belong to the section of ``current``: the whole
+    section when there are as many numbers as it has line fields, otherwise
+    starting at ``current``. A short label several sections share (``DATANG``)
+    is read in the line's section, else in the section of ``current``.
+    """
+    result = Lines()
+    fields, sections = _labels(form)
+    unlabelled_used = False
+    for raw_line in text.splitlines():
+        tokens = _tokens(raw_line)
+        if not tokens:
+            continue
+        section: str | None = None
+        first = _label_key(tokens[0])
+        if first in sections and first not in fields:
+            section = sections[first]
+            tokens = tokens[1:]
+        numbers: list[str] = []
+        while tokens and _NUMBER.fullmatch(tokens[0]):
+            numbers.append(tokens.pop(0))
+        if numbers:
+            if section is None and unlabelled_used:
+                result.problems.append(T.LINE_NO_LABEL.format(line=_clip(raw_line)))
+                numbers = []
+            elif section is None:
+                unlabelled_used = True
+            _by_position(form, numbers, section, current, applicable, raw_line, result)
+        _labelled(form, tokens, section, current, fields, result)
+    return result
+
+
+def _by_position(
+    form: Form,
+    numbers: list[str],
+    section: str | None,
+    current: Field | None,
+    applicable: Sequence[Field],
+    raw_line: str,
+    result: Lines,
+) -> None:
+    if not numbers:
+        return
+    implicit = section is None
+    if implicit:
+        if current is None or not is_line_field(current):
+            result.problems.append(T.LINE_NO_LABEL.format(line=_clip(raw_line)))
+            return
+        section = current.section
+    targets = section_fields(form, section, applicable)
+    if implicit and len(numbers) != len(targets) and current in targets:
+        targets = targets[targets.index(current) :]
+    if len(numbers) > len(targets):
+        shown = form.section(section)
+        result.problems.append(
+            T.LINE_TOO_MANY.format(
+                section=shown.title if shown else "",
+                count=len(numbers),
+                expected=len(targets),
+                order=" ".join(short_of(f) for f in targets) or "-",
+            )
+        )
+        return
+    pairs = zip(targets, numbers, strict=False)
+    result.values.extend((target.name, number) for target, number in pairs)
+
+
+def _labelled(
+    form: Form,
+    tokens: list[str],
+    section: str | None,
+    current: Field | None,
+    fields: Mapping[str, list[str]],
+    result: Lines,
+) -> None:
+    """``S 60 D 48``, ``TANGGAL 12 nov``: each label and the words up to the next label."""
+    index = 0
+    while index < len(tokens):
+        label = tokens[index]
+        key = _label_key(label)
+        end = index + 1
+        while end < len(tokens) and _label_key(tokens[end]) not in fields:
+            end += 1
+        value = tokens[index + 1 : end]
+        index = end
+        if key not in fields:
+            result.unknown.append(label)
+            continue
+        name = _resolve(form, fields[key], section, current)
+        if name is None:
+            result.problems.append(T.LINE_AMBIGUOUS.format(label=label))
+            continue
+        if not value:
+            result.problems.append(T.LINE_NO_VALUE.format(label=label))
+            continue
+        item = form.field(name)
+        if item.kind in LINE_KINDS and len(value) > 1:
+            extra = [token for token in value[1:] if not _NUMBER.fullmatch(token)]
+            result.unknown.extend(extra)
+            if len(extra) < len(value) - 1:
+                result.problems.append(T.LINE_TOO_MANY_FOR.format(label=label))
+                continue
+            value = value[:1]
+        result.values.append((name, " ".join(value)))
+
+
+def _resolve(
+    form: Form, names: list[str], section: str | None, current: Field | None
+) -> str | None:
+    """The one field a label names, looking in the line's section, then the current one."""
+    if len(names) == 1:
+        return names[0]
+    for where in (section, current.section if current else None):
+        inside = [name for name in names if form.field(name).section == where]
+        if where is not None and len(inside) == 1:
+            return inside[0]
+    return None
+
+
+def _labels(form: Form) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Label -> field names (a short label may be shared), and label -> section name."""
+    fields: dict[str, list[str]] = {}
+    for item in form.fields:
+        if item.stop_when is not None:
+            continue
+        for label in {item.name, short_of(item)}:
+            names = fields.setdefault(_label_key(label), [])
+            if item.name not in names:
+                names.append(item.name)
+    sections = {}
+    for section in form.sections:
+        for label in (section.name, section_label(section)):
+            sections[_label_key(label)] = section.name
+    return fields, sections
+
+
+def _label_key(token: str) -> str:
+    return token.strip(_LABEL_EDGES).casefold()
+
+
+def _tokens(text: str) -> list[str]:
+    """Words and numbers; ``=``, ``:``, commas and ``·`` only separate."""
+    return _SEPARATORS.sub(" ", text).split()
+
+
+def _clip(raw: str, limit: int = 30) -> str:
+    flat = " ".join(raw.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def read_back(
+    form: Form,
+    answers: Mapping[str, Any],
+    names: Collection[str],
+    display: Display,
+    named: Callable[[Field], str] = short_of,
+) -> list[str]:
+    """``Balita (SKDN): S 60 · D 48 · N 40``: one line per section of the fields ``names``.
+
+    ``named`` gives each field's label (by default the one a line can type).
+    """
+    lines: list[str] = []
+    order: dict[str | None, list[str]] = {}
+    for item in form.fields:
+        if item.name in names and item.name in answers:
+            shown = display(item, answers[item.name])
+            order.setdefault(item.section, []).append(f"{named(item)} {shown}")
+    for section_name, parts in order.items():
+        section = form.section(section_name)
+        title = section.title if section else form.title
+        lines.append(T.LINE_READ_BACK.format(section=title, values=" · ".join(parts)))
+    return lines
+
+
+def example(
+    form: Form, section: str | None, applicable: Sequence[Field], last: Mapping[str, Any]
+) -> str:
+    """The line format of a section, once, with last month's numbers where there are some."""
+    targets = section_fields(form, section, applicable)
+    shown = form.section(section)
+    if len(targets) < 2 or shown is None:
+        return ""
+    order = " ".join(short_of(f) for f in targets)
+    label = section_label(shown)
+    numbers = [last.get(f.name) for f in targets]
+    if all(isinstance(n, int | float) for n in numbers):
+        line = " ".join(f"{n:g}" if isinstance(n, float) else str(n) for n in numbers)
+        return T.LINE_EXAMPLE_LAST.format(order=order, line=f"{label} {line}")
+    return T.LINE_EXAMPLE.format(order=order, label=label)
