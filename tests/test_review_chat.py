@@ -230,7 +230,9 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
         "diperbaiki",
     ]
     assert "alasan: salah hitung S" in trail and "alasan: N+T+O+B salah hitung" in trail
-    print(f"supervision loop: kader {siti.sent}, bidan {nur.sent}, puskesmas {hendra.sent} messages")
+    sent = (siti.sent, nur.sent, hendra.sent)
+    print("supervision loop, messages sent by kader, bidan, puskesmas:", sent)
+    assert sent == (39, 7, 3), "30 of the kader's are the report itself"
 
 
 def test_several_reports_within_the_hour_reach_the_bidan_as_one_digest(world, demo):
