@@ -92,14 +92,14 @@ async def test_telegram_forged_and_stale_presses_change_nothing(tg, library, ser
         assert "tidak ada di wilayah Anda" in (await nur.hears()).text
         assert actions_taken(filed) == before, "0 actions across areas"
 
-        earlier = await nur.says("lihat melati", expect="Kiriman ke-1")
+        earlier = await nur.says("lihat melati", expect="revisi ke-1")
         file_october(filed, "PY1", KADER, CORRECTED, 82)
         before = actions_taken(filed)
         stale = await nur.taps(earlier, "✅ Sesuai")
         assert "sudah diperbaiki. Tidak ada yang diubah" in stale.text
         assert actions_taken(filed) == before
 
-        fresh = await nur.says("lihat melati", expect="Kiriman ke-2")
+        fresh = await nur.says("lihat melati", expect="revisi ke-2")
         done = await nur.taps(fresh, "✅ Sesuai")
         assert "ditandai sesuai" in done.text
 

@@ -70,9 +70,9 @@ CHECK_FOOTER = "Tekan nama Posyandu untuk melihat laporannya."
 CHECK_NOT_ALLOWED = "Daftar pemeriksaan laporan hanya untuk bidan desa, Puskesmas dan Dinkes."
 
 # --- lihat ------------------------------------------------------------------------------
-VIEW_TITLE = "📄 Laporan bulanan {posyandu}, {month}"
+VIEW_TITLE = "📄 Laporan bulanan {posyandu} {month}"
 VIEW_STATUS = "Status: {status}"
-VIEW_SENT = "Kiriman ke-{revision}, {when}, oleh {kader}"
+VIEW_SENT = "Dikirim {when} oleh {kader}, revisi ke-{revision}"
 VIEW_CHANGED = "{value} ✏️ (sebelumnya {before})"
 VIEW_CHANGED_NOTE = "✏️ = berubah dari kiriman sebelumnya."
 VIEW_LINE = "  {label}: {value}"
