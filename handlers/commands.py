@@ -82,7 +82,9 @@ def status(turn: TurnContext, _args: list[str]) -> list[Reply]:
 
 def help_text(turn: TurnContext, _args: list[str]) -> list[Reply]:
     """``bantuan``: what this person (by role) can do, then the open question with its hint."""
-    return [Reply(T.HELP[turn.profile.role]), *conversation.where_we_are(turn, hint=True)]
+    role = turn.profile.role
+    text = f"{T.HELP[role]}\n\n{review.HELP[role]}"
+    return [Reply(text), *conversation.where_we_are(turn, hint=True)]
 
 
 def cancel(turn: TurnContext, _args: list[str]) -> list[Reply]:

@@ -453,3 +453,12 @@ def test_rekap_csv_has_the_status_of_every_posyandu(filed, demo, monkeypatch, tm
     melati = next(row for row in rows if row[1] == "Melati 1" and row[2] == "(Posyandu)")
     assert siti[4] == 1 and melati[4] == 1, "the returned report is counted"
     assert melati[3] == siti[3] >= 1 and siti[5] >= 0
+
+
+@pytest.mark.parametrize(
+    ("phone", "word"),
+    [(SITI, "perbaiki"), (NUR, "periksa"), (HENDRA, "setujui"), (AGUS, "kinerja")],
+)
+def test_bantuan_names_the_supervision_commands_of_each_role(world, phone, word):
+    service, _ = world
+    assert word in Person(service, phone).send("bantuan")

@@ -23,6 +23,9 @@ from handlers.review.commands import (
     verify,
 )
 
+HELP = W.HELP
+"""What ``bantuan`` adds about supervision, per role."""
+
 COMMANDS = {
     W.CMD_CHECK: check,
     W.CMD_VIEW: show,
@@ -38,6 +41,7 @@ COMMANDS = {
 
 __all__ = [
     "COMMANDS",
+    "HELP",
     "approve",
     "check",
     "fix",

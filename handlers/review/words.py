@@ -21,6 +21,26 @@ WORD_CONFIRM = ("ya", "yakin", "ok")
 WORD_POSYANDU = "posyandu"
 EXAMPLE_POSYANDU = "Melati"
 
+# --- bantuan ---------------------------------------------------------------------------
+HELP = {
+    "kader": "Pemeriksaan: laporan yang dikembalikan bidan datang dengan tombol Perbaiki "
+    "(atau ketik perbaiki oktober); riwayat — perjalanan laporan Anda.",
+    "bidan": "Pemeriksaan laporan kader:\n"
+    "• periksa — laporan yang menunggu pemeriksaan\n"
+    "• lihat NAMA [BULAN] — isi laporan, perubahan ditandai ✏️\n"
+    "• sesuai NAMA BULAN / kembalikan NAMA BULAN ALASAN\n"
+    "• riwayat NAMA BULAN — perjalanan laporan\n"
+    "• kinerja [BULAN] — kinerja kader 6 bulan",
+    "puskesmas": "Pemeriksaan dan persetujuan:\n"
+    "• periksa, lihat NAMA [BULAN], sesuai, kembalikan — seperti bidan\n"
+    "• setujui BULAN — setujui dan kunci laporan bulan itu\n"
+    "• buka kunci BULAN NAMA ALASAN — buka satu Posyandu untuk perbaikan\n"
+    "• riwayat NAMA BULAN, kinerja [BULAN]",
+    "dinkes": "Pemeriksaan: periksa, lihat NAMA [BULAN], riwayat NAMA BULAN, kinerja [BULAN]; "
+    "rekap menunjukkan Puskesmas mana yang sudah menyetujui bulannya.",
+    "admin": "Pemeriksaan: periksa, lihat NAMA [BULAN], riwayat NAMA BULAN, kinerja [BULAN].",
+}
+
 # --- status -----------------------------------------------------------------------------
 STATUS = {
     "belum": "belum lapor",
