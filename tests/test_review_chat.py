@@ -462,3 +462,13 @@ def test_rekap_csv_has_the_status_of_every_posyandu(filed, demo, monkeypatch, tm
 def test_bantuan_names_the_supervision_commands_of_each_role(world, phone, word):
     service, _ = world
     assert word in Person(service, phone).send("bantuan")
+
+
+def test_a_supervision_word_typed_by_a_kader_inside_a_form_is_her_answer(world, demo):
+    service, _ = world
+    siti = Person(service, SITI)
+    siti.send_all("lapor", "2", "kemarin", "3", "4", "tidak", "1", "3")
+    before = counts(demo)
+    reply = siti.send("sesuai jadwal posyandu")
+    assert "Catatan: sesuai jadwal posyandu" in reply and "Hanya bidan desa" not in reply
+    assert counts(demo) == before

@@ -37,7 +37,7 @@ RULE_UNLOCKED = "review_unlocked"
 def check(turn: TurnContext, _args: list[str]) -> list[Reply]:
     """``periksa``: the reports waiting to be verified in the person's area, oldest first."""
     if turn.profile.role not in SUPERVISORS:
-        return [Reply(W.CHECK_NOT_ALLOWED)]
+        return _not_allowed(turn, W.CHECK_NOT_ALLOWED)
     codes = [code for code, _ in target.scope(turn)]
     found = review.waiting(turn.session, codes, CHECK_COUNTED)
     if not found:
@@ -112,7 +112,7 @@ def verify(turn: TurnContext, args: list[str]) -> list[Reply]:
     if not args and turn.draft is not None:
         return conversation.resume(turn)  # "sesuai" answering an open form's question
     if turn.profile.role not in actions.JUDGES:
-        return [Reply(W.JUDGE_NOT_ALLOWED)]
+        return _not_allowed(turn, W.JUDGE_NOT_ALLOWED)
     found = target.find(turn, args, W.CMD_VERIFY)
     if not isinstance(found, target.Target):
         return found
@@ -125,7 +125,7 @@ def verify(turn: TurnContext, args: list[str]) -> list[Reply]:
 def give_back(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``kembalikan POSYANDU [BULAN] [ALASAN]``: back to the kader; no reason asks for one."""
     if turn.profile.role not in actions.JUDGES:
-        return [Reply(W.JUDGE_NOT_ALLOWED)]
+        return _not_allowed(turn, W.JUDGE_NOT_ALLOWED)
     found = target.find(turn, args, W.CMD_RETURN)
     if not isinstance(found, target.Target):
         return found
@@ -166,7 +166,7 @@ def fix(turn: TurnContext, args: list[str]) -> list[Reply]:
     :func:`handlers.correction.open_revision`.
     """
     if turn.profile.role not in REPORTERS:
-        return [Reply(W.FIX_NOT_ALLOWED)]
+        return _not_allowed(turn, W.FIX_NOT_ALLOWED)
     found = target.find(turn, args, W.CMD_FIX)
     if not isinstance(found, target.Target):
         return found
@@ -189,7 +189,7 @@ def approve(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``setujui [BULAN] [ya]``: what is still open, then (confirmed) lock the month."""
     profile = turn.profile
     if profile.role != "puskesmas":
-        return [Reply(W.APPROVE_NOT_ALLOWED)]
+        return _not_allowed(turn, W.APPROVE_NOT_ALLOWED)
     period, rest = target.month(args, turn)
     confirmed = bool(rest) and rest[0].casefold() in W.WORD_CONFIRM
     if rest and not confirmed:
@@ -248,7 +248,7 @@ def unlock(turn: TurnContext, args: list[str]) -> list[Reply]:
         return [Reply(W.UNLOCK_USAGE)]
     profile = turn.profile
     if profile.role != "puskesmas":
-        return [Reply(W.UNLOCK_NOT_ALLOWED)]
+        return _not_allowed(turn, W.UNLOCK_NOT_ALLOWED)
     if len(args) == 1:
         return [Reply(W.UNLOCK_USAGE)]
     found = target.find(turn, args[1:], f"{W.CMD_UNLOCK} {W.WORD_LOCK}", month_first=True)
@@ -307,7 +307,7 @@ def kinerja(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``kinerja [BULAN]``: per Posyandu and kader, six months up to the month."""
     profile = turn.profile
     if profile.role not in SUPERVISORS:
-        return [Reply(W.KINERJA_NOT_ALLOWED)]
+        return _not_allowed(turn, W.KINERJA_NOT_ALLOWED)
     period, rest = target.month(args, turn)
     if rest:
         return [Reply(W.BAD_MONTH.format(text=" ".join(args), command=W.CMD_KINERJA))]
@@ -344,6 +344,14 @@ def kinerja(turn: TurnContext, args: list[str]) -> list[Reply]:
     if len(rows) > KINERJA_SHOWN:
         lines.append(W.KINERJA_MORE.format(count=len(rows) - KINERJA_SHOWN))
     return [Reply("\n".join(lines)), *conversation.where_we_are(turn)]
+
+
+def _not_allowed(turn: TurnContext, text: str) -> list[Reply]:
+    """Someone whose role has no use for the command: inside a form, it was an answer there
+    (a kader typing "sesuai jadwal" as a note); otherwise, who the command is for."""
+    if turn.draft is not None:
+        return conversation.resume(turn)
+    return [Reply(text)]
 
 
 def _fix_button(code: str, period: str) -> list[list[str]]:
