@@ -339,6 +339,15 @@ class Engine:
                 old = state.answers.pop(name, None)
                 if old is not None:
                     state.remembered[name] = old
+        for section_name in read.skipped:
+            section = form.section(section_name)
+            if section is None or not section.skippable:
+                notes.append(T.LINE_CANNOT_SKIP.format(section=section.title if section else ""))
+                continue
+            for member in form.fields:
+                is_open = member.name not in state.answers and member.name not in state.skipped
+                if member.section == section_name and member.name not in typed and is_open:
+                    state.skipped.append(member.name)
         stored: list[str] = []
         for item in form.fields:
             if item.name not in typed:

@@ -27,6 +27,8 @@ from conversations.parsing import read_number
 
 LINE_KINDS = frozenset({Kind.COUNT, Kind.DECIMAL})
 """Kinds that may be given by position in a line (one number each)."""
+MIN_PASTED_VALUES = 2
+"""A message names at least this many fields to be read as a report pasted at the menu."""
 _SEPARATORS = re.compile(r"[=:;,·|]+")
 _NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 _LABEL_EDGES = " .!?()[]*"
@@ -38,11 +40,13 @@ class Lines:
     """What a message said, before any checking.
 
     ``values`` are (field name, text of its answer) in the order typed;
-    ``unknown`` the labels nobody has; ``problems`` the lines that could not be
-    read (too many numbers, numbers without a label), already in words.
+    ``skipped`` the sections said to be left out (``REMAJA lewati``);
+    ``unknown`` the labels nobody has; ``problems`` the lines that could not
+    be read (too many numbers, numbers without a label), already in words.
     """
 
     values: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -109,6 +113,9 @@ def read(form: Form, text: str, current: Field | None, applicable: Sequence[Fiel
         if first in sections and first not in fields:
             section = sections[first]
             tokens = tokens[1:]
+            if tokens and tokens[0].casefold() in T.WORD_SKIP:
+                result.skipped.append(section)
+                tokens = tokens[1:]
         numbers: list[str] = []
         while tokens and _NUMBER.fullmatch(tokens[0]):
             numbers.append(tokens.pop(0))
@@ -187,14 +194,21 @@ def _labelled(
             result.problems.append(T.LINE_NO_VALUE.format(label=label))
             continue
         item = form.field(name)
-        if item.kind in LINE_KINDS and len(value) > 1:
-            extra = [token for token in value[1:] if not _NUMBER.fullmatch(token)]
-            result.unknown.extend(extra)
-            if len(extra) < len(value) - 1:
+        if item.kind in LINE_KINDS and len(value) > 1 and not _one_number(value):
+            words = [n for n, token in enumerate(value) if not _NUMBER.fullmatch(token)]
+            if (words[0] if words else len(value)) > 1:
                 result.problems.append(T.LINE_TOO_MANY_FOR.format(label=label))
                 continue
+            # A word after the number is a label nobody has (with the numbers after it).
+            result.unknown.extend(value[n] for n in words if n > 0)
             value = value[:1]
         result.values.append((name, " ".join(value)))
+
+
+def _one_number(value: list[str]) -> bool:
+    """``30 orang``, ``sekitar 30``: one number with the words a kader adds around it."""
+    numbers = sum(1 for token in value if _NUMBER.fullmatch(token))
+    return numbers == 1 and read_number(" ".join(value), whole=False) is not None
 
 
 def _resolve(
@@ -283,3 +297,19 @@ def example(
         line = " ".join(f"{n:g}" if isinstance(n, float) else str(n) for n in numbers)
         return T.LINE_EXAMPLE_LAST.format(order=order, line=f"{label} {line}")
     return T.LINE_EXAMPLE.format(order=order, label=label)
+
+
+def report_form(forms: Sequence[Form], text: str) -> Form | None:
+    """The form a report pasted outside any form (at the menu) is written in, if any.
+
+    The one whose labels it uses most, with at least :data:`MIN_PASTED_VALUES`
+    values; the menu's own answers (``1``, ``bulanan``) name no field.
+    """
+    best: tuple[int, Form | None] = (MIN_PASTED_VALUES - 1, None)
+    for form in forms:
+        if not looks_like_lines(form, text, None):
+            continue
+        count = len(read(form, text, None, form.fields).values)
+        if count > best[0]:
+            best = (count, form)
+    return best[1]

@@ -77,8 +77,8 @@ CURRENT_VALUE = "Jawaban sebelumnya: {value}."
 READ_BACK = "{label}: {value}."
 # Group lines (conversations/lines.py): a section or a whole report in one message.
 LINE_READ_BACK = "{section}: {values}"
-LINE_EXAMPLE_LAST = "Bisa sekaligus satu baris, urut {order}. Seperti bulan lalu: {line}"
-LINE_EXAMPLE = "Bisa sekaligus satu baris: {label} lalu angka {order}."
+LINE_EXAMPLE_LAST = "Bisa sekaligus, urut {order}; bulan lalu: {line}"
+LINE_EXAMPLE = "Bisa sekaligus: {label} lalu angka {order}."
 LINE_UNKNOWN = "Tidak saya kenali, tidak disimpan: {labels}."
 LINE_NO_LABEL = "Baris '{line}': tulis nama bagiannya di depan angka, mis. BAL 60 48."
 LINE_TOO_MANY = (
@@ -93,6 +93,7 @@ LINE_AMBIGUOUS = (
 )
 LINE_NO_VALUE = "{label}: angkanya belum ditulis."
 OTHER_ANSWERS = "Lainnya"
+LINE_CANNOT_SKIP = "Bagian {section} wajib diisi, tidak bisa dilewati."
 LINE_FIELD_ERROR = "{label}: {error}"
 LINE_CHECK_LATER = "{value} perlu dicek, ditanyakan lagi sesudah ini."
 LINE_NOT_ASKED_REASON = "tidak ditanyakan di laporan ini, tidak disimpan."
