@@ -327,7 +327,7 @@ class Engine:
         first soft warning is asked about. Otherwise the read-back comes with
         the next question, or the summary, in the same message.
         """
-        read = lines.read(form, raw, current, self._applicable(form, state))
+        read = lines.read(form, raw, current, state.answers, self._asked_with(state))
         typed = dict(read.values)
         notes = list(read.problems)
         if read.unknown:
@@ -691,13 +691,18 @@ class Engine:
         """The line format of ``current``'s section, at its first question only."""
         if not lines.is_line_field(current) or current.name in state.remembered:
             return ""
-        applicable = self._applicable(form, state)
-        members = lines.section_fields(form, current.section, applicable)
+        asked = self._asked_with(state)
+        members = lines.section_fields(form, current.section, state.answers, asked)
         if not members or members[0] is not current:
             return ""
         if any(f.name in state.answers or f.name in state.skipped for f in members):
             return ""
-        return lines.example(form, current.section, applicable, self._last_month(form, state))
+        return lines.example(form, members, self._last_month(form, state))
+
+    @staticmethod
+    def _asked_with(state: State) -> lines.Asked:
+        """Whether a field is asked given some answers, in this conversation's context."""
+        return lambda item, answers: item.applies(answers, state.context)
 
     @staticmethod
     def _last_month(form: Form, state: State) -> Mapping[str, Any]:

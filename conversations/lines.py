@@ -33,6 +33,8 @@ _SEPARATORS = re.compile(r"[=:;,·|]+")
 _NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 _LABEL_EDGES = " .!?()[]*"
 Display = Callable[[Field, Any], str]
+Asked = Callable[[Field, Mapping[str, Any]], bool]
+"""Whether a field is asked, given answers (the engine's applicability and turn)."""
 
 
 @dataclass(slots=True)
@@ -66,9 +68,13 @@ def section_label(section: Section) -> str:
     return section.short or section.name.upper()
 
 
-def section_fields(form: Form, section: str | None, applicable: Sequence[Field]) -> list[Field]:
-    """The fields of ``section`` that a line gives by position, in the form's order."""
-    return [f for f in applicable if f.section == section and is_line_field(f)]
+def section_fields(
+    form: Form, section: str | None, answers: Mapping[str, Any], asked: Asked
+) -> list[Field]:
+    """The fields of ``section`` a line gives by position, as things stand, in order."""
+    return [
+        f for f in form.fields if f.section == section and is_line_field(f) and asked(f, answers)
+    ]
 
 
 def looks_like_lines(form: Form, text: str, current: Field | None) -> bool:
@@ -93,13 +99,21 @@ def looks_like_lines(form: Form, text: str, current: Field | None) -> bool:
     return sum(1 for token in tokens if _NUMBER.fullmatch(token)) >= 2
 
 
-def read(form: Form, text: str, current: Field | None, applicable: Sequence[Field]) -> Lines:
+def read(
+    form: Form,
+    text: str,
+    current: Field | None,
+    answers: Mapping[str, Any],
+    asked: Asked,
+) -> Lines:
     """Read every line of ``text`` into field values; never raises.
 
-    Numbers without a label belong to the section of ``current``: the whole
-    section when there are as many numbers as it has line fields, otherwise
-    starting at ``current``. A short label several sections share (``DATANG``)
-    is read in the line's section, else in the section of ``current``.
+    Numbers without a label belong to the section of ``current``, from
+    ``current`` on (or from the section's first question when they do not fit
+    from ``current`` but fit the whole section). Numbers go to the questions
+    that are asked, in order, given the numbers before them (``D 0`` leaves
+    out N, T, O and B). A short label several sections share (``DATANG``) is
+    read in the line's section, else in the section of ``current``.
     """
     result = Lines()
     fields, sections = _labels(form)
@@ -119,15 +133,21 @@ def read(form: Form, text: str, current: Field | None, applicable: Sequence[Fiel
         numbers: list[str] = []
         while tokens and _NUMBER.fullmatch(tokens[0]):
             numbers.append(tokens.pop(0))
-        if numbers:
-            if section is None and unlabelled_used:
-                result.problems.append(T.LINE_NO_LABEL.format(line=_clip(raw_line)))
-                numbers = []
-            elif section is None:
-                unlabelled_used = True
-            _by_position(form, numbers, section, current, applicable, raw_line, result)
+        if numbers and section is None and (unlabelled_used or not _is_line(current)):
+            result.problems.append(T.LINE_NO_LABEL.format(line=_clip(raw_line)))
+        elif numbers:
+            unlabelled_used = unlabelled_used or section is None
+            placed = _by_position(form, numbers, section, current, answers, asked)
+            if isinstance(placed, str):
+                result.problems.append(placed)
+            else:
+                result.values.extend(placed)
         _labelled(form, tokens, section, current, fields, result)
     return result
+
+
+def _is_line(item: Field | None) -> bool:
+    return item is not None and is_line_field(item)
 
 
 def _by_position(
@@ -135,34 +155,48 @@ def _by_position(
     numbers: list[str],
     section: str | None,
     current: Field | None,
-    applicable: Sequence[Field],
-    raw_line: str,
-    result: Lines,
-) -> None:
-    if not numbers:
-        return
-    implicit = section is None
-    if implicit:
-        if current is None or not is_line_field(current):
-            result.problems.append(T.LINE_NO_LABEL.format(line=_clip(raw_line)))
-            return
+    answers: Mapping[str, Any],
+    asked: Asked,
+) -> list[tuple[str, str]] | str:
+    """Where numbers without labels go, or why they cannot go anywhere."""
+    if section is None:
+        assert current is not None
         section = current.section
-    targets = section_fields(form, section, applicable)
-    if implicit and len(numbers) != len(targets) and current in targets:
-        targets = targets[targets.index(current) :]
-    if len(numbers) > len(targets):
-        shown = form.section(section)
-        result.problems.append(
-            T.LINE_TOO_MANY.format(
-                section=shown.title if shown else "",
-                count=len(numbers),
-                expected=len(targets),
-                order=" ".join(short_of(f) for f in targets) or "-",
-            )
-        )
-        return
-    pairs = zip(targets, numbers, strict=False)
-    result.values.extend((target.name, number) for target, number in pairs)
+    members = [f for f in form.fields if f.section == section and is_line_field(f)]
+    starts = [0]
+    if section == (current.section if current else None) and current in members:
+        starts.insert(0, members.index(current))
+    for start in dict.fromkeys(starts):
+        placed, left = _place(members[start:], numbers, answers, asked)
+        if not left:
+            return placed
+    shown = form.section(section)
+    return T.LINE_TOO_MANY.format(
+        section=shown.title if shown else "",
+        count=len(numbers),
+        expected=len(placed),
+        order=" ".join(short_of(form.field(name)) for name, _ in placed) or "-",
+    )
+
+
+def _place(
+    members: Sequence[Field], numbers: list[str], answers: Mapping[str, Any], asked: Asked
+) -> tuple[list[tuple[str, str]], int]:
+    """Numbers given to the questions asked in turn, and how many numbers are left over."""
+    names = {f.name for f in members}
+    simulated = {k: v for k, v in answers.items() if k not in names}
+    queue = list(numbers)
+    placed: list[tuple[str, str]] = []
+    for item in members:
+        if not queue:
+            break
+        if not asked(item, simulated):
+            continue
+        raw = queue.pop(0)
+        placed.append((item.name, raw))
+        number = read_number(raw, whole=item.kind is Kind.COUNT)
+        simulated[item.name] = number.value if number is not None else None
+    return placed, len(queue)
 
 
 def _labelled(
@@ -282,11 +316,9 @@ def read_back(
     return lines
 
 
-def example(
-    form: Form, section: str | None, applicable: Sequence[Field], last: Mapping[str, Any]
-) -> str:
-    """The line format of a section, once, with last month's numbers where there are some."""
-    targets = section_fields(form, section, applicable)
+def example(form: Form, targets: Sequence[Field], last: Mapping[str, Any]) -> str:
+    """The line format of a section (``targets``), with last month's numbers if there are some."""
+    section = targets[0].section if targets else None
     shown = form.section(section)
     if len(targets) < 2 or shown is None:
         return ""
@@ -309,7 +341,7 @@ def report_form(forms: Sequence[Form], text: str) -> Form | None:
     for form in forms:
         if not looks_like_lines(form, text, None):
             continue
-        count = len(read(form, text, None, form.fields).values)
+        count = len(read(form, text, None, {}, lambda f, a: True).values)
         if count > best[0]:
             best = (count, form)
     return best[1]

@@ -31,6 +31,11 @@ def _count(name: str, section: str, short: str, **extra: Any) -> Field:
     return Field(**{**{s: getattr(field, s) for s in field.__slots__}, "short": short})
 
 
+def _weighed(answers: Any, _context: Any) -> bool:
+    """N and T are asked once D is above 0 (or not yet answered)."""
+    return answers.get("d") != 0
+
+
 FORM = Form(
     id="uji",
     title="uji",
@@ -46,8 +51,8 @@ FORM = Form(
         _count("kader", "umum", "KADER", minimum=1, maximum=50),
         _count("s", "balita", "S", maximum=500),
         _count("d", "balita", "D", maximum=500),
-        _count("n", "balita", "N", maximum=500),
-        _count("t", "balita", "T", maximum=500),
+        _count("n", "balita", "N", maximum=500, ask_if=_weighed),
+        _count("t", "balita", "T", maximum=500, ask_if=_weighed),
         _count("bumil_datang", "bumil", "DATANG", maximum=100),
         _count("bumil_kek", "bumil", "KEK", maximum=100),
         _count("lansia_datang", "lansia", "DATANG", maximum=100),
@@ -314,7 +319,7 @@ def test_the_navigation_hint_is_shown_once_and_after_an_error():
 def test_reading_never_raises_on_odd_input():
     current = FORM.field("s")
     for text in ("", " ", "=", ":::", "·", "S", "S S S", "BAL BAL", "0" * 2000, "\x00 5"):
-        read(FORM, text, current, FORM.fields)
+        read(FORM, text, current, {}, lambda item, answers: True)
 
 
 def test_a_section_not_served_is_left_out_by_its_label_and_lewati():
@@ -323,3 +328,13 @@ def test_a_section_not_served_is_left_out_by_its_label_and_lewati():
     assert chat.state.current == SUMMARY and "Lansia: dilewati" in reply
     refused = Chat()
     assert "Bagian Balita wajib diisi" in refused.say("bulan 2026-11\nBAL lewati")
+
+
+def test_numbers_go_to_the_questions_their_earlier_numbers_leave_open():
+    chat = at_balita()
+    reply = chat.say("20 0 9 1")  # D 0: N and T are not asked, so 9 and 1 have no place
+    assert "Balita: ada 4 angka, padahal hanya 2 pertanyaan (S D)." in reply
+    assert "s" not in chat.answers
+    assert "Hanya sedikit balita ditimbang." in chat.say("BAL 20 0")  # D/S still warns
+    assert "Berapa bumil_datang?" in chat.say("ya")
+    assert chat.answers["d"] == 0 and "n" not in chat.answers
