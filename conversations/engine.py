@@ -36,6 +36,8 @@ from conversations.state import SUMMARY, State
 APPROXIMATE = "@approximate"
 """The pending confirmation of a number typed as a guess (no form check behind it)."""
 
+COMPACT_SUMMARY_AFTER = 30
+"""A summary of more lines than this shows one line per section."""
 PREVIOUS_VALUES = "previous_values"
 """Context key: month (``YYYY-MM``) -> that month's answers, offered as one-tap suggestions."""
 
@@ -580,8 +582,11 @@ class Engine:
     def _summary(self, form: Form, state: State, notes: list[str]) -> Reply:
         lines = [note for note in notes if note]
         lines.append(T.SUMMARY_HEADER.format(title=form.title, subject=_subject(form, state)))
-        for number, (label, shown, _) in enumerate(self._summary_items(form, state), start=1):
-            lines.append(f"{number}. {label}: {shown}")
+        items = self._summary_items(form, state)
+        if len(items) > COMPACT_SUMMARY_AFTER:
+            lines.extend(_compact_summary(form, items))
+        else:
+            lines.extend(f"{n}. {label}: {shown}" for n, (label, shown, _) in enumerate(items, 1))
         lines.append(T.SUMMARY_FOOTER)
         state.turn += 1
         buttons = (Choice("kirim", T.BUTTON_SEND), Choice("batal", T.BUTTON_CANCEL))
@@ -808,6 +813,26 @@ def _hints(form: Form, current: Field, *, full: bool) -> list[str]:
         controls.append(T.HINT_SKIP_SECTION.format(section=section.title.lower()))
     controls.append(T.HINT_CONTROLS)
     return [typing, " · ".join(controls)]
+
+
+def _compact_summary(form: Form, items: list[tuple[str, str, tuple[str, ...]]]) -> list[str]:
+    """A long summary as one line per section: ``Balita: (6) S 98 · (7) D 76``.
+
+    Forty numbers one per line are longer than every question before them;
+    the numbers for ``ubah N`` stay the same.
+    """
+    rows: dict[str | None, list[str]] = {}
+    for number, (label, shown, names) in enumerate(items, 1):
+        first = form.field(names[0])
+        named = (first.short or label) if len(names) == 1 else ""
+        part = " ".join(filter(None, (f"({number})", named, shown)))
+        rows.setdefault(first.section, []).append(part)
+    said = []
+    for name, parts in rows.items():
+        section = form.section(name)
+        label = lines.section_label(section) if section else form.title
+        said.append(T.LINE_READ_BACK.format(section=label, values=" · ".join(parts)))
+    return said
 
 
 def _skippable(form: Form, item: Field) -> bool:

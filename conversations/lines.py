@@ -317,31 +317,17 @@ def read_back(
 
 
 def example(form: Form, targets: Sequence[Field], last: Mapping[str, Any]) -> str:
-    """The line format of a section (``targets``), with last month's numbers if there are some."""
-    section = targets[0].section if targets else None
-    shown = form.section(section)
-    if len(targets) < 2 or shown is None:
-        return ""
-    order = " ".join(short_of(f) for f in targets)
-    label = section_label(shown)
-    numbers = [last.get(f.name) for f in targets]
-    if all(isinstance(n, int | float) for n in numbers):
-        line = " ".join(f"{n:g}" if isinstance(n, float) else str(n) for n in numbers)
-        return T.LINE_EXAMPLE_LAST.format(order=order, line=f"{label} {line}")
-    return T.LINE_EXAMPLE.format(order=order, label=label)
+    """The line format of a section (``targets``), with last month's numbers if there are some.
 
-
-def report_form(forms: Sequence[Form], text: str) -> Form | None:
-    """The form a report pasted outside any form (at the menu) is written in, if any.
-
-    The one whose labels it uses most, with at least :data:`MIN_PASTED_VALUES`
-    values; the menu's own answers (``1``, ``bulanan``) name no field.
+    Labelled (``S 98 D 76 N 58``): it shows the order and the labels at once,
+    and can be sent back with the numbers changed.
     """
-    best: tuple[int, Form | None] = (MIN_PASTED_VALUES - 1, None)
-    for form in forms:
-        if not looks_like_lines(form, text, None):
-            continue
-        count = len(read(form, text, None, {}, lambda f, a: True).values)
-        if count > best[0]:
-            best = (count, form)
-    return best[1]
+    section = form.section(targets[0].section) if targets else None
+    if len(targets) < 2 or section is None:
+        return ""
+    numbers = [last.get(f.name) for f in targets]
+    if all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
+        line = " ".join(f"{short_of(f)} {n:g}" for f, n in zip(targets, numbers, strict=True))
+        return T.LINE_EXAMPLE_LAST.format(line=line)
+    order = " ".join(short_of(f) for f in targets)
+    return T.LINE_EXAMPLE.format(order=order, label=section_label(section))
