@@ -331,3 +331,19 @@ def example(form: Form, targets: Sequence[Field], last: Mapping[str, Any]) -> st
         return T.LINE_EXAMPLE_LAST.format(line=line)
     order = " ".join(short_of(f) for f in targets)
     return T.LINE_EXAMPLE.format(order=order, label=section_label(section))
+
+
+def report_form(forms: Sequence[Form], text: str) -> Form | None:
+    """The form a report pasted outside any form (at the menu) is written in, if any.
+
+    The one whose labels it uses most, with at least :data:`MIN_PASTED_VALUES`
+    values; the menu's own answers (``1``, ``bulanan``) name no field.
+    """
+    best: tuple[int, Form | None] = (MIN_PASTED_VALUES - 1, None)
+    for form in forms:
+        if not looks_like_lines(form, text, None):
+            continue
+        count = len(read(form, text, None, {}, lambda f, a: True).values)
+        if count > best[0]:
+            best = (count, form)
+    return best[1]
