@@ -360,6 +360,8 @@ class Engine:
             elif item.name in state.answers:
                 stored.append(item.name)
         shown = lines.read_back(form, state.answers, stored, self._shown(state))
+        if state.pending is None and self._next_field(form, state) is None:
+            shown = []  # the summary shows every answer anyway
         if state.pending is not None:
             return Turn(state, [self._warning(state, [*shown, *notes])])
         return self._advance(form, state, now, [*shown, *notes], hint=bool(notes))
@@ -744,7 +746,8 @@ class Engine:
             shown = self.display(current, previous, state.context)
             label = shown if kind is Kind.MONTH else T.PREVIOUS_ANSWER.format(value=shown)
             buttons.append(Choice(_as_text(previous), label))
-        if kind is Kind.COUNT and (current.minimum or 0) == 0 and 0 not in (suggestion, previous):
+        zero_useful = suggestion is None and previous != 0
+        if kind is Kind.COUNT and (current.minimum or 0) == 0 and zero_useful:
             buttons.append(Choice("0", T.BUTTON_ZERO))
         if kind is Kind.MONTH:
             for month in recent_months(now.date(), 2):
@@ -831,7 +834,7 @@ def _compact_summary(form: Form, items: list[tuple[str, str, tuple[str, ...]]]) 
     for name, parts in rows.items():
         section = form.section(name)
         label = lines.section_label(section) if section else form.title
-        said.append(T.LINE_READ_BACK.format(section=label, values=" · ".join(parts)))
+        said.append(T.LINE_READ_BACK.format(section=label, values=" ".join(parts)))
     return said
 
 
