@@ -29,6 +29,7 @@ LINE_KINDS = frozenset({Kind.COUNT, Kind.DECIMAL})
 """Kinds that may be given by position in a line (one number each)."""
 MIN_PASTED_VALUES = 2
 """A message names at least this many fields to be read as a report pasted at the menu."""
+_AGE_RANGE = re.compile(r"\s+\(?[0-9].*$")
 _SEPARATORS = re.compile(r"[=:;,·|]+")
 _NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 _LABEL_EDGES = " .!?()[]*"
@@ -66,6 +67,11 @@ def short_of(item: Field) -> str:
 def section_label(section: Section) -> str:
     """The label a line uses for a section: its short label, else its code in capitals."""
     return section.short or section.name.upper()
+
+
+def short_title(section: Section) -> str:
+    """A section's title without its age range: ``Balita 0-59 bulan`` reads back as ``Balita``."""
+    return _AGE_RANGE.sub("", section.title) or section.title
 
 
 def section_fields(
@@ -311,7 +317,7 @@ def read_back(
             order.setdefault(item.section, []).append(f"{named(item)} {shown}")
     for section_name, parts in order.items():
         section = form.section(section_name)
-        title = section.title if section else form.title
+        title = short_title(section) if section else form.title
         lines.append(T.LINE_READ_BACK.format(section=title, values=" · ".join(parts)))
     return lines
 
