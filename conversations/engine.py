@@ -671,7 +671,7 @@ class Engine:
         section = form.section(current.section)
         if form.confirm:
             position = T.POSITION.format(index=index, total=len(applicable))
-            said.append(f"{position} {section.title}" if section else position)
+            said.append(f"{position} {lines.short_title(section)}" if section else position)
         shown = {
             name: self.display(form.field(name), value, state.context)
             for name, value in state.answers.items()

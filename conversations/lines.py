@@ -325,15 +325,16 @@ def read_back(
 def example(form: Form, targets: Sequence[Field], last: Mapping[str, Any]) -> str:
     """The line format of a section (``targets``), with last month's numbers if there are some.
 
-    Labelled (``S 98 D 76 N 58``): it shows the order and the labels at once,
-    and can be sent back with the numbers changed.
+    The section's label and the numbers in the order of its questions
+    (``BAL 98 76 58``): the shortest line to type, and the read-back names
+    each number.
     """
     section = form.section(targets[0].section) if targets else None
     if len(targets) < 2 or section is None:
         return ""
     numbers = [last.get(f.name) for f in targets]
     if all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
-        line = " ".join(f"{short_of(f)} {n:g}" for f, n in zip(targets, numbers, strict=True))
+        line = " ".join([section_label(section), *(f"{n:g}" for n in numbers)])
         return T.LINE_EXAMPLE_LAST.format(line=line)
     order = " ".join(short_of(f) for f in targets)
     return T.LINE_EXAMPLE.format(order=order, label=section_label(section))
