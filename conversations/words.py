@@ -77,7 +77,7 @@ CURRENT_VALUE = "Jawaban sebelumnya: {value}."
 READ_BACK = "{label}: {value}."
 # Group lines (conversations/lines.py): a section or a whole report in one message.
 LINE_READ_BACK = "{section}: {values}"
-LINE_EXAMPLE_LAST = "Sekaligus urut pertanyaan, mis.: {line}"
+LINE_EXAMPLE_LAST = "Sekaligus, mis.: {line}"
 LINE_EXAMPLE = "Sekaligus: {label} lalu angka {order}."
 LINE_UNKNOWN = "Tidak saya kenali, tidak disimpan: {labels}."
 LINE_NO_LABEL = "Baris '{line}': tulis nama bagiannya di depan angka, mis. BAL 60 48."

@@ -158,7 +158,7 @@ def test_numbers_at_a_later_question_start_there_unless_they_are_the_whole_secti
 
 def test_the_first_question_of_a_section_shows_the_line_once_with_last_months_numbers():
     chat = at_balita()
-    assert "Sekaligus urut pertanyaan, mis.: BAL 60 48 40 8" in chat.last
+    assert "Sekaligus, mis.: BAL 60 48 40 8" in chat.last
     assert "Sekaligus" not in chat.say("60")
     without_history = Chat({})
     for answer in ("2026-11", "ya", "6"):
