@@ -23,7 +23,7 @@ from typing import Any
 
 from conversations import words as T
 from conversations.form import Field, Form, Kind, Section
-from conversations.parsing import read_number
+from conversations.parsing import MAX_INPUT_LENGTH, read_number
 
 LINE_KINDS = frozenset({Kind.COUNT, Kind.DECIMAL})
 """Kinds that may be given by position in a line (one number each)."""
@@ -346,6 +346,8 @@ def report_form(forms: Sequence[Form], text: str) -> Form | None:
     The one whose labels it uses most, with at least :data:`MIN_PASTED_VALUES`
     values; the menu's own answers (``1``, ``bulanan``) name no field.
     """
+    if len(text) > MAX_INPUT_LENGTH:
+        return None
     best: tuple[int, Form | None] = (MIN_PASTED_VALUES - 1, None)
     for form in forms:
         if not looks_like_lines(form, text, None):

@@ -209,3 +209,11 @@ def test_every_suggestion_fits_a_whatsapp_button():
         if item.kind is Kind.COUNT and item.maximum is not None:
             shown = f"{item.maximum:,}".replace(",", ".")
             assert len(T.SUGGESTION.format(value=shown)) <= 20, item.name
+
+
+@pytest.mark.parametrize("text", ["BAL 60 48\n" * 200, "x\n" * 5000, "\n\n\n", "BAL\nBUMIL"])
+def test_odd_messages_at_the_menu_get_an_answer_and_keep_the_menu(service, text):
+    chat = ServiceChat(service, KADER_TWO_POSYANDU)
+    chat.send("lapor")
+    reply = chat.send(text)
+    assert reply and "Laporan apa yang ingin Anda isi?" in reply
