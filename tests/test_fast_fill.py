@@ -217,3 +217,19 @@ def test_odd_messages_at_the_menu_get_an_answer_and_keep_the_menu(service, text)
     chat.send("lapor")
     reply = chat.send(text)
     assert reply and "Laporan apa yang ingin Anda isi?" in reply
+
+
+def test_a_field_code_is_a_label_anywhere_in_the_form(demo, database):
+    tied = {name for check in MONTHLY.checks for name in check.fields}
+    item = next(
+        f
+        for f in MONTHLY.fields
+        if f.kind is Kind.COUNT and f.name not in tied and (f.minimum or 0) <= 3 and f.ask_if
+    )
+    chat = Counted(demo, kader_phone())
+    chat.send_all("lapor", "1", PERIOD)
+    reply = chat.send(f"{item.name.lower()} = 3\nXYZ 4")
+    assert "Tidak saya kenali, tidak disimpan: XYZ." in reply
+    assert f"{short_of(item)} 3" in reply
+    state = open_state(database)
+    assert state is not None and state.answers[item.name] == 3
