@@ -309,10 +309,11 @@ class Engine:
     # --- answering ---------------------------------------------------------------
 
     def _answer(self, form: Form, state: State, current: Field, raw: str, now: datetime) -> Turn:
-        if "\n" in raw.strip() and current.kind is not Kind.TEXT:
+        by_lines = form.confirm  # a report, not the menu
+        if by_lines and "\n" in raw.strip() and current.kind is not Kind.TEXT:
             return self._fill_lines(form, state, current, raw, now)
         value, error = self._parse(current, raw, state.context, now.date())
-        if error and lines.looks_like_lines(form, raw, current):
+        if by_lines and error and lines.looks_like_lines(form, raw, current):
             return self._fill_lines(form, state, current, raw, now)
         if error:
             return self._again(form, state, now, error)

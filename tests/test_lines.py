@@ -22,6 +22,7 @@ from conversations.form import Block, Check, Field, Form, Kind, Section, Words
 from conversations.forms._helpers import count
 from conversations.lines import read
 from conversations.state import SUMMARY
+from tests.transcript import EngineChat
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
@@ -336,3 +337,11 @@ def test_numbers_go_to_the_questions_their_earlier_numbers_leave_open():
     assert "Hanya sedikit balita ditimbang." in chat.say("BAL 20 0")  # D/S still warns
     assert "Berapa bumil_datang?" in chat.say("ya")
     assert chat.answers["d"] == 0 and "n" not in chat.answers
+
+
+def test_the_menu_does_not_read_lines():
+    """A menu answers with its next question or its choice, never with nothing."""
+    context = {"forms": [("uji", "Uji"), ("lain", "Lain")], "posyandu": [("P1", "A"), ("P2", "B")]}
+    chat = EngineChat("pilih", context, NOW)
+    assert "tidak ada" in chat.say("form 1\nposyandu 1")
+    assert chat.events == [] and chat.state is not None
