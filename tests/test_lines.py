@@ -17,8 +17,7 @@ import pytest
 
 from conversations import Engine, Inbound, State
 from conversations import words as T
-from conversations.engine import PREVIOUS_VALUES
-from conversations.form import Block, Check, Field, Form, Kind, Section, Words
+from conversations.form import HISTORY, Block, Check, Field, Form, Kind, Section, Words
 from conversations.forms._helpers import count
 from conversations.lines import read
 from conversations.state import SUMMARY
@@ -40,6 +39,7 @@ def _weighed(answers: Any, _context: Any) -> bool:
 FORM = Form(
     id="uji",
     title="uji",
+    period_field="periode",
     sections=(
         Section("umum", "Umum"),
         Section("balita", "Balita", short="BAL"),
@@ -92,7 +92,7 @@ class Chat:
     """One conversation on the test form; ``say`` returns the bot's reply."""
 
     def __init__(self, context: dict[str, Any] | None = None) -> None:
-        history = {PREVIOUS_VALUES: {"2026-10": LAST_MONTH}}
+        history = {HISTORY: {"2026-10": LAST_MONTH}}
         turn = ENGINE.start(FORM.id, history if context is None else context, NOW)
         self.state: State | None = turn.state
         self.replies = turn.replies
