@@ -246,11 +246,11 @@ async def test_monthly_report_with_a_typo_and_a_correction(siti, database):
 
     summary = await siti.answers(*GROUPS)
     assert "Periksa dulu laporan bulanan Posyandu Melati Oktober 2026" in summary.text
-    assert "6. S: balita sasaran: 80" in summary.text
+    assert "(6) S 80" in summary.text
 
     await siti.says("ubah 6", expect="Jawaban sebelumnya: 80.")
     summary = await siti.says("85", expect="Periksa dulu laporan")
-    assert "6. S: balita sasaran: 85" in summary.text
+    assert "(6) S 85" in summary.text
     assert summary.button_texts == ["Kirim", "Batal"]
 
     await siti.taps(summary, "Kirim", expect="✅ Terima kasih! Laporan bulanan Posyandu Melati")
