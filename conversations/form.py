@@ -143,15 +143,29 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """Something the bidan must hear about at once when the form is submitted."""
+    """Something the bidan (and ``audience``) must hear about at once when the form is submitted.
+
+    ``details`` are the answers the alert shows, in that order (those not
+    given are left out). ``audience`` holds the roles told: the bidan of the
+    desa, and ``puskesmas`` for the staff of the Puskesmas serving it. The
+    desa is the reporting Posyandu's, or the answer to ``desa_from`` (a desa
+    code) where the form asks where it happened.
+    """
 
     kind: str
     raised: Callable[[Answers], bool]
+    details: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ("bidan",)
+    desa_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Form:
-    """A report (or a menu) as data. ``confirm`` forms end with a summary and ``kirim``."""
+    """A report (or a menu) as data. ``confirm`` forms end with a summary and ``kirim``.
+
+    ``tally_by`` names a choice field of an event form whose reports the rekap
+    counts per option (births and deaths by kind), under the options' values.
+    """
 
     id: str
     title: str
@@ -161,6 +175,7 @@ class Form:
     blocks: tuple[Block, ...] = ()
     alerts: tuple[Alert, ...] = ()
     confirm: bool = True
+    tally_by: str | None = None
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -171,6 +186,14 @@ class Form:
         unknown = {name for block in self.blocks for name in block.fields} - set(by_name)
         if unknown:
             raise ValueError(f"form {self.id}: blocks name unknown fields {sorted(unknown)}")
+        named = {name for alert in self.alerts for name in (*alert.details, alert.desa_from or "")}
+        unknown = named - set(by_name) - {""}
+        if self.tally_by is not None and self.tally_by not in by_name:
+            unknown.add(self.tally_by)
+        if unknown:
+            raise ValueError(
+                f"form {self.id}: alerts or tally name unknown fields {sorted(unknown)}"
+            )
 
     def field(self, name: str) -> Field:
         return self._by_name[name]

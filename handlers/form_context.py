@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversations.forms import REPORT_FORMS, menu_context
+from conversations.forms import REPORT_FORMS, VITAL_EVENT, menu_context
 from conversations.forms.menu import MENU_CONTINUE
 from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
-from storage import people, reports
+from storage import people, regions, reports
 
 REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13
@@ -45,6 +45,8 @@ def for_form(turn: TurnContext, form_id: str, posyandu_code: str) -> dict[str, A
         context.update(_monthly(turn, posyandu_code))
     elif form_id == "luar_gedung":
         context["desa_name"] = people.desa_name_of_posyandu(turn.session, posyandu_code)
+    elif form_id == VITAL_EVENT.id:
+        context["desa"] = regions.desa_around(turn.session, posyandu_code)
     return context
 
 

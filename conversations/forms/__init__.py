@@ -5,8 +5,9 @@ from conversations.forms.home_visit import HOME_VISIT
 from conversations.forms.menu import MENU, menu_context
 from conversations.forms.monthly import MONTHLY
 from conversations.forms.outreach import OUTREACH
+from conversations.forms.vital_events import VITAL_EVENT
 
-REPORT_FORMS: tuple[Form, ...] = (MONTHLY, HOME_VISIT, OUTREACH)
+REPORT_FORMS: tuple[Form, ...] = (MONTHLY, HOME_VISIT, OUTREACH, VITAL_EVENT)
 ALL_FORMS: dict[str, Form] = {form.id: form for form in (*REPORT_FORMS, MENU)}
 
 
@@ -27,6 +28,7 @@ __all__ = [
     "MONTHLY",
     "OUTREACH",
     "REPORT_FORMS",
+    "VITAL_EVENT",
     "menu_context",
     "title_of",
 ]
