@@ -106,10 +106,10 @@ def _who_was_told(turn: TurnContext, event: Submitted, told: Audience, place: st
         return [Reply(" ".join([sent, *also]))]
     if bidan:
         return [Reply(" ".join([T.ALERT_SENT_SEVERAL, *also]))]
+    if turn.profile.role == "bidan":
+        return [Reply(T.ALERT_SENT_STAFF_ONLY)] if staff else []
     if staff:
         return [Reply(T.ALERT_ONLY_STAFF.format(place=place))]
-    if turn.profile.role == "bidan":
-        return []
     return [Reply(T.ALERT_NO_BIDAN.format(posyandu=place))]
 
 

@@ -123,6 +123,7 @@ ALERT_TEXT = {
 ALERT_SENT = "{bidan} sudah diberi tahu."
 ALERT_SENT_SEVERAL = "Bidan desa sudah diberi tahu."
 ALERT_SENT_STAFF = "Petugas Puskesmas juga sudah diberi tahu."
+ALERT_SENT_STAFF_ONLY = "Petugas Puskesmas sudah diberi tahu."
 ALERT_ONLY_STAFF = (
     "Belum ada bidan desa yang terdaftar untuk {place}; petugas Puskesmas sudah diberi tahu."
 )

@@ -57,7 +57,7 @@ def monthly_script(s: int) -> list[str]:
     return ["lapor", "1", "bulan ini", "ya", *balita, *vitamin_a, *groups, "kirim"]
 
 
-VISIT = ["lapor", "2", "hari ini", "6", "1", "tidak", "tidak", "2", "lewati", "kirim"]
+VISIT = ["lapor", "2", "hari ini", "1", "6", "1", "tidak", "tidak", "tidak", "2", "lewati", "kirim"]
 OUTREACH = ["lapor", "3", "1", "hari ini", "Balai Desa", "8", "2", "12", "25", "30", "1", "2"]
 OUTREACH_END = ["1", "kirim"]
 

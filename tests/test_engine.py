@@ -268,7 +268,7 @@ def visit() -> EngineChat:
 def test_home_visit_with_danger_signs_needs_follow_up_and_alerts():
     chat = visit()
     assert "Tanggal berapa" in chat.last
-    chat.say_all("kemarin", "bayi/balita", "4", "ya", "1, 3")
+    chat.say_all("kemarin", "khusus", "bayi/balita", "4", "ya", "tidak", "1, 3")
     assert "tidak ada" in chat.say("1").casefold() and "pilih tindak lanjut" in chat.last
     chat.say_all("3", "lewati", "kirim")
     event = submitted(chat)
@@ -310,7 +310,16 @@ def test_old_visit_warns():
 def test_visit_without_danger_has_no_alert():
     chat = visit()
     chat.say_all(
-        "hari ini", "lansia", "absen", "tidak", "tidak", "ingatkan", "Sudah diingatkan", "kirim"
+        "hari ini",
+        "rutin",
+        "lansia",
+        "absen",
+        "tidak",
+        "tidak",
+        "tidak",
+        "ingatkan",
+        "Sudah diingatkan",
+        "kirim",
     )
     event = submitted(chat)
     assert event.alerts == ()

@@ -129,7 +129,7 @@ MENU_CONTEXT = {
 }
 MONTHLY = ["2026-10", "ya", "80", "70", "60", "40", "10", "5", "5", "2", "1"]
 GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
-VISIT_TO_NOTE = ["hari ini", "3", "1", "tidak", "tidak", "2"]
+VISIT_TO_NOTE = ["hari ini", "1", "3", "1", "tidak", "tidak", "tidak", "2"]
 OUTREACH_TO_HOURS = ["1", "hari ini", "Balai Desa", "1", "1", "5", "5", "10", "0"]
 
 # kind -> (form, context, answers that lead to it, words of the question it must be at)
@@ -139,8 +139,8 @@ ENGINE_POSITIONS: dict[str, tuple[str, dict[str, Any], list[str], str]] = {
     "yes_no": ("bulanan", MONTHLY_CONTEXT, MONTHLY[:1], "Apakah Posyandu buka"),
     "date": ("kunjungan", VISIT_CONTEXT, [], "Tanggal berapa"),
     "month": ("bulanan", MONTHLY_CONTEXT, [], "Laporan bulan apa"),
-    "choice": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE[:1], "Siapa sasaran"),
-    "multi": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE[:4], "Tanda bahaya apa"),
+    "choice": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE[:2], "Siapa sasaran"),
+    "multi": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE[:6], "Tanda bahaya apa"),
     "text": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE, "Catatan singkat"),
     "summary": ("bulanan", MONTHLY_CONTEXT, [*MONTHLY, *GROUPS], "Periksa dulu"),
     "warning": ("bulanan", MONTHLY_CONTEXT, [*MONTHLY[:2], "300"], "sudah benar?"),
@@ -192,8 +192,8 @@ SERVICE_POSITIONS: dict[str, tuple[list[str], str]] = {
     "warning": (["lapor", "1", *MONTHLY[:2], "300"], "sudah benar?"),
     "summary": (["lapor", "1", *MONTHLY, *GROUPS], "Periksa dulu"),
     "date": (["lapor", "2"], "Tanggal berapa"),
-    "choice": (["lapor", "2", *VISIT_TO_NOTE[:1]], "Siapa sasaran"),
-    "multi": (["lapor", "2", *VISIT_TO_NOTE[:4]], "Tanda bahaya apa"),
+    "choice": (["lapor", "2", *VISIT_TO_NOTE[:2]], "Siapa sasaran"),
+    "multi": (["lapor", "2", *VISIT_TO_NOTE[:6]], "Tanda bahaya apa"),
     "text": (["lapor", "2", *VISIT_TO_NOTE], "Catatan singkat"),
     "decimal": (["lapor", "3", *OUTREACH_TO_HOURS], "Berapa jam"),
     "none": (["batal"], ""),

@@ -143,7 +143,7 @@ def test_a_death_queues_an_alert_to_the_bidan_of_the_desa(service, database):
 
 def test_a_home_visit_with_a_danger_sign_alerts_the_bidan(service, database):
     chat = ServiceChat(service, KADER)
-    chat.send_all("lapor", "2", "kemarin", "3", "4", "ya", "1")
+    chat.send_all("lapor", "2", "kemarin", "2", "3", "4", "ya", "tidak", "1")
     assert "✅" in chat.send_all("3", "lewati", "kirim")
     with database.transaction() as session:
         [alert] = session.exec(select(Outbox)).all()

@@ -261,16 +261,18 @@ async def test_monthly_report_with_a_typo_and_a_correction(siti, database):
 async def test_home_visit_answered_with_buttons(siti, tg, database):
     menu = await siti.says("lapor", expect="Laporan apa")
     when = await siti.taps(menu, "Kunjungan rumah", expect="Tanggal berapa kunjungan")
-    who = await siti.taps(when, "Minggu, 22 Nov 2026", expect="Siapa sasaran kunjungan?")
+    kind = await siti.taps(when, "Minggu, 22 Nov 2026", expect="Kunjungan ini termasuk jenis")
+    who = await siti.taps(kind, "Khusus (ada masalah)", expect="Siapa sasaran kunjungan?")
     assert len(who.inline_keyboard) == 7  # long labels: one button per row
     why = await siti.taps(who, "Bayi/balita", expect="Apa alasan kunjungan?")
     fever = await siti.taps(why, "Tanda bahaya", expect="Apakah ada demam")
     assert fever.button_texts == ["Ya", "Tidak"] and len(fever.inline_keyboard) == 1
-    await siti.taps(fever, "Ya", expect="Tanda bahaya apa")
+    tb = await siti.taps(fever, "Ya", expect="Apakah ada gejala TBC")
+    await siti.taps(tb, "Tidak", expect="Tanda bahaya apa")
     follow_up = await siti.says("1", expect="Apa tindak lanjutnya?")
     note = await siti.taps(follow_up, "Rujuk ke Pustu/Puskesmas", expect="Catatan singkat")
     summary = await siti.taps(note, "Lewati", expect="Periksa dulu laporan kunjungan rumah")
-    assert "5. Tanda bahaya balita: Napas cepat" in summary.text
+    assert "7. Tanda bahaya balita: Napas cepat" in summary.text
     await siti.taps(summary, "Kirim", expect="✅ Terima kasih! Laporan kunjungan rumah")
 
     with database.transaction() as session:
