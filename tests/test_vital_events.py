@@ -8,15 +8,18 @@ second event.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func
 from sqlmodel import select
 
 from conversations.forms.vital_events import EVENT_KINDS, VITAL_EVENT
 from storage import Database
 from storage.models import Conversation, Outbox, Person, Report
+from storage.rekap import export
 from tests.chat import ServiceChat
 from tests.roster import BIDAN, KADER, PUSKESMAS
 
@@ -157,3 +160,32 @@ def test_cancel_stores_nothing_and_alerts_no_one(service, database):
     assert events(database) == [] and alerts(database) == []
     with database.transaction() as session:
         assert session.exec(select(func.count()).select_from(Conversation)).one() == 0
+
+
+def test_the_rekap_counts_births_and_deaths_from_the_events(service, database):
+    kader = ServiceChat(service, KADER)
+    report(kader, "LAHIR_HIDUP")
+    report(kader, "LAHIR_HIDUP", day="2")
+    report(kader, "MATI_BAYI")
+    report(kader, "MATI_IBU", day="31/10")  # an October event
+    chat = ServiceChat(service, PUSKESMAS)
+    text = chat.send("rekap november")
+    assert "Kejadian dilaporkan: Kelahiran hidup 2 · Kematian bayi (0-11 bulan) 1\n" in text
+    assert "Kematian ibu (hamil/bersalin/nifas) 1" in chat.send("rekap oktober")
+
+    chat.send("rekap november csv")
+    header, *lines = chat.replies[0].attachment.content.decode().splitlines()
+    assert header.endswith(",".join(EVENT_KINDS.values()))
+    [melati] = [line for line in lines if ",PY1," in line]
+    assert melati.endswith(",2,0,1,0,0")
+    with database.transaction() as session:
+        rows = export.monthly_rows(session, "2026-11", "puskesmas", "PKM1")
+    [row] = [row for row in rows if row["posyandu_code"] == "PY1"]
+    assert [row[code] for code in KINDS] == [2, 0, 1, 0, 0]
+
+    chat.send("rekap november excel")
+    sheet = load_workbook(io.BytesIO(chat.replies[0].attachment.content))["Posyandu"]
+    header_row, *rows_in_sheet = sheet.iter_rows(values_only=True)
+    columns = [header_row.index(label) for label in EVENT_KINDS.values()]
+    [melati_row] = [r for r in rows_in_sheet if r[0] == "PY1"]
+    assert [melati_row[column] for column in columns] == [2, 0, 1, 0, 0]

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations import Attachment
+from conversations.forms import EVENT_TALLIES
 from conversations.parsing import parse_month
 from handlers.rekap import format as F
 from handlers.rekap import text as rekap_text
@@ -145,7 +146,7 @@ def csv_text(rows: Iterable[dict[str, Any]], headers: str = "en") -> str:
     stream = io.StringIO()
     writer = csv.DictWriter(stream, fieldnames=COLUMNS, extrasaction="ignore")
     if headers == "id":
-        writer.writerow(W.CSV_COLUMNS)
+        writer.writerow({**W.CSV_COLUMNS, **{o.value: o.label for o in EVENT_TALLIES}})
     else:
         writer.writeheader()
     writer.writerows(rows)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from conversations.forms import EVENT_TALLIES
 from conversations.forms.home_visit import TARGET_GROUPS
 from conversations.forms.outreach import FUNDING, OUTREACH_TYPES
 from conversations.periods import format_date, format_month, shift_month, short_month
@@ -122,10 +123,14 @@ def figures_lines(figures: Figures, ds_change: str = "") -> list[str]:
             infant=F.count(get("mati_bayi")),
             mother=F.count(get("mati_ibu")),
         ),
+    ]
+    if figures.events:
+        lines.append(_events(figures.events))
+    lines.append(
         W.REKAP_VISITS.format(
             count=F.count(figures.visit_count), danger=F.count(figures.visit_danger)
-        ),
-    ]
+        )
+    )
     if figures.visits:
         lines.append(_visit_breakdown(figures.visits))
     lines.append(
@@ -210,6 +215,16 @@ def _change(current: float | None, previous: float | None, month: str) -> str:
     if points < 0:
         return W.REKAP_CHANGE_DOWN.format(points=-points, month=month)
     return W.REKAP_CHANGE_SAME.format(month=month)
+
+
+def _events(events: dict[str, int]) -> str:
+    """Births and deaths reported as events, the kinds that happened, in the form's order."""
+    items = [
+        W.REKAP_EVENT_ITEM.format(label=option.label, count=F.count(events[option.value]))
+        for option in EVENT_TALLIES
+        if events.get(option.value)
+    ]
+    return W.REKAP_EVENTS.format(events=" · ".join(items))
 
 
 def _visit_breakdown(visits: dict[str, list[int]]) -> str:

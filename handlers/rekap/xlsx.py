@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from conversations.forms import EVENT_TALLIES
 from conversations.forms.home_visit import TARGET_GROUPS
 from conversations.forms.outreach import FUNDING, OUTREACH_TYPES
 from conversations.periods import format_date, format_month
@@ -47,10 +48,11 @@ class Metric:
     key: str
     value: Callable[[Figures], int | float | None]
     number_format: str = INTEGER
+    label: str | None = None
 
     @property
     def header(self) -> str:
-        return W.XLSX_COLUMNS[self.key]
+        return self.label or W.XLSX_COLUMNS[self.key]
 
     def cell(self, figures: Figures) -> int | float | str:
         """The value to write: ``-`` when it is unknown (nothing reported, nothing to divide)."""
@@ -60,6 +62,10 @@ class Metric:
 
 def _answer(name: str) -> Callable[[Figures], int | None]:
     return lambda figures: figures.answer(name)
+
+
+def _event(code: str) -> Callable[[Figures], int]:
+    return lambda figures: figures.events.get(code, 0)
 
 
 METRICS = (
@@ -81,6 +87,7 @@ METRICS = (
     Metric("mati_ibu", _answer("mati_ibu")),
     Metric("visits", lambda f: f.visit_count),
     Metric("visit_danger", lambda f: f.visit_danger),
+    *(Metric(option.value, _event(option.value), label=option.label) for option in EVENT_TALLIES),
     Metric("outreach", lambda f: f.outreach_sessions),
     Metric("participants", lambda f: f.outreach_participants),
 )

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from conversations.forms import EVENT_TALLIES
 from storage.rekap.areas import Area
 from storage.rekap.queries import places
 from storage.rekap.summary import sub_areas
@@ -31,6 +32,7 @@ COLUMNS = (
     "home_visits",
     "outreach_sessions",
     "outreach_participants",
+    *(option.value for option in EVENT_TALLIES),
 )
 SKDN = ("s", "k", "d", "n")
 
@@ -65,6 +67,7 @@ def monthly_rows(
                 "home_visits": counts.visit_count,
                 "outreach_sessions": counts.outreach_sessions,
                 "outreach_participants": counts.outreach_participants,
+                **{option.value: counts.events.get(option.value, 0) for option in EVENT_TALLIES},
             }
         )
     return rows
