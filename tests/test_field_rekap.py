@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from conversations import ALL_FORMS, Engine
+from conversations.forms.vital_events import EVENT_KINDS
 from handlers import Service
 from handlers.rekap import chart as rekap_chart
 from handlers.rekap import files as rekap_files
@@ -266,6 +267,7 @@ INDONESIAN_HEADER = [
     "Kunjungan rumah",
     "Kegiatan luar gedung",
     "Peserta luar gedung",
+    *EVENT_KINDS.values(),
 ]
 
 
@@ -276,7 +278,7 @@ def test_chat_csv_has_indonesian_headers_in_the_contract_order(district):
     assert reply.attachment is not None
     header, *rows = csv.reader(io.StringIO(reply.attachment.content.decode()))
     assert header == INDONESIAN_HEADER
-    assert [W.CSV_COLUMNS[column] for column in COLUMNS] == INDONESIAN_HEADER
+    assert [rekap_files.indonesian_headers()[column] for column in COLUMNS] == INDONESIAN_HEADER
     assert len(rows) == 5 and all(len(row) == len(COLUMNS) for row in rows)
 
 

@@ -146,11 +146,16 @@ def csv_text(rows: Iterable[dict[str, Any]], headers: str = "en") -> str:
     stream = io.StringIO()
     writer = csv.DictWriter(stream, fieldnames=COLUMNS, extrasaction="ignore")
     if headers == "id":
-        writer.writerow({**W.CSV_COLUMNS, **{o.value: o.label for o in EVENT_TALLIES}})
+        writer.writerow(indonesian_headers())
     else:
         writer.writeheader()
     writer.writerows(rows)
     return stream.getvalue()
+
+
+def indonesian_headers() -> dict[str, str]:
+    """The CSV's Indonesian column names: the contract's, then the event kinds' labels."""
+    return {**W.CSV_COLUMNS, **{option.value: option.label for option in EVENT_TALLIES}}
 
 
 def _csv(session: Transaction, area: Area, period: str, headers: str) -> bytes:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, exists, false, func, literal, or_, text
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from conversations.forms import REPORT_FORMS
 from conversations.periods import deadline_end
@@ -215,7 +215,7 @@ def tallies(
         statement = (
             select(Report.period, column, kind, func.count())
             .select_from(Report)
-            .join(Posyandu, Posyandu.code == Report.posyandu_code)
+            .join(Posyandu, col(Posyandu.code) == col(Report.posyandu_code))
             .where(where, Posyandu.active, *_events(form.id, periods, as_of))
             .group_by(Report.period, column, kind)
         )
