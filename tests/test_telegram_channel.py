@@ -285,6 +285,28 @@ async def test_home_visit_answered_with_buttons(siti, tg, database):
     assert not tg.unanswered_callback_queries()
 
 
+async def test_a_death_from_the_menu_alerts_the_bidan_and_the_puskesmas(siti, database):
+    menu = await siti.says("lapor", expect="Laporan apa")
+    assert menu.button_texts[-1] == "Kejadian (kelahiran/kematian)"
+    kinds = await siti.taps(menu, "Kejadian (kelahiran/kematian)", expect="Kejadian apa")
+    assert len(kinds.inline_keyboard) == 5
+    when = await siti.taps(kinds, "Kematian balita (1-4 tahun)", expect="Tanggal berapa")
+    where = await siti.taps(when, "Minggu, 22 Nov 2026", expect="Di desa mana")
+    assert where.button_texts == ["Desa Satu", "Desa Dua"]
+    place = await siti.taps(where, "Desa Satu", expect="Di mana tempat")
+    summary = await siti.taps(place, "Dalam perjalanan", expect="Periksa dulu laporan kejadian")
+    assert "4. Tempat: Dalam perjalanan" in summary.text
+    await siti.taps(summary, "Kirim", expect="✅ Terima kasih! Laporan kejadian")
+    told = await siti.hears("sudah diberi tahu")
+    assert "Petugas Puskesmas juga sudah diberi tahu." in told.text
+
+    with database.transaction() as session:
+        [event] = session.exec(select(Report)).all()
+        rules = session.exec(select(Outbox.rule)).all()
+    assert event.kind == "kejadian" and event.data["jenis"] == "MATI_BALITA"
+    assert rules == ["alert_kejadian_kematian"] * 2
+
+
 async def test_cancel_with_batal(siti, database):
     await open_monthly_report(siti)
     assert draft(database)
