@@ -90,6 +90,17 @@ def test_fresh_database_three_reports_then_rekap_csv_shows_them(env):
     )
 
 
+def test_a_death_typed_in_the_console_reaches_the_bidan_console(env):
+    kader = bot(env, "console", stdin="\n".join(["lapor", "4", "3", "hari ini", "1", "2", "kirim"]))
+    assert kader.returncode == 0, kader.stderr
+    assert "1. Sukamaju" in kader.stdout and "Kematian bayi (0-11 bulan)" in kader.stdout
+    assert "Bd. Nurhayati sudah diberi tahu." in kader.stdout
+    bidan = bot(env, "console", "--phone", "081200000101", stdin="")
+    assert bidan.returncode == 0, bidan.stderr
+    assert "🔔 🚨 Laporan kematian dari Melati 1" in bidan.stdout
+    assert "Tempat: Fasilitas kesehatan" in bidan.stdout and "Siti Aminah" in bidan.stdout
+
+
 def test_bad_answers_get_clear_messages_and_exit_zero_at_end_of_input(env):
     lines = ["lapor", "1", "bulan ini", "ya", "banyak", "🙂", "x" * 5000, "-1"]
     run = bot(env, "console", stdin="\n".join(lines) + "\n")
