@@ -18,6 +18,14 @@ from storage import outbox, people, reports
 from storage.models import Report
 
 
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who an alert reaches: the desa's bidan, and the Puskesmas staff where the alert asks."""
+
+    bidan: list[people.Contact]
+    staff: list[people.Contact]
+
+
 def store(turn: TurnContext, event: Submitted) -> list[Reply]:
     """Save the submitted report as a new revision and raise its alerts.
 
@@ -35,15 +43,7 @@ def store(turn: TurnContext, event: Submitted) -> list[Reply]:
         _enqueue(turn, event, report, alert, audience)
         told.bidan.extend(c for c in audience.bidan if c not in told.bidan)
         told.staff.extend(c for c in audience.staff if c not in told.staff)
-    return _who_was_told(turn, event, told, _place(turn, raised[0], event))
-
-
-@dataclass(frozen=True, slots=True)
-class Audience:
-    """Who an alert reaches: the desa's bidan, and the Puskesmas staff where the alert asks."""
-
-    bidan: list[people.Contact]
-    staff: list[people.Contact]
+    return _who_was_told(turn, told, _place(turn, raised[0], event))
 
 
 def _audience(turn: TurnContext, alert: Alert, event: Submitted, report: Report) -> Audience:
@@ -97,7 +97,7 @@ def _enqueue(
         )
 
 
-def _who_was_told(turn: TurnContext, event: Submitted, told: Audience, place: str) -> list[Reply]:
+def _who_was_told(turn: TurnContext, told: Audience, place: str) -> list[Reply]:
     """The reporter hears that help is on its way, or that they must call someone themselves."""
     bidan, staff = told.bidan, told.staff
     also = [T.ALERT_SENT_STAFF] if staff else []
