@@ -60,6 +60,8 @@ VISITS = (
     ("dewasa", "layanan"),
     ("tbc", "obat"),
 )
+# Home visit types, taken in turn: most visits follow a problem up.
+VISIT_TYPES = ("khusus", "rutin", "khusus", "bersama_nakes")
 # Outreach type -> (target group, male range, female range).
 OUTREACH_PLANS = {
     "penyuluhan": ("umum", (5, 15), (15, 40)),
@@ -344,9 +346,11 @@ class _History:
         fever = rng.random() < 0.15
         data: dict[str, Any] = {
             "tanggal": day.isoformat(),
+            "jenis_kunjungan": VISIT_TYPES[number % len(VISIT_TYPES)],
             "sasaran": target,
             "alasan": reason,
             "demam": fever,
+            "gejala_tbc": target == "tbc",
         }
         if target == "balita":
             others = [sign for sign in DANGER_SIGNS if sign != "demam"]
