@@ -10,7 +10,7 @@ import phonenumbers
 
 from conversations import Reply, Submitted
 from conversations.form import Alert
-from conversations.periods import format_month, month_of
+from conversations.periods import month_of
 from handlers import words as T
 from handlers.names import addressed
 from handlers.turn import TurnContext
@@ -78,9 +78,11 @@ def _new_report(turn: TurnContext, event: Submitted) -> reports.NewReport:
         "message_id": turn.inbound.message_id,
     }
     if event.form == reports.MONTHLY:
-        period = answers["periode"]
+        form = turn.engine.form(event.form)
+        period = answers[form.period_field]
         key = reports.monthly_key(posyandu, period)
-        return reports.NewReport(report_key=key, period=period, held=answers["buka"], **common)
+        held = answers[form.held_field]
+        return reports.NewReport(report_key=key, period=period, held=held, **common)
     day = date.fromisoformat(answers["tanggal"])
     key = f"{event.form}:{uuid.uuid4().hex}"
     return reports.NewReport(report_key=key, period=month_of(day), event_date=day, **common)
@@ -127,18 +129,6 @@ def _alert_text(turn: TurnContext, event: Submitted, alert: Alert) -> str:
     answers = event.answers
     form = turn.engine.form(event.form)
     reporter = {"reporter": turn.profile.name, "phone": _dialable(turn.profile.phone)}
-    if alert.kind == "kematian":
-        parts = [
-            f"{form.field(name).label} {answers[name]}"
-            for name in ("mati_bayi", "mati_ibu")
-            if answers.get(name)
-        ]
-        return T.ALERT_TEXT[alert.kind].format(
-            posyandu=_posyandu_name(event),
-            period=format_month(answers["periode"]),
-            details=", ".join(parts),
-            **reporter,
-        )
     details = [
         f"{form.field(name).label}: "
         f"{turn.engine.display(form.field(name), answers[name], event.context)}"

@@ -113,8 +113,6 @@ DRAFTS_AND = " dan "
 
 # --- alerts to the bidan (handlers/submission.py) -------------------------------------
 ALERT_TEXT = {
-    "kematian": "🚨 Laporan kematian dari {posyandu} ({period}): {details}. Dilaporkan oleh "
-    "{reporter} ({phone}).",
     "tanda_bahaya": "🚨 Kunjungan rumah {posyandu}: {details}. Dilaporkan oleh {reporter} "
     "({phone}).",
     "kejadian_kematian": "🚨 Laporan kematian dari {posyandu}: {details}. Dilaporkan oleh "

@@ -15,7 +15,18 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from conversations.form import Alert, Answers, Check, Context, Field, Form, Kind, Section, Words
+from conversations.form import (
+    Alert,
+    Answers,
+    Check,
+    Context,
+    Field,
+    Form,
+    Kind,
+    Migration,
+    Section,
+    Words,
+)
 from conversations.forms._helpers import options
 from conversations.periods import format_day
 
@@ -141,6 +152,10 @@ def _recent(answers: Answers, context: Context) -> bool:
 HOME_VISIT = Form(
     id="kunjungan",
     title="kunjungan rumah",
+    # Version 2 (ILP weekly review): the visit type and the TB symptom flag; a draft of
+    # version 1 keeps its answers and is asked the two new questions.
+    version=2,
+    migrations=(Migration(2, added=("jenis_kunjungan", "gejala_tbc")),),
     sections=(Section("sasaran", SECTION_TITLES["sasaran"]),),
     fields=(
         Field(
