@@ -8,6 +8,7 @@ had visits (a week without visits sends nothing), and never twice.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,8 +21,10 @@ from handlers.reminders.holidays import parse_holidays
 from handlers.reminders.tick import TickConfig, tick
 from handlers.reminders.timing import Calendar, zone
 from storage import Database
-from storage.models import Outbox
+from storage.models import Conversation, Outbox, Report
 from tests.builders import event_report, file_reports
+from tests.chat import ServiceChat
+from tests.roster import KADER
 from tests.scheduler_roster import MAKASSAR, load_two_zone_roster
 
 RULE = "home_visit_weekly"
@@ -121,3 +124,46 @@ def test_jobs_list_shows_the_weekly_digest(database, monkeypatch):
     assert result.exit_code == 0, result.output
     [line] = [line for line in result.output.splitlines() if line.startswith(f"│ {RULE}")]
     assert line.count("Mon 23 Nov 2026 08:00") == 2
+
+
+# A home visit draft saved by version 1 of the form (before the visit type and the TB flag),
+# waiting at its summary.
+VISIT_V1_DRAFT = {
+    "form": HOME_VISIT.id,
+    "context": {"posyandu_code": "PY1", "posyandu_name": "Posyandu Melati", "today": "2026-11-21"},
+    "answers": {
+        "tanggal": "2026-11-21",
+        "sasaran": "lansia",
+        "alasan": "absen",
+        "demam": False,
+        "tanda_bahaya": False,
+        "tindak_lanjut": "ingatkan",
+    },
+    "skipped": ["catatan"],
+    "current": "@summary",
+    "turn": 8,
+    "expires_at": "2026-11-28T10:00:00+07:00",
+    "schema": 2,
+}
+
+
+def test_a_version_1_visit_draft_keeps_its_answers_and_asks_the_two_new_questions(
+    service, database
+):
+    chat = ServiceChat(service, KADER)
+    chat.send_all("lapor", "2")
+    with database.transaction() as session:
+        row = session.exec(select(Conversation)).one()
+        row.state = json.dumps(VISIT_V1_DRAFT)
+        session.add(row)
+    reply = chat.send("kirim")
+    assert "Formulir ini sudah diperbarui" in reply and "Kunjungan ini termasuk jenis apa?" in reply
+    assert "Apakah ada gejala TBC" in chat.send("rutin")
+    summary = chat.send("ya")
+    assert "Jenis kunjungan: Rutin (semua rumah)" in summary and "Gejala TBC: Ya" in summary
+    assert "Sasaran: Lansia" in summary and "Tindak lanjut: Ingatkan" in summary
+    assert "✅" in chat.send("kirim")
+    with database.transaction() as session:
+        [visit] = session.exec(select(Report)).all()
+    assert visit.data["jenis_kunjungan"] == "rutin" and visit.data["gejala_tbc"] is True
+    assert visit.data["alasan"] == "absen"
