@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversations.form import PROFILE
+from conversations.form import HISTORY, PROFILE
 from conversations.forms import MONTHLY, REPORT_FORMS, menu_context
 from conversations.forms.menu import MENU_CONTINUE
-from conversations.forms.monthly import HISTORY, POSYANDU_DAY
+from conversations.forms.monthly import POSYANDU_DAY
 from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
 from storage import forms, people, reports

@@ -32,6 +32,7 @@ from random import Random
 from typing import Any
 
 from conversations.form import (
+    HISTORY,
     Answers,
     Block,
     Check,
@@ -51,8 +52,6 @@ from conversations.words import CANCELLED
 VERSION = 2
 PERIOD = "periode"
 REPLACE = "ganti"
-HISTORY = "history"
-"""Context key: earlier reports of the Posyandu, ``{period: {code: count}}``."""
 POSYANDU_DAY = "posyandu_day"
 """Context key: the Posyandu's usual day of the month, from the roster (or None)."""
 VITAMIN_A_MONTHS = ("02", "08")
