@@ -178,10 +178,20 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """Something the bidan must hear about at once when the form is submitted."""
+    """Something the bidan (and ``audience``) must hear about at once when the form is submitted.
+
+    ``details`` are the answers the alert shows, in that order (those not
+    given are left out). ``audience`` holds the roles told: the bidan of the
+    desa, and ``puskesmas`` for the staff of the Puskesmas serving it. The
+    desa is the reporting Posyandu's, or the answer to ``desa_from`` (a desa
+    code) where the form asks where it happened.
+    """
 
     kind: str
     raised: Callable[[Answers], bool]
+    details: tuple[str, ...] = ()
+    audience: tuple[str, ...] = ("bidan",)
+    desa_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +242,9 @@ class Form:
     ``held_field`` name the fields holding a monthly report's month and
     whether the Posyandu day took place; ``columns`` the fields whose short
     labels are the contract columns of the rekap CSV (``S, K, D, N``);
-    ``headline`` the code of the indicator a rekap leads with.
+    ``headline`` the code of the indicator a rekap leads with. ``tally_by``
+    names a choice field of an event form whose reports the rekap counts per
+    option (births and deaths by kind), under the options' values.
     """
 
     id: str
@@ -250,6 +262,7 @@ class Form:
     held_field: str = ""
     columns: tuple[str, ...] = ()
     headline: str = ""
+    tally_by: str | None = None
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -260,6 +273,8 @@ class Form:
         named = {name for block in self.blocks for name in block.fields}
         named |= {name for i in self.indicators for name in (*i.numerator, *(i.denominator or ()))}
         named |= set(self.columns) | {n for n in (self.period_field, self.held_field) if n}
+        named |= {n for alert in self.alerts for n in (*alert.details, alert.desa_from) if n}
+        named |= {self.tally_by} if self.tally_by else set()
         unknown = named - set(by_name)
         if unknown:
             raise ValueError(f"form {self.id}: names unknown fields {sorted(unknown)}")

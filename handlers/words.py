@@ -119,13 +119,18 @@ DRAFTS_AND = " dan "
 
 # --- alerts to the bidan (handlers/submission.py) -------------------------------------
 ALERT_TEXT = {
-    "kematian": "🚨 Laporan kematian dari {posyandu} ({period}): {details}. Dilaporkan oleh "
-    "{reporter} ({phone}).",
-    "tanda_bahaya": "🚨 Kunjungan rumah {posyandu} ({date}): {details}. Tindak lanjut: "
-    "{follow_up}. Dilaporkan oleh {reporter} ({phone}).",
+    "tanda_bahaya": "🚨 Kunjungan rumah {posyandu}: {details}. Dilaporkan oleh {reporter} "
+    "({phone}).",
+    "kejadian_kematian": "🚨 Laporan kematian dari {posyandu}: {details}. Dilaporkan oleh "
+    "{reporter} ({phone}). Mohon segera ditindaklanjuti.",
 }
 ALERT_SENT = "{bidan} sudah diberi tahu."
 ALERT_SENT_SEVERAL = "Bidan desa sudah diberi tahu."
+ALERT_SENT_STAFF = "Petugas Puskesmas juga sudah diberi tahu."
+ALERT_SENT_STAFF_ONLY = "Petugas Puskesmas sudah diberi tahu."
+ALERT_ONLY_STAFF = (
+    "Belum ada bidan desa yang terdaftar untuk {place}; petugas Puskesmas sudah diberi tahu."
+)
 ALERT_NO_BIDAN = (
     "Belum ada bidan desa yang terdaftar untuk {posyandu}, jadi belum ada yang diberi tahu. "
     "Mohon hubungi bidan atau Puskesmas langsung."

@@ -64,7 +64,7 @@ def monthly_script(s: int) -> list[str]:
     return [*OPENING, *balita, *vitamin_a, *deworming, *groups, "kirim"]
 
 
-VISIT = ["lapor", "2", "hari ini", "6", "1", "tidak", "tidak", "2", "lewati", "kirim"]
+VISIT = ["lapor", "2", "hari ini", "1", "6", "1", "tidak", "tidak", "tidak", "2", "lewati", "kirim"]
 OUTREACH = ["lapor", "3", "1", "hari ini", "Balai Desa", "8", "2", "12", "25", "30", "1", "2"]
 OUTREACH_END = ["1", "kirim"]
 
@@ -96,6 +96,17 @@ def test_fresh_database_three_reports_then_rekap_csv_shows_them(env):
         "1",
         "37",
     )
+
+
+def test_a_death_typed_in_the_console_reaches_the_bidan_console(env):
+    kader = bot(env, "console", stdin="\n".join(["lapor", "4", "3", "hari ini", "1", "2", "kirim"]))
+    assert kader.returncode == 0, kader.stderr
+    assert "1. Sukamaju" in kader.stdout and "Kematian bayi (0-11 bulan)" in kader.stdout
+    assert "Bd. Nurhayati sudah diberi tahu." in kader.stdout
+    bidan = bot(env, "console", "--phone", "081200000101", stdin="")
+    assert bidan.returncode == 0, bidan.stderr
+    assert "🔔 🚨 Laporan kematian dari Melati 1" in bidan.stdout
+    assert "Tempat: Fasilitas kesehatan" in bidan.stdout and "Siti Aminah" in bidan.stdout
 
 
 def test_bad_answers_get_clear_messages_and_exit_zero_at_end_of_input(env):

@@ -241,7 +241,7 @@ def test_skip_leaves_out_a_whole_group_section():
 def test_vitamin_a_outside_february_and_august_is_offered_and_a_confirmed_catch_up():
     chat = monthly()
     chat.say_all(*OCTOBER, *GROUPS)
-    assert "(17) BIRU tidak diisi (ubah untuk mengisi)" in chat.last
+    assert "(17) BIRU tidak diisi" in chat.last
     assert "bukan bulan vitamin A" in chat.say("ubah 17")
     assert "Ini pemberian susulan?" in chat.say("3")
     assert chat.say("ya").startswith("Periksa dulu laporan")
@@ -361,7 +361,7 @@ def visit() -> EngineChat:
 def test_home_visit_with_danger_signs_needs_follow_up_and_alerts():
     chat = visit()
     assert "Tanggal berapa" in chat.last
-    chat.say_all("kemarin", "bayi/balita", "4", "ya", "1, 3")
+    chat.say_all("kemarin", "khusus", "bayi/balita", "4", "ya", "tidak", "1, 3")
     assert "tidak ada" in chat.say("1").casefold() and "pilih tindak lanjut" in chat.last
     chat.say_all("3", "lewati", "kirim")
     event = submitted(chat)
@@ -403,7 +403,16 @@ def test_old_visit_warns():
 def test_visit_without_danger_has_no_alert():
     chat = visit()
     chat.say_all(
-        "hari ini", "lansia", "absen", "tidak", "tidak", "ingatkan", "Sudah diingatkan", "kirim"
+        "hari ini",
+        "rutin",
+        "lansia",
+        "absen",
+        "tidak",
+        "tidak",
+        "tidak",
+        "ingatkan",
+        "Sudah diingatkan",
+        "kirim",
     )
     event = submitted(chat)
     assert event.alerts == ()
@@ -466,3 +475,12 @@ def test_two_soft_warnings_on_one_answer_are_each_confirmed():
     assert "D (20) lebih besar dari K (10)" in chat.say("ya")
     chat.say("ya")
     assert chat.state.answers["BAL_D"] == 20
+
+
+def test_the_posyandu_day_of_the_roster_is_the_one_tap_day_held():
+    chat = monthly(posyandu_day=12)
+    chat.say_all("2026-10", "ya")
+    assert [c.label for c in chat.replies[-1].choices] == ["Senin, 12 Okt 2026"]
+    chat = monthly(posyandu_day=25)
+    chat.say_all("2026-11", "ya")
+    assert chat.replies[-1].choices == ()  # 25 November has not come yet

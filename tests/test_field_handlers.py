@@ -41,9 +41,13 @@ from tests.test_engine import BALITA, GROUPS, HEADER
 
 MONTHLY_START = ["lapor", "1", *HEADER, "80"]
 MONTHLY_REST = BALITA[1:]
-# lapor, home visit, yesterday, a child, not at the Posyandu, fever, fast breathing, referred
-DANGER_VISIT = ["lapor", "2", "kemarin", "3", "4", "ya", "1", "3"]
-CALM_VISIT = ["lapor", "2", "kemarin", "3", "4", "tidak", "tidak ada", "1", "lewati", "kirim"]
+# lapor, home visit, yesterday, special visit, a child, danger sign, fever, no TB symptom,
+# fast breathing, referred
+DANGER_VISIT = ["lapor", "2", "kemarin", "2", "3", "4", "ya", "tidak", "1", "3"]
+CALM_VISIT = [
+    *("lapor", "2", "kemarin", "1", "3", "4", "tidak", "tidak", "tidak ada", "1", "lewati"),
+    "kirim",
+]
 
 
 def count(database: Database, table: type) -> int:
@@ -119,6 +123,7 @@ def test_one_paused_draft_per_form_lapor_offers_to_continue_not_a_second_one(ser
         "Lanjutkan laporan bulanan Posyandu Melati Oktober 2026",
         "Kunjungan rumah",
         "Kegiatan luar gedung",
+        "Kejadian (kelahiran/kematian)",
     ]
 
 
@@ -141,7 +146,12 @@ def test_a_paused_draft_expires_like_an_open_one(service, database, clock):
     clock.advance(days=8)
     reply = chat.send("lapor")
     assert "Draf laporan bulanan sudah kedaluwarsa" in reply
-    assert labels(chat) == ["Laporan bulanan Posyandu", "Kunjungan rumah", "Kegiatan luar gedung"]
+    assert labels(chat) == [
+        "Laporan bulanan Posyandu",
+        "Kunjungan rumah",
+        "Kegiatan luar gedung",
+        "Kejadian (kelahiran/kematian)",
+    ]
     assert count(database, Conversation) == 1  # the new menu only
 
 
@@ -433,7 +443,7 @@ def test_several_bidan_alerted_are_named_together(service, database):
 
 def test_no_bidan_on_the_roster_means_the_kader_is_told_to_call(service, database):
     reply = ServiceChat(service, KADER_TWO_POSYANDU).send_all(
-        "lapor", "2", "1", "kemarin", "3", "4", "ya", "1", "3", "lewati", "kirim"
+        "lapor", "2", "1", *DANGER_VISIT[2:], "lewati", "kirim"
     )
     assert "✅" in reply and "sudah diberi tahu" not in reply
     assert "Belum ada bidan desa" in reply
@@ -442,7 +452,7 @@ def test_no_bidan_on_the_roster_means_the_kader_is_told_to_call(service, databas
 
 def test_a_bidan_reporting_a_danger_sign_is_not_alerted_about_her_own_visit(service, database):
     reply = ServiceChat(service, BIDAN).send_all(
-        "lapor", "2", "Posyandu Melati", "kemarin", "3", "4", "ya", "1", "3", "lewati", "kirim"
+        "lapor", "2", "Posyandu Melati", *DANGER_VISIT[2:], "lewati", "kirim"
     )
     assert "✅" in reply and "diberi tahu" not in reply and "Belum ada bidan" not in reply
     assert alerts(database) == []

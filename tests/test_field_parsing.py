@@ -54,13 +54,16 @@ def monthly(now: datetime = NOW) -> EngineChat:
     return EngineChat("bulanan", dict(MONTHLY_CONTEXT), now)
 
 
+CALM_VISIT = ["lapor", "2", "hari ini", "1", "6", "1", "tidak", "tidak", "tidak", "2", "lewati"]
+
+
 def visit(now: datetime = NOW) -> EngineChat:
     return EngineChat("kunjungan", dict(VISIT_CONTEXT), now)
 
 
 def at_danger_signs() -> EngineChat:
     chat = visit()
-    chat.say_all("hari ini", "3", "1", "tidak")
+    chat.say_all("hari ini", "1", "3", "1", "tidak", "tidak")
     assert "Tanda bahaya apa" in chat.last
     return chat
 
@@ -181,7 +184,7 @@ def test_unexpected_error_is_apologised_logged_without_text_and_rolled_back(
 
 def test_tidak_at_danger_signs_means_none(service, database):
     chat = ServiceChat(service, KADER)
-    script = ["lapor", "2", "hari ini", "3", "1", "tidak", "tidak", "2", "lewati"]
+    script = ["lapor", "2", "hari ini", "1", "3", "1", "tidak", "tidak", "tidak", "2", "lewati"]
     summary = chat.send_all(*script)
     assert "Tanda bahaya balita: Tidak ada" in summary
     assert "✅" in chat.send("kirim")
@@ -244,7 +247,7 @@ def test_tidak_at_a_choice_with_a_tidak_ada_option_picks_it():
 
 def test_tidak_at_a_choice_without_a_none_option_is_asked_again():
     chat = visit()
-    chat.say_all("hari ini", "3")
+    chat.say_all("hari ini", "1", "3")
     assert "tidak ada" in chat.say("tidak")
     assert "alasan" not in chat.state.answers
 
@@ -334,7 +337,7 @@ def test_dates_are_read_back_with_weekday_and_the_warning_does_not_call_them_a_n
     warning = chat.say("1/11")
     assert "Minggu, 1 Nov 2026" in warning
     assert "2026-11-01" not in warning and "angka" not in warning
-    chat.say_all("ya", "lansia", "absen", "tidak", "tidak", "ingatkan", "lewati")
+    chat.say_all("ya", "rutin", "lansia", "absen", "tidak", "tidak", "tidak", "ingatkan", "lewati")
     assert "1. Tanggal kunjungan: Minggu, 1 Nov 2026" in chat.last
 
 
@@ -433,13 +436,13 @@ def test_luar_gedung_at_the_menu_opens_the_outreach_form(service):
 @pytest.mark.parametrize(("typed", "target"), [("hamil", "bumil"), ("balita", "balita")])
 def test_a_unique_word_of_a_label_picks_it(typed, target):
     chat = visit()
-    chat.say_all("hari ini", typed)
+    chat.say_all("hari ini", "rutin", typed)
     assert chat.state.answers["sasaran"] == target
 
 
 def test_an_ambiguous_word_of_several_labels_picks_nothing():
     chat = visit()
-    chat.say_all("hari ini", "ibu")
+    chat.say_all("hari ini", "rutin", "ibu")
     assert "sasaran" not in chat.state.answers
 
 
@@ -449,7 +452,7 @@ def test_an_ambiguous_word_of_several_labels_picks_nothing():
 @pytest.mark.parametrize("command", ["bantuan", "status", "mulai"])
 def test_a_command_at_the_summary_shows_the_summary_again(service, command):
     chat = ServiceChat(service, KADER)
-    chat.send_all("lapor", "2", "hari ini", "6", "1", "tidak", "tidak", "2", "lewati")
+    chat.send_all(*CALM_VISIT)
     reply = chat.send(command)
     assert handler_words.UNEXPECTED_ERROR not in reply
     assert "Periksa dulu laporan kunjungan rumah" in chat.replies[-1].text
@@ -458,7 +461,7 @@ def test_a_command_at_the_summary_shows_the_summary_again(service, command):
 
 def test_lapor_at_the_summary_offers_to_continue_the_report_and_shows_its_summary(service):
     chat = ServiceChat(service, KADER)
-    chat.send_all("lapor", "2", "hari ini", "6", "1", "tidak", "tidak", "2", "lewati")
+    chat.send_all(*CALM_VISIT)
     reply = chat.send("lapor")
     assert handler_words.UNEXPECTED_ERROR not in reply
     assert "2. Lanjutkan laporan kunjungan rumah" in chat.replies[-1].text

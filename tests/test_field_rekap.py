@@ -22,6 +22,7 @@ from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from conversations import ALL_FORMS, Engine
 from conversations.forms import MONTHLY
+from conversations.forms.vital_events import EVENT_KINDS
 from handlers import Service
 from handlers.rekap import chart as rekap_chart
 from handlers.rekap import files as rekap_files
@@ -282,6 +283,7 @@ def test_chat_csv_has_indonesian_headers_in_the_contract_order(district):
     header, *rows = csv.reader(io.StringIO(reply.attachment.content.decode()))
     assert header[: len(INDONESIAN_HEADER)] == INDONESIAN_HEADER
     assert header[len(INDONESIAN_HEADER)] == "Kader bertugas"  # then the form's other counts
+    assert header[-len(EVENT_KINDS) :] == list(EVENT_KINDS.values())  # and the events' kinds
     assert len(rows) == 5 and all(len(row) == len(columns()) for row in rows)
 
 

@@ -130,7 +130,7 @@ MENU_CONTEXT = {
 }
 MONTHLY = OCTOBER
 TO_S = len(HEADER)
-VISIT_TO_NOTE = ["hari ini", "3", "1", "tidak", "tidak", "2"]
+VISIT_TO_NOTE = ["hari ini", "1", "3", "1", "tidak", "tidak", "tidak", "2"]
 OUTREACH_TO_HOURS = ["1", "hari ini", "Balai Desa", "1", "1", "5", "5", "10", "0"]
 
 # kind -> (form, context, answers that lead to it, words of the question it must be at)
@@ -140,8 +140,8 @@ ENGINE_POSITIONS: dict[str, tuple[str, dict[str, Any], list[str], str]] = {
     "yes_no": ("bulanan", MONTHLY_CONTEXT, MONTHLY[:1], "Apakah Posyandu buka"),
     "date": ("kunjungan", VISIT_CONTEXT, [], "Tanggal berapa"),
     "month": ("bulanan", MONTHLY_CONTEXT, [], "Laporan bulan apa"),
-    "choice": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE[:1], "Siapa sasaran"),
-    "multi": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE[:4], "Tanda bahaya apa"),
+    "choice": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE[:2], "Siapa sasaran"),
+    "multi": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE[:6], "Tanda bahaya apa"),
     "text": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE, "Catatan singkat"),
     "summary": ("bulanan", MONTHLY_CONTEXT, [*MONTHLY, *GROUPS], "Periksa dulu"),
     "warning": ("bulanan", MONTHLY_CONTEXT, [*MONTHLY[:TO_S], "300"], "sudah benar?"),
@@ -193,8 +193,8 @@ SERVICE_POSITIONS: dict[str, tuple[list[str], str]] = {
     "warning": (["lapor", "1", *MONTHLY[:TO_S], "300"], "sudah benar?"),
     "summary": (["lapor", "1", *MONTHLY, *GROUPS], "Periksa dulu"),
     "date": (["lapor", "2"], "Tanggal berapa"),
-    "choice": (["lapor", "2", *VISIT_TO_NOTE[:1]], "Siapa sasaran"),
-    "multi": (["lapor", "2", *VISIT_TO_NOTE[:4]], "Tanda bahaya apa"),
+    "choice": (["lapor", "2", *VISIT_TO_NOTE[:2]], "Siapa sasaran"),
+    "multi": (["lapor", "2", *VISIT_TO_NOTE[:6]], "Tanda bahaya apa"),
     "text": (["lapor", "2", *VISIT_TO_NOTE], "Catatan singkat"),
     "decimal": (["lapor", "3", *OUTREACH_TO_HOURS], "Berapa jam"),
     "none": (["batal"], ""),

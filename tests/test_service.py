@@ -132,7 +132,7 @@ def test_conversation_survives_a_restart(database, clock):
 
 def test_a_home_visit_with_a_danger_sign_alerts_the_bidan(service, database):
     chat = ServiceChat(service, KADER)
-    chat.send_all("lapor", "2", "kemarin", "3", "4", "ya", "1")
+    chat.send_all("lapor", "2", "kemarin", "2", "3", "4", "ya", "tidak", "1")
     assert "✅" in chat.send_all("3", "lewati", "kirim")
     with database.transaction() as session:
         [alert] = session.exec(select(Outbox)).all()

@@ -263,16 +263,18 @@ async def test_monthly_report_with_a_typo_and_a_correction(siti, database):
 async def test_home_visit_answered_with_buttons(siti, tg, database):
     menu = await siti.says("lapor", expect="Laporan apa")
     when = await siti.taps(menu, "Kunjungan rumah", expect="Tanggal berapa kunjungan")
-    who = await siti.taps(when, "Minggu, 22 Nov 2026", expect="Siapa sasaran kunjungan?")
+    kind = await siti.taps(when, "Minggu, 22 Nov 2026", expect="Kunjungan ini termasuk jenis")
+    who = await siti.taps(kind, "Khusus (ada masalah)", expect="Siapa sasaran kunjungan?")
     assert len(who.inline_keyboard) == 7  # long labels: one button per row
     why = await siti.taps(who, "Bayi/balita", expect="Apa alasan kunjungan?")
     fever = await siti.taps(why, "Tanda bahaya", expect="Apakah ada demam")
     assert fever.button_texts == ["Ya", "Tidak"] and len(fever.inline_keyboard) == 1
-    await siti.taps(fever, "Ya", expect="Tanda bahaya apa")
+    tb = await siti.taps(fever, "Ya", expect="Apakah ada gejala TBC")
+    await siti.taps(tb, "Tidak", expect="Tanda bahaya apa")
     follow_up = await siti.says("1", expect="Apa tindak lanjutnya?")
     note = await siti.taps(follow_up, "Rujuk ke Pustu/Puskesmas", expect="Catatan singkat")
     summary = await siti.taps(note, "Lewati", expect="Periksa dulu laporan kunjungan rumah")
-    assert "5. Tanda bahaya balita: Napas cepat" in summary.text
+    assert "7. Tanda bahaya balita: Napas cepat" in summary.text
     await siti.taps(summary, "Kirim", expect="✅ Terima kasih! Laporan kunjungan rumah")
 
     with database.transaction() as session:
@@ -283,6 +285,28 @@ async def test_home_visit_answered_with_buttons(siti, tg, database):
     pressed = {q.message_id for q in tg.callback_queries}
     assert all(not tg.chat(SITI_ID).message(m).inline_keyboard for m in pressed)
     assert not tg.unanswered_callback_queries()
+
+
+async def test_a_death_from_the_menu_alerts_the_bidan_and_the_puskesmas(siti, database):
+    menu = await siti.says("lapor", expect="Laporan apa")
+    assert menu.button_texts[-1] == "Kejadian (kelahiran/kematian)"
+    kinds = await siti.taps(menu, "Kejadian (kelahiran/kematian)", expect="Kejadian apa")
+    assert len(kinds.inline_keyboard) == 5
+    when = await siti.taps(kinds, "Kematian balita (1-4 tahun)", expect="Tanggal berapa")
+    where = await siti.taps(when, "Minggu, 22 Nov 2026", expect="Di desa mana")
+    assert where.button_texts == ["Desa Satu", "Desa Dua"]
+    place = await siti.taps(where, "Desa Satu", expect="Di mana tempat")
+    summary = await siti.taps(place, "Dalam perjalanan", expect="Periksa dulu laporan kejadian")
+    assert "4. Tempat: Dalam perjalanan" in summary.text
+    await siti.taps(summary, "Kirim", expect="✅ Terima kasih! Laporan kejadian")
+    told = await siti.hears("sudah diberi tahu")
+    assert "Petugas Puskesmas juga sudah diberi tahu." in told.text
+
+    with database.transaction() as session:
+        [event] = session.exec(select(Report)).all()
+        rules = session.exec(select(Outbox.rule)).all()
+    assert event.kind == "kejadian" and event.data["jenis"] == "MATI_BALITA"
+    assert rules == ["alert_kejadian_kematian"] * 2
 
 
 async def test_cancel_with_batal(siti, database):

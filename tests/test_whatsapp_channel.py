@@ -209,12 +209,14 @@ async def test_a_monthly_report_over_whatsapp(bot, graph, database):
     kader = bot.phone(KADER_WA)
     [menu] = await kader.say("lapor")
     assert "Laporan apa yang ingin Anda isi?" in menu
-    buttons = kader.last_question()["json"]["interactive"]["action"]["buttons"]
-    assert [b["reply"]["title"] for b in buttons] == [
-        "Laporan bulanan…",
+    rows = kader.last_question()["json"]["interactive"]["action"]["sections"][0]["rows"]
+    assert [row["title"] for row in rows] == [
+        "Laporan bulanan Posyandu",
         "Kunjungan rumah",
         "Kegiatan luar gedung",
+        "Kejadian (kelahiran/kem…",
     ]
+    assert rows[-1]["description"] == "Kejadian (kelahiran/kematian)"
     assert "Laporan bulan apa?" in (await kader.tap("bulanan"))[0]
     assert "Posyandu buka" in (await kader.tap("2026-10"))[0]
     await kader.tap("ya")
@@ -236,17 +238,20 @@ async def test_a_home_visit_with_lists_and_a_stale_tap(bot, graph, database):
     kader = bot.phone(KADER_WA)
     await kader.say("lapor")
     await kader.tap("kunjungan")
-    [targets] = await kader.say("kemarin")
+    [kinds] = await kader.say("kemarin")
+    assert "Kunjungan ini termasuk jenis apa?" in kinds
+    [targets] = await kader.tap("khusus")
     assert "Siapa sasaran kunjungan?" in targets
     target_list = kader.last_question()
     interactive = target_list["json"]["interactive"]
     assert interactive["type"] == "list"
     rows = interactive["action"]["sections"][0]["rows"]
-    assert {"id": "2:balita", "title": "Bayi/balita"} in rows
+    assert {"id": "3:balita", "title": "Bayi/balita"} in rows
     assert "Apa alasan kunjungan?" in (await kader.tap("balita"))[0]
     assert engine_words.STALE_BUTTON in (await kader.tap("bumil", on=target_list))[0]
     await kader.tap("bahaya")
     await kader.tap("ya")
+    await kader.tap("tidak")
     await kader.say("1")
     rows = kader.last_question()["json"]["interactive"]["action"]["sections"][0]["rows"]
     [reminder] = [row for row in rows if row["id"].endswith(":ingatkan")]

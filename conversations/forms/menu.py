@@ -11,6 +11,7 @@ MENU_LABELS = {
     "bulanan": "Laporan bulanan Posyandu",
     "kunjungan": "Kunjungan rumah",
     "luar_gedung": "Kegiatan luar gedung",
+    "kejadian": "Kejadian (kelahiran/kematian)",
 }
 MENU_CONTINUE = "Lanjutkan laporan {draft}"
 MENU_FORM = Words("Jenis laporan", "Laporan apa yang ingin Anda isi?")

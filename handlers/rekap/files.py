@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from conversations import Attachment
 from conversations.form import Form
-from conversations.forms import MONTHLY
+from conversations.forms import EVENT_TALLIES, MONTHLY
 from conversations.parsing import parse_month
 from handlers.rekap import format as F
 from handlers.rekap import text as rekap_text
@@ -169,6 +169,7 @@ def csv_text(rows: Iterable[dict[str, Any]], headers: str = "en", form: Form = M
     ``id`` the Indonesian ones (and the form's labels).
     """
     labels = {f.name: f.label for f in form.counts} | {i.code: i.label for i in form.indicators}
+    labels |= {option.value: option.label for option in EVENT_TALLIES}
     return _table(rows, columns(form), {**labels, **W.CSV_COLUMNS}, headers)
 
 

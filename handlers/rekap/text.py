@@ -13,6 +13,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from conversations.form import Form, Indicator
+from conversations.forms import EVENT_TALLIES
 from conversations.forms.home_visit import TARGET_GROUPS
 from conversations.forms.outreach import FUNDING, OUTREACH_TYPES
 from conversations.periods import format_date, format_month, shift_month, short_month
@@ -131,11 +132,13 @@ def figures_lines(figures: Figures, form: Form, ds_change: str = "") -> list[str
                 for f in counts
             )
             lines.append(W.REKAP_GROUP.format(title=section.title, figures=cells))
-    lines += [
+    if figures.events:
+        lines.append(_events(figures.events))
+    lines.append(
         W.REKAP_VISITS.format(
             count=F.count(figures.visit_count), danger=F.count(figures.visit_danger)
-        ),
-    ]
+        )
+    )
     if figures.visits:
         lines.append(_visit_breakdown(figures.visits))
     lines.append(
@@ -233,6 +236,16 @@ def _change(current: float | None, previous: float | None, month: str) -> str:
     if points < 0:
         return W.REKAP_CHANGE_DOWN.format(points=-points, month=month)
     return W.REKAP_CHANGE_SAME.format(month=month)
+
+
+def _events(events: dict[str, int]) -> str:
+    """Births and deaths reported as events, the kinds that happened, in the form's order."""
+    items = [
+        W.REKAP_FIGURE.format(label=option.label, value=F.count(events[option.value]))
+        for option in EVENT_TALLIES
+        if events.get(option.value)
+    ]
+    return W.REKAP_EVENTS.format(events=W.REKAP_SEPARATOR.join(items))
 
 
 def _visit_breakdown(visits: dict[str, list[int]]) -> str:

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from conversations.form import Form, Indicator
+from conversations.forms import EVENT_TALLIES
 from conversations.forms.home_visit import TARGET_GROUPS
 from conversations.forms.outreach import FUNDING, OUTREACH_TYPES
 from conversations.periods import format_date, format_month
@@ -68,6 +69,10 @@ def _answer(name: str) -> Callable[[Figures], int | None]:
     return lambda figures: figures.answer(name)
 
 
+def _event(code: str) -> Callable[[Figures], int]:
+    return lambda figures: figures.events.get(code, 0)
+
+
 def _indicator(indicator: Indicator) -> Callable[[Figures], int | float | None]:
     return lambda figures: figures.value(indicator)
 
@@ -99,6 +104,7 @@ def metrics(form: Form) -> tuple[Metric, ...]:
         *(Metric(f.name, _answer(f.name), INTEGER, f.label) for f in form.counts),
         Metric("visits", lambda f: f.visit_count),
         Metric("visit_danger", lambda f: f.visit_danger),
+        *(Metric(o.value, _event(o.value), INTEGER, o.label) for o in EVENT_TALLIES),
         Metric("outreach", lambda f: f.outreach_sessions),
         Metric("participants", lambda f: f.outreach_participants),
     )

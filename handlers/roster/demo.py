@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from conversations.form import Form
-from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
+from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH, VITAL_EVENT
 from conversations.forms.home_visit import DANGER_SIGNS
 from conversations.forms.monthly import PERIOD, REPLACE, WEIGHED_PARTS, closed, example
 from conversations.forms.outreach import OUTREACH_TOPICS
@@ -63,6 +63,10 @@ VISITS = (
     ("dewasa", "layanan"),
     ("tbc", "obat"),
 )
+# Births and deaths reported each month (kejadian), by kind.
+VITAL_EVENTS = ("LAHIR_HIDUP", "LAHIR_HIDUP", "LAHIR_HIDUP", "MATI_BAYI")
+# Home visit types, taken in turn: most visits follow a problem up.
+VISIT_TYPES = ("khusus", "rutin", "khusus", "bersama_nakes")
 # Outreach type -> (target group, male range, female range).
 OUTREACH_PLANS = {
     "penyuluhan": ("umum", (5, 15), (15, 40)),
@@ -82,6 +86,7 @@ class DemoPosyandu:
     code: str
     name: str
     desa: str
+    desa_code: str
     day: int
     target_balita: int
     target_bumil: int
@@ -118,6 +123,7 @@ class District:
                     code=code,
                     name=_given(row.posyandu_name),
                     desa=_given(row.desa),
+                    desa_code=_given(row.desa_code),
                     day=_given(row.posyandu_day),
                     target_balita=_given(row.target_balita),
                     target_bumil=_given(row.target_bumil),
@@ -183,7 +189,8 @@ def seed_demo(database: Database, now: datetime) -> str:
         f"{len(district.posyandu)} Posyandu, {district.people_count} people. "
         f"Reports {counts['first']} to {counts['last']}: {counts['monthly']} monthly (one not "
         f"held, one corrected; {counts['missing']} not yet filed for {counts['last']}), "
-        f"{counts['visits']} home visits, {counts['outreach']} outreach activities. "
+        f"{counts['visits']} home visits, {counts['outreach']} outreach activities, "
+        f"{counts['events']} births and deaths. "
         f"Try: python -m bot console (the kader {kader.name}, {mask_phone(kader.phone)}; "
         "the README lists every demo number)"
     )
@@ -233,6 +240,12 @@ class _History:
             for number in range(OUTREACH_PER_MONTH):
                 self._outreach(period, number)
                 outreach += 1
+        # Drawn last, so the numbers drawn before stay as they were.
+        events = 0
+        for period in self.periods:
+            for number, kind in enumerate(VITAL_EVENTS):
+                self._vital_event(period, number, kind)
+                events += 1
         return {
             "first": self.periods[0],
             "last": self.periods[-1],
@@ -240,6 +253,7 @@ class _History:
             "missing": ", ".join(missing),
             "visits": visits,
             "outreach": outreach,
+            "events": events,
         }
 
     # --- monthly reports -------------------------------------------------------------
@@ -298,9 +312,11 @@ class _History:
         fever = rng.random() < 0.15
         data: dict[str, Any] = {
             "tanggal": day.isoformat(),
+            "jenis_kunjungan": VISIT_TYPES[number % len(VISIT_TYPES)],
             "sasaran": target,
             "alasan": reason,
             "demam": fever,
+            "gejala_tbc": target == "tbc",
         }
         if target == "balita":
             others = [sign for sign in DANGER_SIGNS if sign != "demam"]
@@ -338,6 +354,17 @@ class _History:
         if kind == "penyuluhan":
             data["topik"] = rng.choice(list(OUTREACH_TOPICS))
         self._store_event(OUTREACH, period, number, posyandu, data, day)
+
+    def _vital_event(self, period: str, number: int, kind: str) -> None:
+        posyandu = self.rng.choice(self.district.posyandu)
+        day = day_in_month(period, self.rng.randint(1, 28))
+        data = {
+            "jenis": kind,
+            "tanggal": day.isoformat(),
+            "desa": posyandu.desa_code,
+            "tempat": self.rng.choice(("rumah", "fasyankes", "fasyankes")),
+        }
+        self._store_event(VITAL_EVENT, period, number, posyandu, data, day)
 
     def _store_event(
         self,

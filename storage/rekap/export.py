@@ -4,7 +4,8 @@ The monthly table is built on the rekap's grouped queries at Posyandu level
 (:mod:`storage.rekap.summary`), so the CSV, the chat rekap and the Excel
 workbook count the same way. Its columns come from the form: the contract's
 ``S, K, D, N`` are the short labels of the fields the form names as its
-``columns``; every other count and indicator of the form follows, by code.
+``columns``; every other count and indicator of the form follows, by code,
+then the births and deaths reported as events, by kind.
 The long table has one row per number in each latest revision, including
 answers to fields an older version of the form had (stored reports keep
 them under their old codes, so births and deaths of old months stay there).
@@ -19,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from conversations.form import Form
+from conversations.forms import EVENT_TALLIES
 from conversations.forms.monthly import MONTHLY
 from storage.models import Posyandu, Report
 from storage.rekap.areas import Area
@@ -61,6 +63,7 @@ def columns(form: Form = MONTHLY) -> tuple[str, ...]:
         *contract_columns(form),
         *ACTIVITY_COLUMNS,
         *extra_columns(form),
+        *(option.value for option in EVENT_TALLIES),
     )
 
 
@@ -100,6 +103,7 @@ def monthly_rows(
                 "outreach_sessions": counts.outreach_sessions,
                 "outreach_participants": counts.outreach_participants,
                 **_others(counts, form),
+                **{option.value: counts.events.get(option.value, 0) for option in EVENT_TALLIES},
             }
         )
     return rows

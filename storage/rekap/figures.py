@@ -22,11 +22,13 @@ def summed(form: Form = MONTHLY) -> tuple[str, ...]:
 
 @dataclass(slots=True)
 class Figures:
-    """One area and month: Posyandu counts, summed answers, home visits and outreach.
+    """One area and month: Posyandu counts, summed answers, home visits, outreach and events.
 
     ``visits`` maps a target group to ``[visits, visits with a danger sign or
     fever]``; ``outreach_by_type`` and ``outreach_by_fund`` map an activity type
-    or funding source to ``[sessions, participants]``.
+    or funding source to ``[sessions, participants]``; ``events`` counts the
+    reports of event forms by kind (births and deaths, under the codes of
+    ``conversations.forms.EVENT_TALLIES``).
     """
 
     expected: int = 0
@@ -37,6 +39,7 @@ class Figures:
     visits: dict[str, list[int]] = field(default_factory=dict)
     outreach_by_type: dict[str, list[int]] = field(default_factory=dict)
     outreach_by_fund: dict[str, list[int]] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
 
     def get(self, name: str) -> int:
         """A summed answer (0 when nobody reported it)."""
@@ -104,6 +107,8 @@ class Figures:
         self.not_held += other.not_held
         for name, value in other.sums.items():
             self.sums[name] = self.sums.get(name, 0) + value
+        for code, value in other.events.items():
+            self.events[code] = self.events.get(code, 0) + value
         for mine, theirs in (
             (self.visits, other.visits),
             (self.outreach_by_type, other.outreach_by_type),
@@ -114,13 +119,9 @@ class Figures:
 
     def differs_from(self, other: Figures) -> bool:
         """True when what was reported changed (late reports, corrections, later activities)."""
-        return (self.reported, self.not_held, self.sums, self.visits, self.outreach_by_type) != (
-            other.reported,
-            other.not_held,
-            other.sums,
-            other.visits,
-            other.outreach_by_type,
-        )
+        mine = (self.reported, self.not_held, self.sums, self.visits, self.outreach_by_type)
+        theirs = (other.reported, other.not_held, other.sums, other.visits, other.outreach_by_type)
+        return (*mine, self.events) != (*theirs, other.events)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

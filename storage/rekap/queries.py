@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, exists, false, func, literal, or_, text
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from conversations.forms import REPORT_FORMS
 from conversations.periods import deadline_end
 from storage.models import Desa, Kabupaten, Posyandu, Puskesmas, Report
 from storage.regions import LEVELS
@@ -194,6 +195,37 @@ def outreach(
     for period, code, activity, source, count, people in session.exec(statement):
         row = (activity or "", source or "", count, int(people or 0))
         result.setdefault((period, code), []).append(row)
+    return result
+
+
+def tallies(
+    session: Session,
+    where: ColumnElement[bool],
+    by: str,
+    periods: Sequence[str],
+    as_of: datetime | None = None,
+) -> dict[tuple[str, str], dict[str, int]]:
+    """Event reports per ``(period, sub-area)``, counted by the kind each form tallies by.
+
+    A form declares the choice field its reports are counted by (``tally_by``:
+    births and deaths by kind); the counts are keyed by the chosen option's code.
+    """
+    column = LEVELS[by][0]
+    result: dict[tuple[str, str], dict[str, int]] = {}
+    for form in REPORT_FORMS:
+        if form.tally_by is None:
+            continue
+        kind = Report.data[form.tally_by].as_string()
+        statement = (
+            select(Report.period, column, kind, func.count())
+            .select_from(Report)
+            .join(Posyandu, col(Posyandu.code) == col(Report.posyandu_code))
+            .where(where, Posyandu.active, *_events(form.id, periods, as_of))
+            .group_by(Report.period, column, kind)
+        )
+        for period, code, value, count in session.exec(statement):
+            table = result.setdefault((period, code), {})
+            table[value or ""] = table.get(value or "", 0) + int(count)
     return result
 
 

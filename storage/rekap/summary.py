@@ -172,7 +172,7 @@ def sub_areas(
     as_of: datetime | None = None,
     form: Form = MONTHLY,
 ) -> list[Row]:
-    """The figures of every sub-area at level ``by``: four grouped queries in all.
+    """The figures of every sub-area at level ``by``: five grouped queries in all.
 
     With ``previous`` (a month) each row also carries that month's report
     figures; with ``as_of`` only revisions submitted before it count.
@@ -183,12 +183,14 @@ def sub_areas(
     monthly = rq.monthly(session, where, by, periods, as_of, summed=summed(form))
     visits = rq.visits(session, where, by, periods, as_of)
     outreach = rq.outreach(session, where, by, periods, as_of)
+    events = rq.tallies(session, where, by, periods, as_of)
 
     def figures(month: str, group: rq.Group) -> Figures:
         key = (month, group.code)
         result = monthly.get(key) or Figures()
         result.expected = group.expected
         result.visits = visits.get(key, {})
+        result.events = events.get(key, {})
         for kind, fund, sessions, participants in outreach.get(key, []):
             add_pair(result.outreach_by_type, kind, sessions, participants)
             add_pair(result.outreach_by_fund, fund, sessions, participants)
