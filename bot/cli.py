@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_forms import forms_app
 from bot.cli_reminders import jobs_app, schedule_app
 from bot.config import Settings
 from bot.wiring import build_service, configure_logging, open_database
@@ -28,6 +29,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(schedule_app, name="schedule")
+app.add_typer(forms_app, name="forms")
 
 DEMO_KADER_PHONE = "+6281200000001"
 
@@ -172,7 +174,9 @@ def rekap(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", help="text (as in chat), csv (one row per Posyandu), xlsx or png."
+            "--format",
+            help="text (as in chat), csv (one row per Posyandu), xlsx, png, or long "
+            "(one row per Posyandu and answer, old codes included).",
         ),
     ] = "csv",
     out: Annotated[

@@ -17,7 +17,7 @@ from typing import Any
 
 from conversations import lines
 from conversations import words as T
-from conversations.form import Check, Field, Form, Kind
+from conversations.form import HISTORY, Check, Field, Form, Kind
 from conversations.messages import Choice, Inbound, Reply
 from conversations.parsing import (
     MAX_INPUT_LENGTH,
@@ -36,8 +36,8 @@ from conversations.state import SUMMARY, State
 APPROXIMATE = "@approximate"
 """The pending confirmation of a number typed as a guess (no form check behind it)."""
 
-PREVIOUS_VALUES = "previous_values"
-"""Context key: month (``YYYY-MM``) -> that month's answers, offered as one-tap suggestions."""
+COMPACT_SUMMARY_AFTER = 30
+"""A summary of more lines than this shows one line per section."""
 
 DRAFT_LIFETIME = timedelta(days=7)
 """An unfinished report is kept this long after the last answer."""
@@ -108,8 +108,10 @@ class Engine:
 
     def start(self, form_id: str, context: Mapping[str, Any], now: datetime) -> Turn:
         """Open a new conversation on ``form_id`` and ask its first question."""
-        state = State(form=form_id, context={**context, "today": now.date().isoformat()})
-        return self._advance(self.form(form_id), state, now, [])
+        form = self.form(form_id)
+        context = {**context, "today": now.date().isoformat()}
+        state = State(form=form_id, context=context, form_version=form.version)
+        return self._advance(form, state, now, [])
 
     def open_filled(
         self,
@@ -129,7 +131,9 @@ class Engine:
         answer for was skipped. Only a question that must be answered and has
         no answer (a field added to the form since) is asked before the summary.
         """
-        state = State(form=form_id, context={**context, "today": now.date().isoformat()})
+        form = self.form(form_id)
+        context = {**context, "today": now.date().isoformat()}
+        state = State(form=form_id, context=context, form_version=form.version)
         return self._fill(state, answers, now, note)
 
     def fill(self, state: State, answers: Mapping[str, Any], now: datetime, note: str = "") -> Turn:
@@ -145,7 +149,7 @@ class Engine:
         for name, value in answers.items():
             if name in form.names and name not in state.answers and value is not None:
                 state.answers[name] = value
-        for item in self._applicable(form, state):
+        for item in self._asked(form, state):
             if item.name in state.answers or item.name in state.skipped:
                 continue
             if item.stop_when is not None and item.kind is Kind.YES_NO:
@@ -187,19 +191,36 @@ class Engine:
         otherwise shown only at a form's first question and after an error
         (the ``bantuan`` command asks for it).
         """
-        form = self.form(state.form)
+        form = self._forms.get(state.form)
+        if form is None:
+            return _gone(state)
         state = state.copy()
+        notes = self._carry_over(form, state)
+        if notes:
+            return self._advance(form, state, now, [note, *notes])
         return self._again(form, state, now, note, hint=hint)
 
     def resume(self, state: State, inbound: Inbound, now: datetime) -> Turn:
-        """Take the user's next message and move the conversation on."""
-        form = self.form(state.form)
+        """Take the user's next message and move the conversation on.
+
+        A draft of an older version of the form is carried over first; if
+        anything changed, the message answered a question that may be gone,
+        so the person is told and asked the next open question instead.
+        """
+        form = self._forms.get(state.form)
+        if form is None:
+            return _gone(state)
         state = state.copy()
         state.context["today"] = now.date().isoformat()
         if state.expired(now):
             text = T.EXPIRED.format(title=form.title, days=DRAFT_LIFETIME.days)
             return Turn(None, [Reply(text)], [Cancelled(form.id, "expired")])
+        notes = self._carry_over(form, state)
         raw = inbound.answer
+        if notes:
+            if normalize(raw).rstrip(_TRAILING_PUNCTUATION) in T.WORD_CANCEL:
+                return Turn(None, [Reply(T.CANCELLED)], [Cancelled(form.id, "user")])
+            return self._advance(form, state, now, notes)
         if len(raw) > MAX_INPUT_LENGTH:
             return self._again(form, state, now, T.ERR_TOO_LONG.format(length=len(raw)))
         if inbound.question_id is not None and inbound.question_id != str(state.turn):
@@ -220,6 +241,62 @@ class Engine:
             return self._skip(form, state, current, now)
         return self._answer(form, state, current, raw, now)
 
+    # --- versions -----------------------------------------------------------------
+
+    def _carry_over(self, form: Form, state: State) -> list[str]:
+        """Bring a draft up to the form's version; what to tell the person (nothing if unchanged).
+
+        Answers are renamed by the form's migrations; answers that have no
+        place any more (a removed field, an unknown code, a value the field
+        can no longer take) are dropped and named. A warning awaiting
+        confirmation is dropped, and a question that is gone is replaced by
+        the next open one. Works on any saved shape: it never raises.
+        """
+        old = state.form_version
+        kept: dict[str, Any] = {}
+        lost: list[str] = []
+        for name, value in state.answers.items():
+            code = form.code_now(name, old)
+            if code is not None and _fits(form.field(code), value, state.context):
+                kept[code] = value
+            else:
+                lost.append(form.label_of(name if code is None else code))
+        if old == form.version and not lost and self._in_place(form, state):
+            return []
+
+        def moved(names: Any) -> list[str]:
+            codes = (form.code_now(str(name), old) for name in names)
+            return [code for code in codes if code is not None]
+
+        state.answers = kept
+        state.skipped = moved(state.skipped)
+        state.remembered = {
+            code: value
+            for name, value in state.remembered.items()
+            if (code := form.code_now(name, old)) is not None
+        }
+        state.edit = {
+            code: value
+            for name, value in state.edit.items()
+            if (code := form.code_now(name, old)) is not None
+        }
+        checks = {check.name for check in form.checks}
+        state.confirmed = {name: sig for name, sig in state.confirmed.items() if name in checks}
+        state.pending = None
+        state.current = ""
+        state.form_version = form.version
+        if lost:
+            return [T.FORM_UPDATED_LOST.format(labels=", ".join(lost))]
+        return [T.FORM_UPDATED]
+
+    @staticmethod
+    def _in_place(form: Form, state: State) -> bool:
+        """Whether the open question and any pending warning still name fields of the form."""
+        pending = state.pending or {}
+        if pending and not form.has(str(pending.get("field"))):
+            return False
+        return state.current == SUMMARY or form.has(state.current)
+
     # --- moving around ---------------------------------------------------------
 
     def _advance(
@@ -238,13 +315,21 @@ class Engine:
         return Turn(state, [self._summary(form, state, notes)])
 
     def _next_field(self, form: Form, state: State) -> Field | None:
-        for candidate in self._applicable(form, state):
+        for candidate in self._asked(form, state):
             if candidate.name not in state.answers and candidate.name not in state.skipped:
                 return candidate
         return None
 
     def _applicable(self, form: Form, state: State) -> list[Field]:
         return [f for f in form.fields if f.applies(state.answers, state.context)]
+
+    def _asked(self, form: Form, state: State) -> list[Field]:
+        """The applicable questions put in turn: those only offered count when being edited."""
+        return [
+            f
+            for f in self._applicable(form, state)
+            if f.name in state.edit or f.asked(state.answers, state.context)
+        ]
 
     def _back(self, form: Form, state: State, now: datetime, notes: list[str]) -> Turn:
         """Ask the previous answered question again.
@@ -268,7 +353,7 @@ class Engine:
             state.remembered[previous] = answer if before_edit is None else before_edit
             return self._advance(form, state, now, notes)
         if state.edit:
-            self._undo_edit(state)
+            self._undo_edit(form, state)
             return self._advance(form, state, now, notes)
         return self._again(form, state, now, T.ERR_NO_BACK)
 
@@ -307,10 +392,11 @@ class Engine:
     # --- answering ---------------------------------------------------------------
 
     def _answer(self, form: Form, state: State, current: Field, raw: str, now: datetime) -> Turn:
-        if "\n" in raw.strip() and current.kind is not Kind.TEXT:
+        by_lines = form.confirm  # a report, not the menu
+        if by_lines and "\n" in raw.strip() and current.kind is not Kind.TEXT:
             return self._fill_lines(form, state, current, raw, now)
-        value, error = self._parse(current, raw, state.context, now.date())
-        if error and lines.looks_like_lines(form, raw, current):
+        value, error = self._parse(current, raw, state, now.date())
+        if by_lines and error and lines.looks_like_lines(form, raw, current):
             return self._fill_lines(form, state, current, raw, now)
         if error:
             return self._again(form, state, now, error)
@@ -327,7 +413,7 @@ class Engine:
         first soft warning is asked about. Otherwise the read-back comes with
         the next question, or the summary, in the same message.
         """
-        read = lines.read(form, raw, current, self._applicable(form, state))
+        read = lines.read(form, raw, current, state.answers, self._asked_with(state))
         typed = dict(read.values)
         notes = list(read.problems)
         if read.unknown:
@@ -339,6 +425,15 @@ class Engine:
                 old = state.answers.pop(name, None)
                 if old is not None:
                     state.remembered[name] = old
+        for section_name in read.skipped:
+            section = form.section(section_name)
+            if section is None or not section.skippable:
+                notes.append(T.LINE_CANNOT_SKIP.format(section=section.title if section else ""))
+                continue
+            for member in form.fields:
+                is_open = member.name not in state.answers and member.name not in state.skipped
+                if member.section == section_name and member.name not in typed and is_open:
+                    state.skipped.append(member.name)
         stored: list[str] = []
         for item in form.fields:
             if item.name not in typed:
@@ -349,6 +444,8 @@ class Engine:
             elif item.name in state.answers:
                 stored.append(item.name)
         shown = lines.read_back(form, state.answers, stored, self._shown(state))
+        if state.pending is None and self._next_field(form, state) is None:
+            shown = []  # the summary shows every answer anyway
         if state.pending is not None:
             return Turn(state, [self._warning(state, [*shown, *notes])])
         return self._advance(form, state, now, [*shown, *notes], hint=bool(notes))
@@ -357,7 +454,7 @@ class Engine:
         """One value of a line: stored, or held for a soft warning, or the reason it was not."""
         if not item.applies(state.answers, state.context):
             return T.LINE_NOT_ASKED_REASON
-        value, error = self._parse(item, raw, state.context, now.date())
+        value, error = self._parse(item, raw, state, now.date())
         if error:
             return error
         objection = _objection(form, state, item, value)
@@ -468,7 +565,7 @@ class Engine:
         current = form.field(pending["field"])
         yes = parse_yes_no(raw)
         if yes is None:
-            value, error = self._parse(current, raw, state.context, now.date())
+            value, error = self._parse(current, raw, state, now.date())
             if error:
                 return self._again(form, state, now, T.ERR_WARNING_ANSWER)
             return self._accept_typed(form, state, current, raw, value, now)
@@ -492,18 +589,17 @@ class Engine:
         # Free text: a typed number is a corrected answer on every channel, never button 1 or 2.
         return Reply("\n".join(lines), _YES_NO_BUTTONS, question_id=str(state.turn), free_text=True)
 
-    def _parse(
-        self, current: Field, raw: str, context: Mapping[str, Any], today: date
-    ) -> tuple[Any, str]:
+    def _parse(self, current: Field, raw: str, state: State, today: date) -> tuple[Any, str]:
         """Turn text into a stored value, or return the message saying what is expected."""
-        kind = current.kind
+        kind, context = current.kind, state.context
         if kind in (Kind.COUNT, Kind.DECIMAL):
             return _parse_number(current, raw)
         if kind is Kind.YES_NO:
             yes = _yes_no(raw)
             return (yes, "") if yes is not None else (None, T.ERR_YES_NO)
         if kind is Kind.DATE:
-            day = parse_date(raw, today)
+            month = state.answers.get(current.month_from) if current.month_from else None
+            day = parse_date(raw, today, month if isinstance(month, str) else None)
             if day is None:
                 return None, T.ERR_DATE.format(answer=_clip(raw))
             if current.not_future and day > today:
@@ -566,13 +662,18 @@ class Engine:
             elif item.name in state.answers:
                 shown = self.display(item, state.answers[item.name], state.context)
                 items.append((item.label, shown, (item.name,)))
+            elif not item.asked(state.answers, state.context):
+                items.append((item.label, T.SUMMARY_OFFERED, (item.name,)))
         return items
 
     def _summary(self, form: Form, state: State, notes: list[str]) -> Reply:
         lines = [note for note in notes if note]
         lines.append(T.SUMMARY_HEADER.format(title=form.title, subject=_subject(form, state)))
-        for number, (label, shown, _) in enumerate(self._summary_items(form, state), start=1):
-            lines.append(f"{number}. {label}: {shown}")
+        items = self._summary_items(form, state)
+        if len(items) > COMPACT_SUMMARY_AFTER:
+            lines.extend(_compact_summary(form, items))
+        else:
+            lines.extend(f"{n}. {label}: {shown}" for n, (label, shown, _) in enumerate(items, 1))
         lines.append(T.SUMMARY_FOOTER)
         state.turn += 1
         buttons = (Choice("kirim", T.BUTTON_SEND), Choice("batal", T.BUTTON_CANCEL))
@@ -583,7 +684,7 @@ class Engine:
         if word in T.WORD_SEND or parse_yes_no(word) is True:
             return self._submit(form, state, quiet=False)
         if word in T.WORD_BACK:
-            last = self._applicable(form, state)[-1]
+            last = self._asked(form, state)[-1]
             state.remembered[last.name] = state.answers.pop(last.name, None)
             state.skipped = [name for name in state.skipped if name != last.name]
             return self._advance(form, state, now, [])
@@ -607,8 +708,10 @@ class Engine:
         old answer is shown and offered as a button.
         """
         unit = form.unit(names)
-        for name in (f.name for f in form.fields if f.name in unit):
-            if name not in state.answers and name not in state.skipped:
+        for item in (f for f in form.fields if f.name in unit):
+            name = item.name
+            offered = not item.asked(state.answers, state.context)
+            if name not in state.answers and name not in state.skipped and not offered:
                 continue
             old = state.answers.pop(name, None)
             state.edit[name] = old
@@ -618,13 +721,14 @@ class Engine:
                 state.skipped.remove(name)
 
     @staticmethod
-    def _undo_edit(state: State) -> None:
-        """Put back every answer (and skip) the edit cleared."""
+    def _undo_edit(form: Form, state: State) -> None:
+        """Put back every answer (and skip) the edit cleared; an offered field goes back unasked."""
         for name, old in state.edit.items():
             state.remembered.pop(name, None)
             if old is None:
                 state.answers.pop(name, None)
-                if name not in state.skipped:
+                offered = not form.field(name).asked(state.answers, state.context)
+                if name not in state.skipped and not offered:
                     state.skipped.append(name)
             else:
                 state.answers[name] = old
@@ -649,13 +753,13 @@ class Engine:
     ) -> Reply:
         """One question; the full hint only at a report's first question or when ``hint``."""
         current = form.field(state.current)
-        applicable = [f.name for f in self._applicable(form, state)]
+        applicable = [f.name for f in self._asked(form, state)]
         index = applicable.index(current.name) + 1 if current.name in applicable else 1
         said = [note for note in notes if note]
         section = form.section(current.section)
         if form.confirm:
             position = T.POSITION.format(index=index, total=len(applicable))
-            said.append(f"{position} {section.title}" if section else position)
+            said.append(f"{position} {lines.short_title(section)}" if section else position)
         shown = {
             name: self.display(form.field(name), value, state.context)
             for name, value in state.answers.items()
@@ -682,13 +786,24 @@ class Engine:
         """The line format of ``current``'s section, at its first question only."""
         if not lines.is_line_field(current) or current.name in state.remembered:
             return ""
-        applicable = self._applicable(form, state)
-        members = lines.section_fields(form, current.section, applicable)
+        asked = self._asked_with(state)
+        members = lines.section_fields(form, current.section, state.answers, asked)
         if not members or members[0] is not current:
             return ""
         if any(f.name in state.answers or f.name in state.skipped for f in members):
             return ""
-        return lines.example(form, current.section, applicable, self._last_month(form, state))
+        return lines.example(form, members, self._last_month(form, state))
+
+    @staticmethod
+    def _asked_with(state: State) -> lines.Asked:
+        """Whether a field is asked given some answers, in this conversation's context.
+
+        A field only offered (vitamin A outside its months) is not given a
+        number by position; a label still fills it.
+        """
+        return lambda item, answers: (
+            item.applies(answers, state.context) and item.asked(answers, state.context)
+        )
 
     @staticmethod
     def _last_month(form: Form, state: State) -> Mapping[str, Any]:
@@ -696,10 +811,9 @@ class Engine:
         period = period_of(form, state.answers)
         if not period:
             return {}
-        last: Mapping[str, Any] = state.context.get(PREVIOUS_VALUES, {}).get(
-            shift_month(period, -1), {}
-        )
-        return last
+        history = state.context.get(HISTORY) or {}
+        last = history.get(shift_month(period, -1)) if isinstance(history, Mapping) else None
+        return last if isinstance(last, Mapping) else {}
 
     def _buttons(
         self, form: Form, current: Field, state: State, now: datetime
@@ -725,7 +839,8 @@ class Engine:
             shown = self.display(current, previous, state.context)
             label = shown if kind is Kind.MONTH else T.PREVIOUS_ANSWER.format(value=shown)
             buttons.append(Choice(_as_text(previous), label))
-        if kind is Kind.COUNT and (current.minimum or 0) == 0 and 0 not in (suggestion, previous):
+        zero_useful = suggestion is None and previous != 0
+        if kind is Kind.COUNT and (current.minimum or 0) == 0 and zero_useful:
             buttons.append(Choice("0", T.BUTTON_ZERO))
         if kind is Kind.MONTH:
             for month in recent_months(now.date(), 2):
@@ -796,6 +911,56 @@ def _hints(form: Form, current: Field, *, full: bool) -> list[str]:
     return [typing, " · ".join(controls)]
 
 
+def _gone(state: State) -> Turn:
+    """A draft of a form the bot no longer has: it ends, and the person is told why."""
+    return Turn(None, [Reply(T.FORM_GONE)], [Cancelled(state.form, "outdated")])
+
+
+def _fits(item: Field, value: Any, context: Mapping[str, Any]) -> bool:
+    """Whether ``value``, saved by an older version, is still an answer ``item`` could take.
+
+    A field the kabupaten's profile switched off takes none.
+    """
+    if not item.switched_on(context):
+        return False
+    kind = item.kind
+    if kind in (Kind.COUNT, Kind.DECIMAL):
+        whole = kind is Kind.COUNT
+        if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+            return False
+        low = item.minimum if item.minimum is not None else value
+        high = item.maximum if item.maximum is not None else value
+        return bool(low <= value <= high)
+    if kind is Kind.YES_NO:
+        return isinstance(value, bool)
+    if kind in (Kind.DATE, Kind.MONTH, Kind.TEXT):
+        return isinstance(value, str) and bool(value)
+    values = {choice.value for choice in item.choices(context)}
+    if kind is Kind.CHOICE:
+        return value in values
+    return isinstance(value, list) and all(v in values for v in value)
+
+
+def _compact_summary(form: Form, items: list[tuple[str, str, tuple[str, ...]]]) -> list[str]:
+    """A long summary as one line per section: ``Balita: (6) S 98 · (7) D 76``.
+
+    Forty numbers one per line are longer than every question before them;
+    the numbers for ``ubah N`` stay the same.
+    """
+    rows: dict[str | None, list[str]] = {}
+    for number, (label, shown, names) in enumerate(items, 1):
+        first = form.field(names[0])
+        named = (first.short or label) if len(names) == 1 else ""
+        part = " ".join(filter(None, (f"({number})", named, shown)))
+        rows.setdefault(first.section, []).append(part)
+    said = []
+    for name, parts in rows.items():
+        section = form.section(name)
+        label = lines.section_label(section) if section else form.title
+        said.append(T.LINE_READ_BACK.format(section=label, values=" ".join(parts)))
+    return said
+
+
 def _skippable(form: Form, item: Field) -> bool:
     """Whether ``lewati`` may leave ``item`` out (it is optional, or its section is skippable)."""
     section = form.section(item.section)
@@ -809,8 +974,8 @@ def _later_answered(form: Form, state: State, current: Field) -> bool:
 
 
 def period_of(form: Form, answers: Mapping[str, Any]) -> str | None:
-    """The month a report is about: the answer to its month question, if it has one."""
-    return next((answers.get(f.name) for f in form.fields if f.kind is Kind.MONTH), None)
+    """The month a report is about: the answer to its ``period_field``, if it has one."""
+    return answers.get(form.period_field) if form.period_field else None
 
 
 def _subject(form: Form, state: State) -> str:

@@ -23,14 +23,19 @@ from typing import Any
 
 from conversations import words as T
 from conversations.form import Field, Form, Kind, Section
-from conversations.parsing import read_number
+from conversations.parsing import MAX_INPUT_LENGTH, read_number
 
 LINE_KINDS = frozenset({Kind.COUNT, Kind.DECIMAL})
 """Kinds that may be given by position in a line (one number each)."""
+MIN_PASTED_VALUES = 2
+"""A message names at least this many fields to be read as a report pasted at the menu."""
+_AGE_RANGE = re.compile(r"\s+\(?[0-9].*$")
 _SEPARATORS = re.compile(r"[=:;,·|]+")
 _NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 _LABEL_EDGES = " .!?()[]*"
 Display = Callable[[Field, Any], str]
+Asked = Callable[[Field, Mapping[str, Any]], bool]
+"""Whether a field is asked, given answers (the engine's applicability and turn)."""
 
 
 @dataclass(slots=True)
@@ -38,11 +43,13 @@ class Lines:
     """What a message said, before any checking.
 
     ``values`` are (field name, text of its answer) in the order typed;
-    ``unknown`` the labels nobody has; ``problems`` the lines that could not be
-    read (too many numbers, numbers without a label), already in words.
+    ``skipped`` the sections said to be left out (``REMAJA lewati``);
+    ``unknown`` the labels nobody has; ``problems`` the lines that could not
+    be read (too many numbers, numbers without a label), already in words.
     """
 
     values: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -62,9 +69,18 @@ def section_label(section: Section) -> str:
     return section.short or section.name.upper()
 
 
-def section_fields(form: Form, section: str | None, applicable: Sequence[Field]) -> list[Field]:
-    """The fields of ``section`` that a line gives by position, in the form's order."""
-    return [f for f in applicable if f.section == section and is_line_field(f)]
+def short_title(section: Section) -> str:
+    """A section's title without its age range: ``Balita 0-59 bulan`` reads back as ``Balita``."""
+    return _AGE_RANGE.sub("", section.title) or section.title
+
+
+def section_fields(
+    form: Form, section: str | None, answers: Mapping[str, Any], asked: Asked
+) -> list[Field]:
+    """The fields of ``section`` a line gives by position, as things stand, in order."""
+    return [
+        f for f in form.fields if f.section == section and is_line_field(f) and asked(f, answers)
+    ]
 
 
 def looks_like_lines(form: Form, text: str, current: Field | None) -> bool:
@@ -89,13 +105,21 @@ def looks_like_lines(form: Form, text: str, current: Field | None) -> bool:
     return sum(1 for token in tokens if _NUMBER.fullmatch(token)) >= 2
 
 
-def read(form: Form, text: str, current: Field | None, applicable: Sequence[Field]) -> Lines:
+def read(
+    form: Form,
+    text: str,
+    current: Field | None,
+    answers: Mapping[str, Any],
+    asked: Asked,
+) -> Lines:
     """Read every line of ``text`` into field values; never raises.
 
-    Numbers without a label belong to the section of ``current``: the whole
-    section when there are as many numbers as it has line fields, otherwise
-    starting at ``current``. A short label several sections share (``DATANG``)
-    is read in the line's section, else in the section of ``current``.
+    Numbers without a label belong to the section of ``current``, from
+    ``current`` on (or from the section's first question when they do not fit
+    from ``current`` but fit the whole section). Numbers go to the questions
+    that are asked, in order, given the numbers before them (``D 0`` leaves
+    out N, T, O and B). A short label several sections share (``DATANG``) is
+    read in the line's section, else in the section of ``current``.
     """
     result = Lines()
     fields, sections = _labels(form)
@@ -109,18 +133,27 @@ def read(form: Form, text: str, current: Field | None, applicable: Sequence[Fiel
         if first in sections and first not in fields:
             section = sections[first]
             tokens = tokens[1:]
+            if tokens and tokens[0].casefold() in T.WORD_SKIP:
+                result.skipped.append(section)
+                tokens = tokens[1:]
         numbers: list[str] = []
         while tokens and _NUMBER.fullmatch(tokens[0]):
             numbers.append(tokens.pop(0))
-        if numbers:
-            if section is None and unlabelled_used:
-                result.problems.append(T.LINE_NO_LABEL.format(line=_clip(raw_line)))
-                numbers = []
-            elif section is None:
-                unlabelled_used = True
-            _by_position(form, numbers, section, current, applicable, raw_line, result)
+        if numbers and section is None and (unlabelled_used or not _is_line(current)):
+            result.problems.append(T.LINE_NO_LABEL.format(line=_clip(raw_line)))
+        elif numbers:
+            unlabelled_used = unlabelled_used or section is None
+            placed = _by_position(form, numbers, section, current, answers, asked)
+            if isinstance(placed, str):
+                result.problems.append(placed)
+            else:
+                result.values.extend(placed)
         _labelled(form, tokens, section, current, fields, result)
     return result
+
+
+def _is_line(item: Field | None) -> bool:
+    return item is not None and is_line_field(item)
 
 
 def _by_position(
@@ -128,34 +161,48 @@ def _by_position(
     numbers: list[str],
     section: str | None,
     current: Field | None,
-    applicable: Sequence[Field],
-    raw_line: str,
-    result: Lines,
-) -> None:
-    if not numbers:
-        return
-    implicit = section is None
-    if implicit:
-        if current is None or not is_line_field(current):
-            result.problems.append(T.LINE_NO_LABEL.format(line=_clip(raw_line)))
-            return
+    answers: Mapping[str, Any],
+    asked: Asked,
+) -> list[tuple[str, str]] | str:
+    """Where numbers without labels go, or why they cannot go anywhere."""
+    if section is None:
+        assert current is not None
         section = current.section
-    targets = section_fields(form, section, applicable)
-    if implicit and len(numbers) != len(targets) and current in targets:
-        targets = targets[targets.index(current) :]
-    if len(numbers) > len(targets):
-        shown = form.section(section)
-        result.problems.append(
-            T.LINE_TOO_MANY.format(
-                section=shown.title if shown else "",
-                count=len(numbers),
-                expected=len(targets),
-                order=" ".join(short_of(f) for f in targets) or "-",
-            )
-        )
-        return
-    pairs = zip(targets, numbers, strict=False)
-    result.values.extend((target.name, number) for target, number in pairs)
+    members = [f for f in form.fields if f.section == section and is_line_field(f)]
+    starts = [0]
+    if section == (current.section if current else None) and current in members:
+        starts.insert(0, members.index(current))
+    for start in dict.fromkeys(starts):
+        placed, left = _place(members[start:], numbers, answers, asked)
+        if not left:
+            return placed
+    shown = form.section(section)
+    return T.LINE_TOO_MANY.format(
+        section=shown.title if shown else "",
+        count=len(numbers),
+        expected=len(placed),
+        order=" ".join(short_of(form.field(name)) for name, _ in placed) or "-",
+    )
+
+
+def _place(
+    members: Sequence[Field], numbers: list[str], answers: Mapping[str, Any], asked: Asked
+) -> tuple[list[tuple[str, str]], int]:
+    """Numbers given to the questions asked in turn, and how many numbers are left over."""
+    names = {f.name for f in members}
+    simulated = {k: v for k, v in answers.items() if k not in names}
+    queue = list(numbers)
+    placed: list[tuple[str, str]] = []
+    for item in members:
+        if not queue:
+            break
+        if not asked(item, simulated):
+            continue
+        raw = queue.pop(0)
+        placed.append((item.name, raw))
+        number = read_number(raw, whole=item.kind is Kind.COUNT)
+        simulated[item.name] = number.value if number is not None else None
+    return placed, len(queue)
 
 
 def _labelled(
@@ -187,14 +234,21 @@ def _labelled(
             result.problems.append(T.LINE_NO_VALUE.format(label=label))
             continue
         item = form.field(name)
-        if item.kind in LINE_KINDS and len(value) > 1:
-            extra = [token for token in value[1:] if not _NUMBER.fullmatch(token)]
-            result.unknown.extend(extra)
-            if len(extra) < len(value) - 1:
+        if item.kind in LINE_KINDS and len(value) > 1 and not _one_number(value):
+            words = [n for n, token in enumerate(value) if not _NUMBER.fullmatch(token)]
+            if (words[0] if words else len(value)) > 1:
                 result.problems.append(T.LINE_TOO_MANY_FOR.format(label=label))
                 continue
+            # A word after the number is a label nobody has (with the numbers after it).
+            result.unknown.extend(value[n] for n in words if n > 0)
             value = value[:1]
         result.values.append((name, " ".join(value)))
+
+
+def _one_number(value: list[str]) -> bool:
+    """``30 orang``, ``sekitar 30``: one number with the words a kader adds around it."""
+    numbers = sum(1 for token in value if _NUMBER.fullmatch(token))
+    return numbers == 1 and read_number(" ".join(value), whole=False) is not None
 
 
 def _resolve(
@@ -263,23 +317,42 @@ def read_back(
             order.setdefault(item.section, []).append(f"{named(item)} {shown}")
     for section_name, parts in order.items():
         section = form.section(section_name)
-        title = section.title if section else form.title
+        title = short_title(section) if section else form.title
         lines.append(T.LINE_READ_BACK.format(section=title, values=" · ".join(parts)))
     return lines
 
 
-def example(
-    form: Form, section: str | None, applicable: Sequence[Field], last: Mapping[str, Any]
-) -> str:
-    """The line format of a section, once, with last month's numbers where there are some."""
-    targets = section_fields(form, section, applicable)
-    shown = form.section(section)
-    if len(targets) < 2 or shown is None:
+def example(form: Form, targets: Sequence[Field], last: Mapping[str, Any]) -> str:
+    """The line format of a section (``targets``), with last month's numbers if there are some.
+
+    The section's label and the numbers in the order of its questions
+    (``BAL 98 76 58``): the shortest line to type, and the read-back names
+    each number.
+    """
+    section = form.section(targets[0].section) if targets else None
+    if len(targets) < 2 or section is None:
         return ""
-    order = " ".join(short_of(f) for f in targets)
-    label = section_label(shown)
     numbers = [last.get(f.name) for f in targets]
-    if all(isinstance(n, int | float) for n in numbers):
-        line = " ".join(f"{n:g}" if isinstance(n, float) else str(n) for n in numbers)
-        return T.LINE_EXAMPLE_LAST.format(order=order, line=f"{label} {line}")
-    return T.LINE_EXAMPLE.format(order=order, label=label)
+    if all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
+        line = " ".join([section_label(section), *(f"{n:g}" for n in numbers)])
+        return T.LINE_EXAMPLE_LAST.format(line=line)
+    order = " ".join(short_of(f) for f in targets)
+    return T.LINE_EXAMPLE.format(order=order, label=section_label(section))
+
+
+def report_form(forms: Sequence[Form], text: str) -> Form | None:
+    """The form a report pasted outside any form (at the menu) is written in, if any.
+
+    The one whose labels it uses most, with at least :data:`MIN_PASTED_VALUES`
+    values; the menu's own answers (``1``, ``bulanan``) name no field.
+    """
+    if len(text) > MAX_INPUT_LENGTH:
+        return None
+    best: tuple[int, Form | None] = (MIN_PASTED_VALUES - 1, None)
+    for form in forms:
+        if not looks_like_lines(form, text, None):
+            continue
+        count = len(read(form, text, None, {}, lambda f, a: True).values)
+        if count > best[0]:
+            best = (count, form)
+    return best[1]

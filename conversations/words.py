@@ -59,11 +59,24 @@ WARN_CONFIRM_DATE = "⚠️ {message}\nApakah tanggal ini sudah benar?"
 WARN_REENTER = "Baik, silakan ketik ulang."
 SUMMARY_HEADER = "Periksa dulu laporan {title} {subject}:"
 SUMMARY_SKIPPED = "dilewati"
-SUMMARY_FOOTER = "Ketik kirim untuk mengirim, ubah N untuk mengubah nomor N, atau batal."
+SUMMARY_OFFERED = "tidak diisi"
+SUMMARY_FOOTER = "Ketik kirim, ubah N (mis. ubah 3), atau batal."
 SUMMARY_UNKNOWN = "Laporan belum terkirim. " + SUMMARY_FOOTER
 SUBMITTED = "✅ Terima kasih! Laporan {title} {subject} sudah tersimpan."
 CANCELLED = "Laporan dibatalkan, tidak ada yang disimpan."
 EXPIRED = "Draf laporan {title} sudah kedaluwarsa (lebih dari {days} hari) dan dihapus."
+FORM_UPDATED = (
+    "ℹ️ Formulir ini sudah diperbarui. Jawaban Anda tetap tersimpan; "
+    "lanjutkan dari pertanyaan berikut."
+)
+FORM_UPDATED_LOST = (
+    "ℹ️ Formulir ini sudah diperbarui. Jawaban yang masih cocok tetap tersimpan; "
+    "yang ini tidak dipakai lagi: {labels}. Lanjutkan dari pertanyaan berikut."
+)
+FORM_GONE = (
+    "ℹ️ Formulir draf Anda sudah tidak dipakai lagi, jadi draf itu ditutup. "
+    "Ketik lapor untuk mulai laporan baru."
+)
 YES = "Ya"
 NO = "Tidak"
 BUTTON_SEND = "Kirim"
@@ -77,8 +90,8 @@ CURRENT_VALUE = "Jawaban sebelumnya: {value}."
 READ_BACK = "{label}: {value}."
 # Group lines (conversations/lines.py): a section or a whole report in one message.
 LINE_READ_BACK = "{section}: {values}"
-LINE_EXAMPLE_LAST = "Bisa sekaligus satu baris, urut {order}. Seperti bulan lalu: {line}"
-LINE_EXAMPLE = "Bisa sekaligus satu baris: {label} lalu angka {order}."
+LINE_EXAMPLE_LAST = "Sekaligus, mis.: {line}"
+LINE_EXAMPLE = "Sekaligus: {label} lalu angka {order}."
 LINE_UNKNOWN = "Tidak saya kenali, tidak disimpan: {labels}."
 LINE_NO_LABEL = "Baris '{line}': tulis nama bagiannya di depan angka, mis. BAL 60 48."
 LINE_TOO_MANY = (
@@ -93,6 +106,7 @@ LINE_AMBIGUOUS = (
 )
 LINE_NO_VALUE = "{label}: angkanya belum ditulis."
 OTHER_ANSWERS = "Lainnya"
+LINE_CANNOT_SKIP = "Bagian {section} wajib diisi, tidak bisa dilewati."
 LINE_FIELD_ERROR = "{label}: {error}"
 LINE_CHECK_LATER = "{value} perlu dicek, ditanyakan lagi sesudah ini."
 LINE_NOT_ASKED_REASON = "tidak ditanyakan di laporan ini, tidak disimpan."

@@ -12,19 +12,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from conversations import Replacing, Reply, State, Submitted, Turn
+from conversations import REPORT_FORMS, Inbound, Replacing, Reply, State, Submitted, Turn, lines
 from conversations.engine import DRAFT_LIFETIME, period_of
-from conversations.forms import MENU, REPORT_FORMS, RETURN_REASON, title_of
+from conversations.forms import ALL_FORMS, MENU, RETURN_REASON, title_of
+from conversations.forms.menu import MENU_FORM_FIELD
 from conversations.periods import format_date, format_month
 from conversations.words import EXPIRED
 from handlers import form_context, submission
 from handlers import words as T
 from handlers.review import hooks, returns
 from handlers.turn import TurnContext
-from storage import drafts, reports
+from storage import drafts, people, reports
 from storage.models import Report
 
 REPORT_IDS = frozenset(form.id for form in REPORT_FORMS)
+PASTED = "pasted"
+"""Menu context: a report pasted at the menu, given to the form once it is open."""
 
 
 def start(turn: TurnContext, form_id: str, context: dict[str, Any]) -> list[Reply]:
@@ -33,10 +36,36 @@ def start(turn: TurnContext, form_id: str, context: dict[str, Any]) -> list[Repl
 
 
 def resume(turn: TurnContext) -> list[Reply]:
-    """Give the message to the open conversation."""
+    """Give the message to the open conversation.
+
+    A report pasted at the menu (``lapor``, then every section as a labelled
+    line) chooses its form and fills it at once.
+    """
     assert turn.draft is not None
     state = State.from_json(turn.draft.state)
+    if state.form == MENU.id:
+        pasted = lines.report_form(REPORT_FORMS, turn.inbound.text)
+        if pasted is not None:
+            state.context[PASTED] = turn.inbound.text
+            return settle(turn, turn.engine.fill(state, {MENU_FORM_FIELD: pasted.id}, turn.now))
     return settle(turn, turn.engine.resume(state, turn.inbound, turn.now))
+
+
+def is_pasted_report(turn: TurnContext) -> bool:
+    """Whether a message outside any form is a report (every section as a labelled line)."""
+    reporting = turn.profile.role in form_context.REPORTING_ROLES
+    return reporting and lines.report_form(REPORT_FORMS, turn.inbound.text) is not None
+
+
+def pasted_report(turn: TurnContext) -> list[Reply]:
+    """A report sent without ``lapor`` first: as if ``lapor`` came just before it."""
+    posyandu = people.posyandu_of(turn.session, turn.profile)
+    if not posyandu:
+        return [Reply(T.NO_POSYANDU)]
+    opened = open_menu(turn, posyandu)
+    if turn.draft is None or turn.draft.form != MENU.id:
+        return opened
+    return resume(turn)
 
 
 def reprompt(turn: TurnContext, note: str, *, hint: bool = False) -> list[Reply]:
@@ -84,8 +113,10 @@ def describe(draft: drafts.Draft) -> str:
     """``bulanan Posyandu Melati Oktober 2026``: which form, for which Posyandu (and month)."""
     state = State.from_json(draft.state)
     parts = [title_of(draft.form), state.context.get("posyandu_name", "")]
-    if state.answers.get("periode"):
-        parts.append(format_month(state.answers["periode"]))
+    form = ALL_FORMS.get(draft.form)
+    period = state.answers.get(form.period_field) if form and form.period_field else None
+    if isinstance(period, str):
+        parts.append(format_month(period))
     return " ".join(part for part in parts if part)
 
 
@@ -153,7 +184,14 @@ def _open_chosen(turn: TurnContext, event: Submitted) -> list[Reply]:
         return _continue(turn, form_id, event.context["posyandu"])
     posyandu = event.answers.get("posyandu") or event.context["posyandu"][0][0]
     kept = kept_drafts(turn)
-    return kept + start(turn, form_id, form_context.for_form(turn, form_id, posyandu))
+    context = form_context.for_form(turn, form_id, posyandu)
+    pasted = event.context.get(PASTED)
+    if pasted is None:
+        return kept + start(turn, form_id, context)
+    started = turn.engine.start(form_id, context, turn.now)
+    assert started.state is not None
+    typed = Inbound(turn.inbound.channel, turn.inbound.user_id, turn.inbound.message_id, pasted)
+    return kept + settle(turn, turn.engine.resume(started.state, typed, turn.now))
 
 
 def _continue(turn: TurnContext, form_id: str, posyandu: list[tuple[str, str]]) -> list[Reply]:

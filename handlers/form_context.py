@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversations.engine import PREVIOUS_VALUES
-from conversations.forms import REPORT_FORMS, menu_context
+from conversations.form import HISTORY, PROFILE
+from conversations.forms import MONTHLY, REPORT_FORMS, VITAL_EVENT, menu_context
 from conversations.forms.menu import MENU_CONTINUE
+from conversations.forms.monthly import POSYANDU_DAY
 from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
-from storage import people, reports
+from storage import forms, people, regions, reports
 
 REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13
 LATE_MONTHS = 12
-SUGGESTED_MONTHS = 3
-"""Months whose numbers are offered as one-tap answers: before the due month, the month
-after it, and the one before it (the months a report is usually filed for)."""
 """A monthly report may be filed in chat for the due month and this many months before it."""
 
 
@@ -45,10 +43,15 @@ def for_form(turn: TurnContext, form_id: str, posyandu_code: str) -> dict[str, A
         "posyandu_code": posyandu_code,
         "posyandu_name": names.get(posyandu_code, posyandu_code),
     }
-    if form_id == "bulanan":
+    switches = forms.switches_of_posyandu(turn.session, posyandu_code, form_id)
+    if switches:
+        context[PROFILE] = switches
+    if form_id == MONTHLY.id:
         context.update(_monthly(turn, posyandu_code))
     elif form_id == "luar_gedung":
         context["desa_name"] = people.desa_name_of_posyandu(turn.session, posyandu_code)
+    elif form_id == VITAL_EVENT.id:
+        context["desa"] = regions.desa_around(turn.session, posyandu_code)
     return context
 
 
@@ -57,26 +60,20 @@ def _monthly(turn: TurnContext, posyandu_code: str) -> dict[str, Any]:
     default = due_period(today, turn.profile.deadline_day)
     periods = [shift_month(default, -offset) for offset in range(-1, HISTORY_MONTHS)]
     filed = reports.monthly_filed(turn.session, [posyandu_code], periods)
-    previous_s = {f.period: f.data["s"] for f in filed if f.data.get("s") is not None}
+    counts = [field.name for field in MONTHLY.counts]
+    history = {
+        f.period: {code: f.data[code] for code in counts if isinstance(f.data.get(code), int)}
+        for f in filed
+    }
     existing = {
         f.period: f"dikirim {format_date(f.submitted_at.astimezone(turn.now.tzinfo).date())} "
         f"oleh {f.submitted_by}"
         for f in filed
     }
-    recent = {shift_month(default, -offset) for offset in range(SUGGESTED_MONTHS)}
     return {
-        PREVIOUS_VALUES: {f.period: _numbers(f.data) for f in filed if f.period in recent},
+        POSYANDU_DAY: forms.posyandu_day(turn.session, posyandu_code),
         "default_period": default,
         "earliest_period": shift_month(default, -LATE_MONTHS),
-        "previous_s": previous_s,
+        HISTORY: history,
         "existing": existing,
-    }
-
-
-def _numbers(data: Mapping[str, Any]) -> dict[str, int | float]:
-    """The numbers of a report sent (the answers worth offering again), by field code."""
-    return {
-        code: value
-        for code, value in data.items()
-        if isinstance(value, int | float) and not isinstance(value, bool)
     }

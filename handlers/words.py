@@ -39,7 +39,11 @@ GREETING = {
 }
 HELP_FILLING = (
     "Saat mengisi: kembali = mundur satu pertanyaan, lewati = lewati bagian yang tidak ada, "
-    "ubah N = ubah nomor N di ringkasan, kirim = kirim laporan."
+    "ubah N = ubah nomor N di ringkasan, kirim = kirim laporan. Satu bagian bisa dikirim "
+    "sekaligus dalam satu baris (mis. BAL 60 48 40 5 2 1), seluruh laporan satu baris per "
+    "bagian.\n"
+    "• ubah laporan oktober — ubah laporan bulanan yang sudah dikirim\n"
+    "• lihat laporan oktober — lihat laporan bulanan yang sudah dikirim"
 )
 HELP = {
     "kader": "Petunjuk Lapor Posyandu:\n"
@@ -64,6 +68,7 @@ HELP = {
     "• rekap — rekap bulanan wilayah Puskesmas, per desa dan Posyandu, mis. rekap oktober, "
     "rekap oktober excel\n"
     "• status — Posyandu yang belum melapor bulan ini\n"
+    "• lihat laporan oktober Melati — laporan bulanan sebuah Posyandu seperti dikirim\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
     "• bantuan — pesan ini",
     "dinkes": "Petunjuk Lapor Posyandu untuk Dinas Kesehatan:\n"
@@ -71,6 +76,7 @@ HELP = {
     "rekap oktober excel\n"
     "• tinjau — tandai rekap sebuah bulan sudah ditinjau, mis. tinjau oktober\n"
     "• status — Posyandu yang belum melapor bulan ini\n"
+    "• lihat laporan oktober Melati — laporan bulanan sebuah Posyandu seperti dikirim\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
     "• bantuan — pesan ini",
     "admin": "Petunjuk Lapor Posyandu untuk admin:\n"
@@ -113,13 +119,18 @@ DRAFTS_AND = " dan "
 
 # --- alerts to the bidan (handlers/submission.py) -------------------------------------
 ALERT_TEXT = {
-    "kematian": "🚨 Laporan kematian dari {posyandu} ({period}): {details}. Dilaporkan oleh "
-    "{reporter} ({phone}).",
-    "tanda_bahaya": "🚨 Kunjungan rumah {posyandu} ({date}): {details}. Tindak lanjut: "
-    "{follow_up}. Dilaporkan oleh {reporter} ({phone}).",
+    "tanda_bahaya": "🚨 Kunjungan rumah {posyandu}: {details}. Dilaporkan oleh {reporter} "
+    "({phone}).",
+    "kejadian_kematian": "🚨 Laporan kematian dari {posyandu}: {details}. Dilaporkan oleh "
+    "{reporter} ({phone}). Mohon segera ditindaklanjuti.",
 }
 ALERT_SENT = "{bidan} sudah diberi tahu."
 ALERT_SENT_SEVERAL = "Bidan desa sudah diberi tahu."
+ALERT_SENT_STAFF = "Petugas Puskesmas juga sudah diberi tahu."
+ALERT_SENT_STAFF_ONLY = "Petugas Puskesmas sudah diberi tahu."
+ALERT_ONLY_STAFF = (
+    "Belum ada bidan desa yang terdaftar untuk {place}; petugas Puskesmas sudah diberi tahu."
+)
 ALERT_NO_BIDAN = (
     "Belum ada bidan desa yang terdaftar untuk {posyandu}, jadi belum ada yang diberi tahu. "
     "Mohon hubungi bidan atau Puskesmas langsung."

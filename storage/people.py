@@ -147,6 +147,37 @@ def bidan_of_posyandu(session: Session, posyandu_code: str) -> list[Contact]:
     return [Contact(*row) for row in session.exec(statement)]
 
 
+def desa_of_posyandu(session: Session, posyandu_code: str) -> str | None:
+    return session.exec(select(Posyandu.desa_code).where(Posyandu.code == posyandu_code)).first()
+
+
+def bidan_of_desa(session: Session, desa_code: str) -> list[Contact]:
+    """The bidan of this desa, or linked to one of its Posyandu, in roster order."""
+    in_desa = select(Posyandu.code).where(Posyandu.desa_code == desa_code)
+    linked = select(PersonPosyandu.person_id).where(col(PersonPosyandu.posyandu_code).in_(in_desa))
+    statement = (
+        select(Person.id, Person.name)
+        .where(
+            Person.role == "bidan",
+            Person.active,
+            or_(col(Person.area_code) == desa_code, col(Person.id).in_(linked)),
+        )
+        .order_by(col(Person.id))
+    )
+    return [Contact(*row) for row in session.exec(statement)]
+
+
+def puskesmas_staff_of_desa(session: Session, desa_code: str) -> list[Contact]:
+    """The staff of the Puskesmas serving this desa, in roster order."""
+    puskesmas = select(Desa.puskesmas_code).where(Desa.code == desa_code).scalar_subquery()
+    statement = (
+        select(Person.id, Person.name)
+        .where(Person.role == "puskesmas", Person.active, col(Person.area_code) == puskesmas)
+        .order_by(col(Person.id))
+    )
+    return [Contact(*row) for row in session.exec(statement)]
+
+
 def area_name(session: Session, profile: Profile) -> str:
     """A readable name of the person's area for greetings."""
     return regions.area_name(session, profile.role, profile.area_code) or profile.kabupaten_code

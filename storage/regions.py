@@ -58,3 +58,15 @@ def posyandu_in(session: Session, level: str, code: str) -> list[tuple[str, str]
         .order_by(Posyandu.name)
     )
     return [(c, n) for c, n in session.exec(statement)]
+
+
+def desa_around(session: Session, posyandu_code: str) -> list[tuple[str, str]]:
+    """(code, name) of the Posyandu's desa, then the other desa its Puskesmas serves, by name."""
+    own = select(Posyandu.desa_code, Posyandu.puskesmas_code).where(Posyandu.code == posyandu_code)
+    found = session.exec(own).first()
+    if found is None:
+        return []
+    desa_code, puskesmas_code = found
+    statement = select(Desa.code, Desa.name).where(Desa.puskesmas_code == puskesmas_code)
+    rows = sorted(session.exec(statement), key=lambda row: (row[0] != desa_code, row[1]))
+    return [(code, name) for code, name in rows]

@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import SQLModel, select
 
+from conversations.form import Form
+from conversations.forms import MONTHLY
 from storage import Database, reports
 from storage.models import (
     ChannelIdentity,
@@ -161,7 +163,7 @@ def _person_id(row: dict[str, Any], ids: dict[str, int]) -> dict[str, Any]:
 def monthly_report(
     person: int, posyandu: str, period: str, data: dict[str, Any], *, channel: str = "console"
 ) -> reports.NewReport:
-    """A monthly report revision as the engine would submit it (``buka`` decides ``held``)."""
+    """A monthly report revision as the engine would submit it (``POSY_BUKA`` decides ``held``)."""
     return reports.NewReport(
         kind=reports.MONTHLY,
         report_key=reports.monthly_key(posyandu, period),
@@ -171,8 +173,13 @@ def monthly_report(
         submitted_by=person,
         channel=channel,
         message_id=None,
-        held=data["buka"],
+        held=data["POSY_BUKA"],
     )
+
+
+def held_month(period: str, s: int, form: Form = MONTHLY) -> dict[str, Any]:
+    """A held month's answers with only S, the first of the contract's counts, filled."""
+    return {form.period_field: period, form.held_field: True, form.columns[0]: s}
 
 
 def event_report(

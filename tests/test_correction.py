@@ -54,8 +54,11 @@ def free_count_field() -> Field:
     )
 
 
-def summary_number(summary: str, label: str) -> int:
-    match = re.search(rf"^(\d+)\. {re.escape(label)}:", summary, re.MULTILINE)
+def summary_number(summary: str, item: Field) -> int:
+    """The number ``ubah N`` takes for ``item``: ``4. Kader bertugas: 6`` or ``(4) KADER 6``."""
+    listed = re.search(rf"^(\d+)\. {re.escape(item.label)}:", summary, re.MULTILINE)
+    compact = re.search(rf"\((\d+)\) {re.escape(item.short or item.label)} ", summary)
+    match = listed or compact
     assert match, summary
     return int(match.group(1))
 
@@ -82,12 +85,13 @@ def test_one_number_is_corrected_in_four_messages(demo, database):
 
     summary = chat.send("ubah laporan oktober")
     assert "dibuka untuk diubah" in summary and "Periksa dulu laporan" in summary
-    number = summary_number(summary, item.label)
+    number = summary_number(summary, item)
     new_value = before.data[item.name] + 1
     sent = [f"ubah {number}", str(new_value), "kirim"]
     replies = [chat.send(line) for line in sent]
 
-    assert f"{item.label}: {new_value}" in replies[1]
+    assert summary_number(replies[1], item) == number
+    assert f"{item.label}: {new_value}" in replies[1] or f"{item.short} {new_value}" in replies[1]
     assert "✅ Terima kasih" in replies[2]
     history = latest(database, posyandu, OCTOBER)
     assert [r.revision for r in history] == [before.revision, before.revision + 1]
@@ -163,6 +167,8 @@ def test_roles_that_do_not_report_cannot_correct(demo):
 
 
 def test_ubah_n_inside_a_form_still_edits_the_summary(demo):
+    held = next(f for f in MONTHLY.fields if f.kind is Kind.YES_NO and f.stop_when is None)
     chat = ServiceChat(demo, phone_of("kader"))
-    chat.send("ubah laporan oktober")
-    assert "Apakah Posyandu buka" in chat.send("ubah 3")
+    summary = chat.send("ubah laporan oktober")
+    asked = chat.send(f"ubah {summary_number(summary, held)}")
+    assert held.prompt.split("{")[0] in asked

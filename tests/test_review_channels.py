@@ -25,7 +25,7 @@ from storage import Database
 from storage.models import Outbox, Person, Report
 from storage.review.models import MonthApproval, ReportReview, ReviewEvent
 from tests import whatsapp_payloads as payloads
-from tests.builders import file_reports, monthly_report
+from tests.builders import file_reports, held_month, monthly_report
 from tests.roster import BIDAN, KADER, KADER_TWO_POSYANDU
 from tests.telegram_emulator import TelegramEmulator
 from tests.test_telegram_channel import Kader, polling_bot
@@ -41,8 +41,8 @@ FORGED_ACROSS = "sesuai PY3 2026-10 #1"
 def file_october(database: Database, posyandu: str, phone: str, at: datetime, s: int) -> None:
     with database.transaction() as session:
         person = session.exec(select(Person.id).where(Person.phone == phone)).one()
-    data = {"periode": "2026-10", "buka": True, "s": s}
-    file_reports(database, (monthly_report(person, posyandu, "2026-10", data), at))
+    report = monthly_report(person, posyandu, "2026-10", held_month("2026-10", s))
+    file_reports(database, (report, at))
 
 
 def actions_taken(database: Database) -> tuple[int, ...]:

@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from conversations import ALL_FORMS, Engine, Inbound, Reply
+from conversations.forms import MONTHLY
 from handlers import Service
 from handlers.reminders.dispatcher import Dispatcher
 from handlers.review import hooks
@@ -35,6 +36,8 @@ from storage.models import Outbox, Report
 from storage.review.models import STATUSES, MonthApproval, ReportReview, ReviewEvent
 from tests.chat import ServiceChat
 from tests.conftest import Clock
+from tests.test_correction import summary_number
+from tests.test_fast_fill import answer_with_group_lines, last_month
 
 SEEDED = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 DEC_1 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)  # 10:00 WIB, before November's deadline
@@ -48,9 +51,7 @@ HENDRA = "+6281200000201"  # puskesmas Sukamaju
 BAMBANG = "+6281200000202"  # puskesmas Cibening
 AGUS = "+6281200000301"  # dinkes
 
-# November for Melati 1: open, S K D N T O B 2T BGM, then the groups (no vitamin A).
-BALITA = ["100", "95", "80", "60", "10", "5", "5", "2", "1"]
-GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
+S, D = (MONTHLY.field(code) for code in (MONTHLY.columns[0], MONTHLY.columns[2]))
 _presses = itertools.count(1)
 
 
@@ -132,18 +133,13 @@ def delivered(database: Database, service: Service, phone: str, clock: Clock) ->
     return inbox.replies
 
 
-def file_november(siti: Person) -> str:
-    siti.send_all("lapor", "1")
-    siti.tap("November 2026")
-    siti.send_all("ya", *BALITA, *GROUPS)
-    return siti.send("kirim")
-
-
-def summary_line(text: str, label: str) -> int:
-    """The number of the summary line that starts with ``label``."""
-    match = re.search(rf"^(\d+)\. {re.escape(label)}", text, re.MULTILINE)
-    assert match, text
-    return int(match[1])
+def file_november(
+    kader: Person, database: Database, posyandu: str = "PY-001", *, lines: bool = True
+) -> str:
+    """The kader files November with October's numbers, a section per message (group lines)."""
+    kader.send_all("lapor", "1")
+    answer_with_group_lines(kader, database, last_month(database, posyandu), lines=lines)
+    return "\n---\n".join(reply.text for reply in kader.replies)
 
 
 def counts(database: Database) -> tuple[int, int, int, int, int]:
@@ -162,7 +158,9 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
     siti, nur, hendra = Person(service, SITI), Person(service, NUR), Person(service, HENDRA)
 
     # The kader reports; the bidan hears of it at once, with three buttons.
-    assert "✅" in file_november(siti)
+    october = last_month(demo, "PY-001")
+    assert "✅" in file_november(siti, demo)
+    filed_by_kader = siti.sent
     [notice] = delivered(demo, service, NUR, clock)
     assert "Laporan bulanan Melati 1, November 2026 masuk dari Siti Aminah" in notice.text
     assert [c.label for c in notice.choices] == ["✅ Sesuai", "↩️ Kembalikan", "📄 Lihat"]
@@ -170,8 +168,9 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
 
     # She opens it: every field of the form, and returns it with a one-tap reason.
     report = nur.tap("📄 Lihat", [notice])
-    assert "Status: masuk, belum diperiksa" in report and "D (ditimbang): 80" in report
-    assert "Kader bertugas: 5" in report and "✏️" not in report
+    assert "Status: masuk, belum diperiksa" in report and "✏️" not in report
+    numbers = [f for f in MONTHLY.fields if type(october.get(f.name)) is int]
+    assert all(f"{f.label}: {october[f.name]}" in report for f in numbers), "every field"
     asked = nur.tap("↩️ Kembalikan", [notice])
     assert "Mengapa laporan Melati 1 November 2026 dikembalikan?" in asked
     done = nur.tap("N+T+O+B salah hitung")
@@ -184,9 +183,8 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
     clock.advance(hours=2)
     before = siti.sent
     summary = siti.tap("✏️ Perbaiki", [returned])
-    line = summary_line(summary, "S (balita di wilayah)")
-    siti.send(f"ubah {line}")
-    siti.send("98")
+    siti.send(f"ubah {summary_number(summary, S)}")
+    siti.send(str(october[S.name] - 2))
     assert "✅" in siti.send("kirim")
     assert siti.sent - before <= 4
 
@@ -195,7 +193,7 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
     assert "diperbaiki (kiriman ke-2)" in fixed.text
     assert "sudah diperbaiki. Tidak ada yang diubah" in nur.tap("✅ Sesuai", [notice])
     shown = nur.tap("📄 Lihat", [fixed])
-    assert "S (balita di wilayah): 98 ✏️ (sebelumnya 100)" in shown
+    assert f"{S.label}: {october[S.name] - 2} ✏️ (sebelumnya {october[S.name]})" in shown
     assert "ditandai sesuai" in nur.tap("✅ Sesuai", [fixed])
     [verified] = delivered(demo, service, SITI, clock)
     assert "sudah diperiksa Bd. Nurhayati: sesuai" in verified.text
@@ -208,11 +206,11 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
 
     # A later correction is refused, naming who can reopen it; nothing typed is lost.
     summary = siti.send("ubah laporan november")
-    siti.send(f"ubah {summary_line(summary, 'S (balita di wilayah)')}")
-    siti.send("99")
+    siti.send(f"ubah {summary_number(summary, S)}")
+    siti.send(str(october[S.name] - 1))
     refused = siti.send("kirim")
     assert "sudah disetujui Puskesmas dan dikunci" in refused and "dr. Hendra" in refused
-    assert "🔓" in hendra.send("buka kunci november Melati 1 salah hitung S")
+    assert "🔓" in hendra.send(f"buka kunci november Melati 1 salah hitung {S.short}")
     [reopened] = delivered(demo, service, SITI, clock)
     assert "dibuka kembali oleh dr. Hendra" in reopened.text
     assert "✅" in siti.send("kirim"), "the draft kept at the summary goes in once reopened"
@@ -229,25 +227,22 @@ def test_the_whole_loop_from_report_to_locked_month(world, demo):
         "kunci dibuka",
         "diperbaiki",
     ]
-    assert "alasan: salah hitung S" in trail and "alasan: N+T+O+B salah hitung" in trail
+    assert f"alasan: salah hitung {S.short}" in trail and "alasan: N+T+O+B salah hitung" in trail
     sent = (siti.sent, nur.sent, hendra.sent)
-    print("supervision loop, messages sent by kader, bidan, puskesmas:", sent)
-    assert sent == (39, 7, 3), "30 of the kader's are the report itself"
+    print("supervision loop, messages sent by kader, bidan, puskesmas:", sent, filed_by_kader)
+    assert sent == (filed_by_kader + 9, 7, 3), "besides the report: 4 + 4 + 1 for the kader"
 
 
 def test_several_reports_within_the_hour_reach_the_bidan_as_one_digest(world, demo):
     service, clock = world
     siti, dewi = Person(service, SITI), Person(service, "+6281200000002")
-    file_november(siti)
+    file_november(siti, demo)
     assert len(delivered(demo, service, NUR, clock)) == 1
     clock.advance(minutes=10)
     dewi.send_all("lapor", "1")
     dewi.tap("Melati 2")
-    dewi.tap("November 2026")
-    dewi.send("ya")
-    dewi.tap(dewi.replies[-1].choices[0].label)  # last month's S, one tap
-    dewi.send_all("60", "50", "30", "10", "5", "5", "2", "1", *GROUPS)
-    assert "✅" in dewi.send("kirim")
+    answer_with_group_lines(dewi, demo, last_month(demo, "PY-002"))
+    assert "✅" in dewi.replies[-1].text
     assert delivered(demo, service, NUR, clock) == [], "the next notice waits for the hour"
     with demo.transaction() as session:
         waiting = session.exec(select(Outbox).where(Outbox.rule == "review_notice")).all()
@@ -284,11 +279,8 @@ def test_a_digest_lists_every_report_with_a_button_each():
 def filed(world, demo) -> tuple[Service, Clock]:
     """Melati 1 and Kenanga filed November (one in each Puskesmas)."""
     service, _ = world
-    file_november(Person(service, SITI))
-    ani = Person(service, ANI)
-    ani.send_all("lapor", "1")
-    ani.tap("November 2026")
-    ani.send_all("ya", *BALITA, *GROUPS, "kirim")
+    file_november(Person(service, SITI), demo)
+    file_november(Person(service, ANI), demo, "PY-005", lines=False)  # one answer a message
     return world
 
 
@@ -338,7 +330,7 @@ def test_nobody_acts_outside_their_role_or_area(filed, demo, phone, command, ans
         (NUR, "periksa", "Melati 1, November 2026: dari Siti Aminah"),
         (NUR, "lihat melati 1", "Status: masuk, belum diperiksa"),
         (NUR, "kinerja november", "Melati 1: tepat waktu"),
-        (HENDRA, "lihat PY-001 2026-11", "D (ditimbang): 80"),
+        (HENDRA, "lihat PY-001 2026-11", f"{D.label}: "),
         (HENDRA, "kinerja", "Kinerja kader"),
         (BAMBANG, "periksa", "Kenanga, November 2026: dari Ani Suryani"),
         (AGUS, "lihat kenanga november", "Laporan bulanan Kenanga November 2026"),
@@ -408,8 +400,9 @@ def test_sesuai_and_buka_inside_a_form_stay_answers(world):
     siti = Person(service, SITI)
     siti.send_all("lapor", "1")
     siti.tap("November 2026")
-    assert "S: berapa jumlah balita" in siti.send("buka"), "read as the answer to the question"
-    siti.send_all("ya", "100", "95", "30")
+    asked = siti.send("buka")
+    assert "Cara membuka kunci" not in asked and "(3/" in asked, "read as the form's answer"
+    siti.send("12")
     warned = siti.send("sesuai")
     assert "Posyandu yang mana" not in warned
 
@@ -417,7 +410,7 @@ def test_sesuai_and_buka_inside_a_form_stay_answers(world):
 def test_dispatcher_is_not_needed_to_read_a_notice_on_the_console(world, demo):
     """The console shows proactive messages as text: the typed twins are in the text."""
     service, clock = world
-    file_november(Person(service, SITI))
+    file_november(Person(service, SITI), demo)
     [notice] = delivered(demo, service, NUR, clock)
     nur = Person(service, NUR)
     typed = re.search(r"Ketik: (sesuai [^·]+?) ·", notice.text)
@@ -467,7 +460,7 @@ def test_bantuan_names_the_supervision_commands_of_each_role(world, phone, word)
 def test_a_supervision_word_typed_by_a_kader_inside_a_form_is_her_answer(world, demo):
     service, _ = world
     siti = Person(service, SITI)
-    siti.send_all("lapor", "2", "kemarin", "3", "4", "tidak", "1", "3")
+    siti.send_all("lapor", "2", "kemarin", "1", "3", "4", "tidak", "tidak", "1", "3")
     before = counts(demo)
     reply = siti.send("sesuai jadwal posyandu")
     assert "Catatan: sesuai jadwal posyandu" in reply and "Hanya bidan desa" not in reply

@@ -20,7 +20,7 @@ from sqlmodel import select
 from storage import CONFLICTS, Database, reports, review
 from storage.models import Person, Report
 from storage.review.models import ReviewEvent
-from tests.builders import monthly_report
+from tests.builders import held_month, monthly_report
 from tests.roster import BIDAN, KADER, PUSKESMAS, load_roster
 
 pytestmark = pytest.mark.backends
@@ -53,9 +53,10 @@ def _file(session, person: int, s: int, minutes: int) -> str:
     if row.locked:
         review.refused(session, actor(person, minutes), row)
         return "refused"
-    data = {"periode": PERIOD, "buka": True, "s": s}
     stored = reports.add_revision(
-        session, monthly_report(person, "PY1", PERIOD, data), NOW + timedelta(minutes=minutes)
+        session,
+        monthly_report(person, "PY1", PERIOD, held_month(PERIOD, s)),
+        NOW + timedelta(minutes=minutes),
     )
     review.revision_stored(session, actor(person, minutes), row, stored.revision)
     return "stored"

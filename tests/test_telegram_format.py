@@ -133,7 +133,7 @@ def test_short_labels_share_a_row_long_labels_get_their_own():
         tuple(Choice(key, label) for key, label in MENU_LABELS.items()),
         question_id="1",
     )
-    assert [len(row) for row in inline_rows(menu)] == [1, 1, 1]
+    assert [len(row) for row in inline_rows(menu)] == [1, 1, 1, 1]
 
 
 def test_every_button_fits_telegram_limits():

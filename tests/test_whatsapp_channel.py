@@ -39,7 +39,7 @@ from storage.models_whatsapp import WhatsAppInbox, WhatsAppMessage
 from tests import whatsapp_payloads as payloads
 from tests.conftest import Clock
 from tests.roster import BIDAN, KADER, KADER_TWO_POSYANDU, STRANGER, load_roster
-from tests.test_service import GROUPS, OCTOBER
+from tests.test_engine import GROUPS, OCTOBER
 from tests.whatsapp_graph_fake import FakeGraphAPI
 
 pytestmark = pytest.mark.timeout(30)
@@ -209,24 +209,26 @@ async def test_a_monthly_report_over_whatsapp(bot, graph, database):
     kader = bot.phone(KADER_WA)
     [menu] = await kader.say("lapor")
     assert "Laporan apa yang ingin Anda isi?" in menu
-    buttons = kader.last_question()["json"]["interactive"]["action"]["buttons"]
-    assert [b["reply"]["title"] for b in buttons] == [
-        "Laporan bulanan…",
+    rows = kader.last_question()["json"]["interactive"]["action"]["sections"][0]["rows"]
+    assert [row["title"] for row in rows] == [
+        "Laporan bulanan Posyandu",
         "Kunjungan rumah",
         "Kegiatan luar gedung",
+        "Kejadian (kelahiran/kem…",
     ]
+    assert rows[-1]["description"] == "Kejadian (kelahiran/kematian)"
     assert "Laporan bulan apa?" in (await kader.tap("bulanan"))[0]
     assert "Posyandu buka" in (await kader.tap("2026-10"))[0]
     await kader.tap("ya")
     for answer in [*OCTOBER[2:], *GROUPS]:
         replies = await (kader.tap("0") if answer == "0" else kader.say(answer))
-    assert "Periksa dulu laporan bulanan" in replies[-1]
+    assert "Periksa dulu laporan bulanan" in "\n".join(replies)  # a long summary is cut in two
     assert "✅ Terima kasih" in (await kader.tap("kirim"))[0]
 
     with database.transaction() as session:
         [report] = session.exec(select(Report)).all()
     assert (report.kind, report.channel, report.period) == ("bulanan", "whatsapp", "2026-10")
-    assert (report.data["s"], report.data["k"], report.data["d"]) == (80, 70, 60)
+    assert (report.data["BAL_S"], report.data["BAL_D"], report.data["BAL_N"]) == (80, 60, 40)
     assert all(r["status"] == 200 for r in graph.requests)
     assert all(s["headers"]["authorization"] == f"Bearer {TOKEN}" for s in graph.sent)
     assert {s["to"] for s in graph.sent} == {KADER_WA}
@@ -236,17 +238,20 @@ async def test_a_home_visit_with_lists_and_a_stale_tap(bot, graph, database):
     kader = bot.phone(KADER_WA)
     await kader.say("lapor")
     await kader.tap("kunjungan")
-    [targets] = await kader.say("kemarin")
+    [kinds] = await kader.say("kemarin")
+    assert "Kunjungan ini termasuk jenis apa?" in kinds
+    [targets] = await kader.tap("khusus")
     assert "Siapa sasaran kunjungan?" in targets
     target_list = kader.last_question()
     interactive = target_list["json"]["interactive"]
     assert interactive["type"] == "list"
     rows = interactive["action"]["sections"][0]["rows"]
-    assert {"id": "2:balita", "title": "Bayi/balita"} in rows
+    assert {"id": "3:balita", "title": "Bayi/balita"} in rows
     assert "Apa alasan kunjungan?" in (await kader.tap("balita"))[0]
     assert engine_words.STALE_BUTTON in (await kader.tap("bumil", on=target_list))[0]
     await kader.tap("bahaya")
     await kader.tap("ya")
+    await kader.tap("tidak")
     await kader.say("1")
     rows = kader.last_question()["json"]["interactive"]["action"]["sections"][0]["rows"]
     [reminder] = [row for row in rows if row["id"].endswith(":ingatkan")]

@@ -6,9 +6,15 @@ from conversations.forms.menu import MENU, menu_context
 from conversations.forms.monthly import MONTHLY
 from conversations.forms.outreach import OUTREACH
 from conversations.forms.return_reason import RETURN_REASON
+from conversations.forms.vital_events import VITAL_EVENT
+from conversations.messages import Choice
 
-REPORT_FORMS: tuple[Form, ...] = (MONTHLY, HOME_VISIT, OUTREACH)
+REPORT_FORMS: tuple[Form, ...] = (MONTHLY, HOME_VISIT, OUTREACH, VITAL_EVENT)
 ALL_FORMS: dict[str, Form] = {form.id: form for form in (*REPORT_FORMS, MENU, RETURN_REASON)}
+EVENT_TALLIES: tuple[Choice, ...] = tuple(
+    option for form in REPORT_FORMS if form.tally_by for option in form.field(form.tally_by).options
+)
+"""What the rekap counts from event forms (births and deaths by kind): code and label."""
 
 
 def title_of(form_id: str) -> str:
@@ -23,12 +29,14 @@ def title_of(form_id: str) -> str:
 
 __all__ = [
     "ALL_FORMS",
+    "EVENT_TALLIES",
     "HOME_VISIT",
     "MENU",
     "MONTHLY",
     "OUTREACH",
     "REPORT_FORMS",
     "RETURN_REASON",
+    "VITAL_EVENT",
     "menu_context",
     "title_of",
 ]

@@ -2,16 +2,31 @@
 
 No names or NIK are asked: counts and categories are what reports need. Any
 fever or danger sign needs a follow-up other than "none" and alerts the bidan.
-Its words (each field's label and question, the options, the check messages)
-are at the top of this module; the target groups are shared with the outreach
-form and the rekap.
+Under ILP the bidan reviews the week's visits in four categories
+(:data:`WEEKLY_REVIEW`): not accessing services, not adhering to treatment,
+danger signs, TB symptoms. Its words (each field's label and question, the
+options, the check messages) are at the top of this module; the target groups
+are shared with the outreach form and the rekap.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from conversations.form import Alert, Answers, Check, Context, Field, Form, Kind, Section, Words
+from conversations.form import (
+    Alert,
+    Answers,
+    Check,
+    Context,
+    Field,
+    Form,
+    Kind,
+    Migration,
+    Section,
+    Words,
+)
 from conversations.forms._helpers import options
 from conversations.periods import format_day
 
@@ -19,9 +34,15 @@ from conversations.periods import format_day
 SECTION_TITLES = {"sasaran": "Sasaran"}
 VISIT_FIELDS = {
     "tanggal": Words("Tanggal kunjungan", "Tanggal berapa kunjungan rumah dilakukan?"),
+    "jenis_kunjungan": Words("Jenis kunjungan", "Kunjungan ini termasuk jenis apa?"),
     "sasaran": Words("Sasaran", "Siapa sasaran kunjungan?"),
     "alasan": Words("Alasan kunjungan", "Apa alasan kunjungan?"),
     "demam": Words("Demam ≥ 37,5°C", "Apakah ada demam (suhu 37,5°C atau lebih)?"),
+    "gejala_tbc": Words(
+        "Gejala TBC",
+        "Apakah ada gejala TBC (batuk 2 minggu atau lebih, demam lama, berat badan turun, "
+        "keringat malam)?",
+    ),
     "tanda_bahaya_balita": Words(
         "Tanda bahaya balita", "Tanda bahaya apa yang ditemukan pada balita?"
     ),
@@ -45,7 +66,19 @@ VISIT_REASONS = {
     "bahaya": "Tanda bahaya",
     "nifas": "Bayi baru lahir/nifas",
     "gizi": "Tindak lanjut gizi",
+    "tbc": "Gejala TBC",
     "lainnya": "Lainnya",
+}
+VISIT_TYPES = {
+    "rutin": "Rutin (semua rumah)",
+    "khusus": "Khusus (ada masalah)",
+    "bersama_nakes": "Bersama tenaga kesehatan",
+}
+REVIEW_LABELS = {
+    "tidak_akses": "Tidak mengakses layanan",
+    "tidak_patuh": "Tidak patuh pengobatan",
+    "tanda_bahaya": "Tanda bahaya",
+    "gejala_tbc": "Gejala TBC",
 }
 DANGER_SIGNS = {
     "napas_cepat": "Napas cepat",
@@ -78,6 +111,37 @@ def _danger(answers: Answers) -> bool:
     )
 
 
+class ReviewCategory(NamedTuple):
+    """One of the weekly review's categories: a visit counts in it when ``holds``."""
+
+    code: str
+    label: str
+    holds: Callable[[Answers], bool]
+
+
+WEEKLY_REVIEW = (
+    ReviewCategory(
+        "tidak_akses",
+        REVIEW_LABELS["tidak_akses"],
+        lambda a: a.get("alasan") in ("absen", "layanan"),
+    ),
+    ReviewCategory(
+        "tidak_patuh", REVIEW_LABELS["tidak_patuh"], lambda a: a.get("alasan") == "obat"
+    ),
+    ReviewCategory(
+        "tanda_bahaya",
+        REVIEW_LABELS["tanda_bahaya"],
+        lambda a: _danger(a) or a.get("alasan") == "bahaya",
+    ),
+    ReviewCategory(
+        "gejala_tbc",
+        REVIEW_LABELS["gejala_tbc"],
+        lambda a: bool(a.get("gejala_tbc")) or a.get("alasan") == "tbc",
+    ),
+)
+"""The ILP weekly review of home visits; a visit may count in several categories."""
+
+
 def _recent(answers: Answers, context: Context) -> bool:
     """The engine puts ``today`` in every form's context."""
     return (
@@ -88,6 +152,10 @@ def _recent(answers: Answers, context: Context) -> bool:
 HOME_VISIT = Form(
     id="kunjungan",
     title="kunjungan rumah",
+    # Version 2 (ILP weekly review): the visit type and the TB symptom flag; a draft of
+    # version 1 keeps its answers and is asked the two new questions.
+    version=2,
+    migrations=(Migration(2, added=("jenis_kunjungan", "gejala_tbc")),),
     sections=(Section("sasaran", SECTION_TITLES["sasaran"]),),
     fields=(
         Field(
@@ -97,6 +165,13 @@ HOME_VISIT = Form(
             W["tanggal"].prompt,
             not_future=True,
             suggest=lambda a, c: c.get("today"),
+        ),
+        Field(
+            "jenis_kunjungan",
+            Kind.CHOICE,
+            W["jenis_kunjungan"].label,
+            W["jenis_kunjungan"].prompt,
+            options=options(VISIT_TYPES),
         ),
         Field(
             "sasaran",
@@ -113,6 +188,14 @@ HOME_VISIT = Form(
             options=options(VISIT_REASONS),
         ),
         Field("demam", Kind.YES_NO, W["demam"].label, W["demam"].prompt),
+        Field(
+            "gejala_tbc",
+            Kind.YES_NO,
+            W["gejala_tbc"].label,
+            W["gejala_tbc"].prompt,
+            # A visit made because of TB symptoms has them: no need to ask.
+            ask_if=lambda a, c: a.get("alasan") != "tbc",
+        ),
         Field(
             "tanda_bahaya_balita",
             Kind.MULTI,
@@ -160,5 +243,19 @@ HOME_VISIT = Form(
             facts=lambda a, c: {"tanggal": format_day(date.fromisoformat(a["tanggal"]))},
         ),
     ),
-    alerts=(Alert("tanda_bahaya", _danger),),
+    alerts=(
+        Alert(
+            "tanda_bahaya",
+            _danger,
+            details=(
+                "tanggal",
+                "sasaran",
+                "demam",
+                "tanda_bahaya_balita",
+                "tanda_bahaya",
+                "catatan",
+                "tindak_lanjut",
+            ),
+        ),
+    ),
 )

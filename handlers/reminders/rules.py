@@ -110,6 +110,17 @@ RULES: dict[str, Rule] = {
             max_days=0,
         ),
         Rule(
+            name="home_visit_weekly",
+            summary="Bidan: last week's home visits in the four ILP review categories",
+            audience=("bidan",),
+            hour=8,
+            days=(1,),
+            days_meaning="day of the week of the review (1 = Monday ... 6 = Saturday)",
+            day_range=(1, 6),
+            shift="next",
+            max_days=1,
+        ),
+        Rule(
             name="summary_snapshot",
             summary="Snapshot of the monthly summaries after the deadline",
             audience=(),

@@ -53,6 +53,14 @@ REMIND_DRAFT_EXPIRING = (
     "⏳ Laporan {title} Anda belum selesai dan akan terhapus {when} pukul {time}. "
     "Ketik lapor untuk melanjutkan, atau batal untuk membuangnya."
 )
+REMIND_VISITS_WEEKLY = (
+    "🏠 Kunjungan rumah minggu lalu ({first} – {last}): {count} kunjungan. Menurut kategori "
+    "kajian mingguan:"
+)
+REMIND_VISITS_CATEGORY = "• {category}: {count}"
+REMIND_VISITS_POSYANDU = "Per Posyandu: {posyandu}."
+REMIND_VISITS_POSYANDU_ITEM = "{posyandu} {count}"
+REMIND_VISITS_FOOTER = "Mohon tindak lanjuti bersama kader. Ketik rekap untuk rinciannya."
 JADWAL_HEADER = "📅 Jadwal Anda:"
 JADWAL_POSYANDU = "• Hari Posyandu {posyandu}: {day}"
 JADWAL_POSYANDU_UNSET = "• Hari Posyandu {posyandu}: belum diatur (hubungi Puskesmas)"

@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from conversations.form import Form
-from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
+from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH, VITAL_EVENT
 from conversations.forms.home_visit import DANGER_SIGNS
-from conversations.forms.monthly import VITAMIN_A_MONTHS
+from conversations.forms.monthly import PERIOD, REPLACE, WEIGHED_PARTS, closed, example
 from conversations.forms.outreach import OUTREACH_TOPICS
 from conversations.periods import day_in_month, deadline_of, month_of, shift_month
 from conversations.phone import mask_phone
@@ -36,6 +36,9 @@ ROSTER_FILE = "demo_roster.csv"
 SEED = 20260105
 NO_REMAJA = ("PY-004", "PY-010")
 """Posyandu without an adolescents' session: their reports skip that section."""
+REMAJA_SECTION = "remaja"
+# Sasaran of the groups the roster has no column for: (low, high) per Posyandu.
+OTHER_TARGETS = {"remaja": (30, 60), "dewasa": (40, 90), "lansia": (20, 50)}
 _T = TypeVar("_T")
 
 # The history's deliberate gaps and mistakes (month index 0..2 = three, two, one month ago).
@@ -60,6 +63,10 @@ VISITS = (
     ("dewasa", "layanan"),
     ("tbc", "obat"),
 )
+# Births and deaths reported each month (kejadian), by kind.
+VITAL_EVENTS = ("LAHIR_HIDUP", "LAHIR_HIDUP", "LAHIR_HIDUP", "MATI_BAYI")
+# Home visit types, taken in turn: most visits follow a problem up.
+VISIT_TYPES = ("khusus", "rutin", "khusus", "bersama_nakes")
 # Outreach type -> (target group, male range, female range).
 OUTREACH_PLANS = {
     "penyuluhan": ("umum", (5, 15), (15, 40)),
@@ -79,6 +86,7 @@ class DemoPosyandu:
     code: str
     name: str
     desa: str
+    desa_code: str
     day: int
     target_balita: int
     target_bumil: int
@@ -115,6 +123,7 @@ class District:
                     code=code,
                     name=_given(row.posyandu_name),
                     desa=_given(row.desa),
+                    desa_code=_given(row.desa_code),
                     day=_given(row.posyandu_day),
                     target_balita=_given(row.target_balita),
                     target_bumil=_given(row.target_bumil),
@@ -180,7 +189,8 @@ def seed_demo(database: Database, now: datetime) -> str:
         f"{len(district.posyandu)} Posyandu, {district.people_count} people. "
         f"Reports {counts['first']} to {counts['last']}: {counts['monthly']} monthly (one not "
         f"held, one corrected; {counts['missing']} not yet filed for {counts['last']}), "
-        f"{counts['visits']} home visits, {counts['outreach']} outreach activities. "
+        f"{counts['visits']} home visits, {counts['outreach']} outreach activities, "
+        f"{counts['events']} births and deaths. "
         f"Try: python -m bot console (the kader {kader.name}, {mask_phone(kader.phone)}; "
         "the README lists every demo number)"
     )
@@ -203,8 +213,13 @@ class _History:
         self.kader = {
             code: [people[phone] for phone in phones] for code, phones in district.kader.items()
         }
-        self.s = {
-            p.code: round(p.target_balita * self.rng.uniform(0.92, 1.05)) for p in district.posyandu
+        self.targets = {
+            p.code: {
+                "balita": round(p.target_balita * self.rng.uniform(0.92, 1.05)),
+                "bumil": p.target_bumil,
+                **{group: self.rng.randint(*span) for group, span in OTHER_TARGETS.items()},
+            }
+            for p in district.posyandu
         }
         self.reports: list[tuple[NewReport, datetime]] = []
 
@@ -225,6 +240,12 @@ class _History:
             for number in range(OUTREACH_PER_MONTH):
                 self._outreach(period, number)
                 outreach += 1
+        # Drawn last, so the numbers drawn before stay as they were.
+        events = 0
+        for period in self.periods:
+            for number, kind in enumerate(VITAL_EVENTS):
+                self._vital_event(period, number, kind)
+                events += 1
         return {
             "first": self.periods[0],
             "last": self.periods[-1],
@@ -232,6 +253,7 @@ class _History:
             "missing": ", ".join(missing),
             "visits": visits,
             "outreach": outreach,
+            "events": events,
         }
 
     # --- monthly reports -------------------------------------------------------------
@@ -242,13 +264,12 @@ class _History:
         submitter = kader[index % len(kader)]
         held_on = day_in_month(period, posyandu.day)
         if (code, index) == NOT_HELD:
-            data: dict[str, Any] = {
-                "periode": period,
-                "buka": False,
-                "alasan_tutup": NOT_HELD_REASON,
-            }
+            data = closed(period, NOT_HELD_REASON)
         else:
-            data = self._counts(period, posyandu)
+            targets = self.targets[code]
+            targets["balita"] = max(30, targets["balita"] + self.rng.randint(-2, 3))
+            skipped = () if posyandu.serves_remaja else (REMAJA_SECTION,)
+            data = example(self.rng, period, held_on, targets, skipped)
         deadline = deadline_of(period, self.district.deadline_day)
         if (code, index) == LATE:
             submitted = self._at(deadline + timedelta(days=3), 10)
@@ -258,65 +279,12 @@ class _History:
             submitted = self._at(held_on + timedelta(days=days), self.rng.randint(9, 20))
         if (code, index) == CORRECTED:
             # The kader first swapped part of N and T, then sent the corrected numbers.
-            first = data | {"n": data["n"] - 4, "t": data["t"] + 4}
+            n, t = WEIGHED_PARTS[:2]
+            first = data | {n: data[n] - 4, t: data[t] + 4}
             self._store_monthly(code, period, first, submitter, submitted)
-            data = {"periode": period, "ganti": True, **data}
+            data = {PERIOD: period, REPLACE: True, **data}
             submitted = self._at(submitted.astimezone(self.zone).date() + timedelta(days=2), 16)
         self._store_monthly(code, period, data, submitter, submitted)
-
-    def _counts(self, period: str, posyandu: DemoPosyandu) -> dict[str, Any]:
-        """One held Posyandu day's numbers, consistent by construction (K, D <= S;
-        N+T+O+B = D; 2T <= T; BGM <= D; D/S 62-88%)."""
-        rng = self.rng
-        s = self.s[posyandu.code] = max(30, self.s[posyandu.code] + rng.randint(-2, 3))
-        k = s - rng.randint(0, s // 15)
-        d = min(k, round(s * rng.uniform(0.62, 0.88)))
-        b, o = rng.randint(0, 2), rng.randint(0, 3)
-        n = round((d - b - o) * rng.uniform(0.65, 0.85))
-        t = d - n - o - b
-        bgm = rng.randint(0, 2)
-        data: dict[str, Any] = {
-            "periode": period,
-            "buka": True,
-            "s": s,
-            "k": k,
-            "d": d,
-            "n": n,
-            "t": t,
-            "o": o,
-            "b": b,
-            "t2": rng.randint(0, min(t, 3)),
-            "bgm": bgm,
-        }
-        if period[5:] in VITAMIN_A_MONTHS:
-            data["vit_a_biru"] = round(s * rng.uniform(0.10, 0.14))
-            data["vit_a_merah"] = round(s * rng.uniform(0.70, 0.80))
-        bumil = rng.randint(posyandu.target_bumil // 2, posyandu.target_bumil)
-        kek = rng.randint(0, min(2, bumil))
-        data |= {
-            "bumil_hadir": bumil,
-            "bumil_kek": kek,
-            "bumil_ttd": rng.randint(bumil // 2, bumil),
-            "nifas_hadir": rng.randint(1, 5),
-        }
-        if posyandu.serves_remaja:
-            data["remaja_hadir"] = rng.randint(5, 25)
-        adults, elderly = rng.randint(10, 35), rng.randint(8, 30)
-        referred = min(d, bgm + rng.randint(0, 1))
-        data |= {
-            "dewasa_hadir": adults,
-            "dewasa_ht": rng.randint(1, adults // 5),
-            "lansia_hadir": elderly,
-            "lansia_ht": rng.randint(2, max(2, elderly // 3)),
-            "terduga_tbc": rng.choice((0, 0, 0, 1)),
-            "lahir": rng.randint(0, 3),
-            "mati_bayi": 0,
-            "mati_ibu": 0,
-            "balita_dirujuk": referred,
-            "dirujuk": referred + kek + rng.randint(0, 3),
-            "kader_hadir": rng.randint(4, 7),
-        }
-        return data
 
     def _store_monthly(
         self, code: str, period: str, data: dict[str, Any], by: int, at: datetime
@@ -330,7 +298,7 @@ class _History:
             submitted_by=by,
             channel=self.rng.choice(CHANNELS),
             message_id=None,
-            held=data["buka"],
+            held=data[MONTHLY.held_field],
         )
         self.reports.append((new, at))
 
@@ -344,9 +312,11 @@ class _History:
         fever = rng.random() < 0.15
         data: dict[str, Any] = {
             "tanggal": day.isoformat(),
+            "jenis_kunjungan": VISIT_TYPES[number % len(VISIT_TYPES)],
             "sasaran": target,
             "alasan": reason,
             "demam": fever,
+            "gejala_tbc": target == "tbc",
         }
         if target == "balita":
             others = [sign for sign in DANGER_SIGNS if sign != "demam"]
@@ -384,6 +354,17 @@ class _History:
         if kind == "penyuluhan":
             data["topik"] = rng.choice(list(OUTREACH_TOPICS))
         self._store_event(OUTREACH, period, number, posyandu, data, day)
+
+    def _vital_event(self, period: str, number: int, kind: str) -> None:
+        posyandu = self.rng.choice(self.district.posyandu)
+        day = day_in_month(period, self.rng.randint(1, 28))
+        data = {
+            "jenis": kind,
+            "tanggal": day.isoformat(),
+            "desa": posyandu.desa_code,
+            "tempat": self.rng.choice(("rumah", "fasyankes", "fasyankes")),
+        }
+        self._store_event(VITAL_EVENT, period, number, posyandu, data, day)
 
     def _store_event(
         self,

@@ -17,12 +17,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, exists, false, func, literal, or_, text
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from conversations.forms import REPORT_FORMS
 from conversations.periods import deadline_end
 from storage.models import Desa, Kabupaten, Posyandu, Puskesmas, Report
 from storage.regions import LEVELS
-from storage.rekap.figures import MONTHLY_SUMS, Figures, add_pair
+from storage.rekap.figures import Figures, add_pair
 from storage.reports import MONTHLY
 from storage.types import UTCDateTime
 
@@ -82,8 +83,12 @@ def monthly(
     by: str | None,
     periods: Sequence[str],
     as_of: datetime | None = None,
+    *,
+    summed: Sequence[str],
 ) -> dict[tuple[str, str], Figures]:
     """Monthly-report figures per ``(period, code at level by)`` ("" for code when by is None).
+
+    ``summed`` are the answers added up (the form's counts, by code).
 
     ``expected`` is left at 0: it comes from :func:`groups`. On time means the
     first revision was submitted before the end of the kabupaten's deadline
@@ -103,7 +108,7 @@ def monthly(
             func.sum(case((counted, 1), else_=0)),
             func.sum(case((first_on_time, 1), else_=0)),
             func.sum(case((and_(counted, Report.held == false()), 1), else_=0)),
-            *(func.sum(case((counted, Report.data[name].as_integer()))) for name in MONTHLY_SUMS),
+            *(func.sum(case((counted, Report.data[name].as_integer()))) for name in summed),
         )
         .select_from(Report)
         .join(Posyandu, Posyandu.code == Report.posyandu_code)
@@ -119,7 +124,7 @@ def monthly(
         reported, timely, closed, *values = row[width:]
         sums_row = {
             name: int(value)
-            for name, value in zip(MONTHLY_SUMS, values, strict=True)
+            for name, value in zip(summed, values, strict=True)
             if value is not None
         }
         result[(period, code)] = Figures(
@@ -190,6 +195,37 @@ def outreach(
     for period, code, activity, source, count, people in session.exec(statement):
         row = (activity or "", source or "", count, int(people or 0))
         result.setdefault((period, code), []).append(row)
+    return result
+
+
+def tallies(
+    session: Session,
+    where: ColumnElement[bool],
+    by: str,
+    periods: Sequence[str],
+    as_of: datetime | None = None,
+) -> dict[tuple[str, str], dict[str, int]]:
+    """Event reports per ``(period, sub-area)``, counted by the kind each form tallies by.
+
+    A form declares the choice field its reports are counted by (``tally_by``:
+    births and deaths by kind); the counts are keyed by the chosen option's code.
+    """
+    column = LEVELS[by][0]
+    result: dict[tuple[str, str], dict[str, int]] = {}
+    for form in REPORT_FORMS:
+        if form.tally_by is None:
+            continue
+        kind = Report.data[form.tally_by].as_string()
+        statement = (
+            select(Report.period, column, kind, func.count())
+            .select_from(Report)
+            .join(Posyandu, col(Posyandu.code) == col(Report.posyandu_code))
+            .where(where, Posyandu.active, *_events(form.id, periods, as_of))
+            .group_by(Report.period, column, kind)
+        )
+        for period, code, value, count in session.exec(statement):
+            table = result.setdefault((period, code), {})
+            table[value or ""] = table.get(value or "", 0) + int(count)
     return result
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, true
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from conversations.forms.home_visit import HOME_VISIT
 from storage.models import (
     ChannelIdentity,
     Conversation,
@@ -121,6 +122,34 @@ def missing_report(period: str) -> ColumnElement[bool]:
 def posyandu_day_in(days: Sequence[int]) -> ColumnElement[bool]:
     """A condition on Posyandu rows: their Posyandu day is one of ``days``."""
     return Posyandu.posyandu_day.in_(list(days))
+
+
+def posyandu_in(codes: Sequence[str]) -> ColumnElement[bool]:
+    """A condition on Posyandu rows: one of ``codes``."""
+    return col(Posyandu.code).in_(list(codes))
+
+
+def visits_between(
+    session: Session, kabupaten_code: str, first: date, last: date
+) -> list[tuple[str, dict[str, Any]]]:
+    """(Posyandu, answers) of the kabupaten's home visits made from ``first`` to ``last``.
+
+    The latest revision of each visit, for active Posyandu, oldest visit first.
+    """
+    statement = (
+        select(Report.posyandu_code, Report.data)
+        .join(Posyandu, col(Posyandu.code) == col(Report.posyandu_code))
+        .where(
+            Posyandu.kabupaten_code == kabupaten_code,
+            col(Posyandu.active),
+            Report.kind == HOME_VISIT.id,
+            col(Report.is_latest),
+            col(Report.event_date) >= first,
+            col(Report.event_date) <= last,
+        )
+        .order_by(col(Report.event_date), col(Report.id))
+    )
+    return [(code, dict(data)) for code, data in session.exec(statement)]
 
 
 def _person_columns(channels: Sequence[str]) -> tuple[Any, ...]:

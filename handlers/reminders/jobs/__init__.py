@@ -2,6 +2,7 @@
 
 from handlers.reminders.jobs.base import Job
 from handlers.reminders.jobs.draft_expiring import DraftExpiringJob
+from handlers.reminders.jobs.home_visit_weekly import HomeVisitWeeklyJob
 from handlers.reminders.jobs.lokmin import LOKMIN_BULANAN, LOKMIN_TRIBULANAN
 from handlers.reminders.jobs.posyandu_day import PosyanduDayJob
 from handlers.reminders.jobs.report_due import ReportDueJob
@@ -17,6 +18,7 @@ JOBS: dict[str, Job] = {
         LOKMIN_BULANAN,
         LOKMIN_TRIBULANAN,
         DraftExpiringJob(),
+        HomeVisitWeeklyJob(),
         SummarySnapshotJob(),
     )
 }
