@@ -407,9 +407,12 @@ class Engine:
 
     def _summary(self, form: Form, state: State, notes: list[str]) -> Reply:
         lines = [note for note in notes if note]
-        lines.append(T.SUMMARY_HEADER.format(title=form.title, subject=_subject(state)))
+        header = form.summary_header or T.SUMMARY_HEADER
+        lines.append(header.format(title=form.title, subject=_subject(state)))
         for number, (label, shown, _) in enumerate(self._summary_items(form, state), start=1):
             lines.append(f"{number}. {label}: {shown}")
+        if form.preview is not None:
+            lines.append(form.preview(state.answers, state.context))
         lines.append(T.SUMMARY_FOOTER)
         state.turn += 1
         buttons = (Choice("kirim", T.BUTTON_SEND), Choice("batal", T.BUTTON_CANCEL))
@@ -474,9 +477,9 @@ class Engine:
         answers = {name: value for name, value in state.answers.items() if name in applicable}
         alerts = tuple(alert.kind for alert in form.alerts if alert.raised(answers))
         event = Submitted(form.id, answers, dict(state.context), alerts)
-        if quiet:
+        if quiet or form.submitted == "":
             return Turn(None, [], [event])
-        text = T.SUBMITTED.format(title=form.title, subject=_subject(state))
+        text = (form.submitted or T.SUBMITTED).format(title=form.title, subject=_subject(state))
         return Turn(None, [Reply(text)], [event])
 
     # --- rendering ------------------------------------------------------------------

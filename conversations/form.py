@@ -151,7 +151,13 @@ class Alert:
 
 @dataclass(frozen=True, slots=True)
 class Form:
-    """A report (or a menu) as data. ``confirm`` forms end with a summary and ``kirim``."""
+    """A report (or a menu) as data. ``confirm`` forms end with a summary and ``kirim``.
+
+    A form that is not a report speaks its own words at the end: ``summary_header``
+    heads its summary, ``preview`` adds what ``kirim`` will do (an invitation and
+    who gets it), and ``submitted`` is said after ``kirim`` ("" leaves the answer
+    to the handler that acts on it).
+    """
 
     id: str
     title: str
@@ -161,6 +167,9 @@ class Form:
     blocks: tuple[Block, ...] = ()
     alerts: tuple[Alert, ...] = ()
     confirm: bool = True
+    summary_header: str = ""
+    preview: Callable[[Answers, Context], str] | None = None
+    submitted: str | None = None
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

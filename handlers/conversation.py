@@ -14,11 +14,12 @@ from typing import Any
 
 from conversations import Reply, State, Submitted, Turn
 from conversations.engine import DRAFT_LIFETIME
-from conversations.forms import MENU, title_of
+from conversations.forms import MEETING, MENU, title_of
 from conversations.periods import format_month
 from conversations.words import EXPIRED
 from handlers import form_context, submission
 from handlers import words as T
+from handlers.meetings import invitations
 from handlers.turn import TurnContext
 from storage import drafts
 
@@ -96,6 +97,8 @@ def settle(turn: TurnContext, result: Turn) -> list[Reply]:
     for event in result.events:
         if isinstance(event, Submitted) and event.form == MENU.id:
             replies.extend(_open_chosen(turn, event))
+        elif isinstance(event, Submitted) and event.form == MEETING.id:
+            replies.extend(invitations.created(turn, event))
         elif isinstance(event, Submitted):
             replies.extend(submission.store(turn, event))
     if result.state is None and turn.draft is None:

@@ -2,12 +2,13 @@
 
 from conversations.form import Form
 from conversations.forms.home_visit import HOME_VISIT
+from conversations.forms.meeting import MEETING
 from conversations.forms.menu import MENU, menu_context
 from conversations.forms.monthly import MONTHLY
 from conversations.forms.outreach import OUTREACH
 
 REPORT_FORMS: tuple[Form, ...] = (MONTHLY, HOME_VISIT, OUTREACH)
-ALL_FORMS: dict[str, Form] = {form.id: form for form in (*REPORT_FORMS, MENU)}
+ALL_FORMS: dict[str, Form] = {form.id: form for form in (*REPORT_FORMS, MENU, MEETING)}
 
 
 def title_of(form_id: str) -> str:
@@ -23,6 +24,7 @@ def title_of(form_id: str) -> str:
 __all__ = [
     "ALL_FORMS",
     "HOME_VISIT",
+    "MEETING",
     "MENU",
     "MONTHLY",
     "OUTREACH",
