@@ -98,6 +98,18 @@ RULES: dict[str, Rule] = {
             months=(3, 6, 9, 12),
         ),
         Rule(
+            name="rapat_pengingat",
+            summary="Meeting invitees: H-1 at 16:00 and 2 hours before; follow-up item owners",
+            audience=("kader", "bidan", "puskesmas", "dinkes", "admin", "mitra"),
+            hour=6,
+            days=(),
+            days_meaning="(not used: checked all day, 06:00-21:00, against each meeting's start)",
+            day_range=(0, 0),
+            shift="none",
+            once=False,
+            max_days=0,
+        ),
+        Rule(
             name="draft_expiring",
             summary="Anyone whose unfinished report expires within 24 hours",
             audience=("kader", "bidan"),

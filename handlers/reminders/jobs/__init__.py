@@ -4,6 +4,7 @@ from handlers.reminders.jobs.base import Job
 from handlers.reminders.jobs.draft_expiring import DraftExpiringJob
 from handlers.reminders.jobs.lokmin import LOKMIN_BULANAN, LOKMIN_TRIBULANAN
 from handlers.reminders.jobs.posyandu_day import PosyanduDayJob
+from handlers.reminders.jobs.rapat import MeetingReminderJob
 from handlers.reminders.jobs.report_due import ReportDueJob
 from handlers.reminders.jobs.report_overdue import ReportOverdueJob
 from handlers.reminders.jobs.summary_snapshot import SummarySnapshotJob
@@ -16,6 +17,7 @@ JOBS: dict[str, Job] = {
         ReportOverdueJob(),
         LOKMIN_BULANAN,
         LOKMIN_TRIBULANAN,
+        MeetingReminderJob(),
         DraftExpiringJob(),
         SummarySnapshotJob(),
     )
