@@ -175,11 +175,17 @@ def queue(
     now: datetime,
     choices: Sequence[tuple[str, str]] = (),
     send_before: datetime | None = None,
+    attached: dict[str, Any] | None = None,
 ) -> bool:
-    """Queue one message to an invitee, in their working hours; False if it was queued before."""
+    """Queue one message to an invitee, in their working hours; False if it was queued before.
+
+    ``attached`` is a file as the outbox carries it (base64 ``content``).
+    """
     payload: dict[str, Any] = {"text": text}
     if choices:
         payload["choices"] = [list(choice) for choice in choices]
+    if attached is not None:
+        payload["attachment"] = attached
     key = f"{step}:person{person.person_id}"
     return outbox.enqueue(
         session,

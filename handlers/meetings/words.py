@@ -139,5 +139,16 @@ REMIND_ITEM_TODAY = (
     "⏰ Tindak lanjut #{item} ({what}) jatuh tempo hari ini. Bila sudah: selesai {item} CATATAN"
 )
 
+# --- lokakarya mini from the schedule -----------------------------------------------------
+LOKMIN_TITLE = {
+    "lokmin_bulanan": "Lokakarya mini bulanan {puskesmas} {month}",
+    "lokmin_tribulanan": "Lokakarya mini tribulanan lintas sektor {puskesmas} {month}",
+}
+LOKMIN_CREATED = (
+    "📅 Lokakarya mini #{id} dibuat otomatis dari jadwal. Ketik rapat {id} untuk rinciannya, "
+    "rapat pindah {id} TANGGAL JAM bila waktunya berubah."
+)
+DATA_PACK = "📊 Bahan lokakarya mini #{id} besok ({title}): rekap {month}."
+
 # --- mitra ----------------------------------------------------------------------------------
 MITRA_ONLY = "Sebagai mitra lintas sektor, Anda menerima undangan rapat. Ketik rapat atau bantuan."

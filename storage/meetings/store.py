@@ -174,6 +174,21 @@ def open_invitations(session: Session, person_id: int, now: datetime) -> list[Me
     return [_view(*row) for row in rows]
 
 
+def from_schedule(
+    session: Session, kabupaten: str, after: datetime, before: datetime
+) -> list[MeetingView]:
+    """Meetings the schedule created (the lokmin) in a kabupaten, starting in [after, before)."""
+    rows = session.exec(
+        _VIEW.where(
+            col(Meeting.kabupaten_code) == kabupaten,
+            col(Meeting.source).is_not(None),
+            col(Meeting.starts_at) >= after,
+            col(Meeting.starts_at) < before,
+        )
+    )
+    return [_view(*row) for row in rows]
+
+
 def running_with_code(session: Session, code: str, now: datetime) -> int | None:
     """The id of a scheduled meeting running at ``now`` whose check-in code is ``code``."""
     statement = select(Meeting.id).where(
