@@ -127,7 +127,7 @@ class Engine:
         current = form.field(state.current)
         if word in T.WORD_BACK:
             return self._back(form, state, now, [])
-        if word in T.WORD_SKIP and inbound.choice is None:
+        if word in T.WORD_SKIP and not _is_option(current, inbound.choice, state.context):
             return self._skip(form, state, current, now)
         return self._answer(form, state, current, raw, now)
 
@@ -606,6 +606,11 @@ def _hints(form: Form, current: Field, *, full: bool) -> list[str]:
         controls.append(T.HINT_SKIP_SECTION.format(section=section.title.lower()))
     controls.append(T.HINT_CONTROLS)
     return [typing, " · ".join(controls)]
+
+
+def _is_option(current: Field, pressed: str | None, context: Mapping[str, Any]) -> bool:
+    """Whether a pressed button is one of the question's answers (not its Lewati button)."""
+    return pressed is not None and any(c.value == pressed for c in current.choices(context))
 
 
 def _subject(state: State) -> str:
