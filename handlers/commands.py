@@ -10,7 +10,7 @@ from conversations.periods import deadline_of, due_period, format_date, format_m
 from handlers import conversation, form_context, rekap
 from handlers import words as T
 from handlers.meetings import command as meetings
-from handlers.meetings import followup
+from handlers.meetings import followup, mentoring
 from handlers.names import addressed
 from handlers.reminders import jadwal
 from handlers.turn import TurnContext
@@ -127,9 +127,11 @@ COMMANDS: dict[str, Command] = {
     "daftar hadir": meetings.attendance,
     "tindak lanjut": followup.command,
     "selesai": followup.done,
+    "pendampingan": mentoring.schedule,
+    "pantau": mentoring.monitor,
 }
 MITRA_COMMANDS = frozenset(
     {"mulai", "start", "halo", "bantuan", "help", "batal", "rapat", "hadir", "tidak bisa"}
-    | {"diwakilkan", "tindak lanjut", "selesai"}
+    | {"diwakilkan", "tindak lanjut", "selesai", "pantau"}
 )
 """A cross-sector partner answers invitations and follow-up items, nothing else."""

@@ -14,12 +14,12 @@ from typing import Any
 
 from conversations import Reply, State, Submitted, Turn
 from conversations.engine import DRAFT_LIFETIME
-from conversations.forms import MEETING, MENU, title_of
+from conversations.forms import MEETING, MENTORING, MENU, title_of
 from conversations.periods import format_month
 from conversations.words import EXPIRED
 from handlers import form_context, submission
 from handlers import words as T
-from handlers.meetings import invitations
+from handlers.meetings import invitations, mentoring
 from handlers.turn import TurnContext
 from storage import drafts
 
@@ -99,6 +99,8 @@ def settle(turn: TurnContext, result: Turn) -> list[Reply]:
             replies.extend(_open_chosen(turn, event))
         elif isinstance(event, Submitted) and event.form == MEETING.id:
             replies.extend(invitations.created(turn, event))
+        elif isinstance(event, Submitted) and event.form == MENTORING.id:
+            replies.extend(mentoring.stored(turn, event))
         elif isinstance(event, Submitted):
             replies.extend(submission.store(turn, event))
     if result.state is None and turn.draft is None:

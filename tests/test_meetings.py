@@ -354,3 +354,44 @@ def test_cli_creates_lists_and_shows_and_refuses_bad_meetings(demo, tmp_path: Pa
     assert "Selasa, 1 Jan 2030 09.00 – Jumat, 4 Jan 2030 12.00 WIB" in listed.output
     shown = runner.invoke(app, ["meetings", "show", "1"], env=env)
     assert "Drs. Ahmad Fauzi\tmitra" in shown.output
+
+
+def test_mentoring_visits_after_a_workshop_and_the_organisers_table(bot, demo, now):
+    agus = chat(bot, AGUS)
+    agus.send_all(
+        "rapat baru",
+        "4",
+        "Workshop manajemen ILP",
+        "3/12",
+        "08.00",
+        "2",
+        "16.00",
+        "Hotel",
+        "dr. Hendra, Bambang",
+        "tidak ada",
+        "lewati",
+    )
+    assert "Waktu: Kamis, 3 Des 2026 08.00 – Jumat, 4 Des 2026 16.00 WIB" in agus.replies[0].text
+    agus.send("kirim")
+    lokmin = create_lokmin(bot)
+    lokmin.send("kirim")
+    assert "Rapat #2 bukan workshop" in lokmin.send("pendampingan 2 4")
+    assert "Hanya pembuat rapat #1" in lokmin.send("pendampingan 1 4")
+    scheduled = agus.send("pendampingan 1 4")
+    assert "2 kunjungan pendampingan dijadwalkan, Kamis, 31 Des 2026, 08.00–11.00 WIB" in scheduled
+    assert "#3 Puskesmas Sukamaju" in scheduled and "#4 Puskesmas Cibening" in scheduled
+    assert "sudah dijadwalkan" in agus.send("pendampingan 1 4")
+    hendra = chat(bot, HENDRA)
+    assert "bisa diisi mulai saat kunjungan" in hendra.send("pantau 3")
+    with demo.transaction() as session:
+        code = session.exec(select(Meeting.code).where(Meeting.id == 3)).one()
+    now.now = datetime(2026, 12, 31, 2, 0, tzinfo=UTC)  # 09:00 WIB, during the visit
+    assert "ketik pantau 3" in hendra.send(f"hadir {code}")
+    assert "tidak diundang ke rapat #4" in hendra.send("pantau 4")
+    hendra.send_all("pantau 3", "sebagian", "kader kurang", "pelatihan ulang kader")
+    assert "Hasil pemantauan pendampingan sudah tersimpan" in hendra.send("kirim")
+    table = agus.send("pendampingan 1")
+    assert "• Puskesmas Sukamaju — dr. Hendra: Sebagian | kader kurang | pelatihan ulang kader" in (
+        table
+    )
+    assert "• Puskesmas Cibening: belum diisi (kunjungan #4)" in table

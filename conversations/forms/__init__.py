@@ -3,12 +3,13 @@
 from conversations.form import Form
 from conversations.forms.home_visit import HOME_VISIT
 from conversations.forms.meeting import MEETING
+from conversations.forms.mentoring import MENTORING
 from conversations.forms.menu import MENU, menu_context
 from conversations.forms.monthly import MONTHLY
 from conversations.forms.outreach import OUTREACH
 
 REPORT_FORMS: tuple[Form, ...] = (MONTHLY, HOME_VISIT, OUTREACH)
-ALL_FORMS: dict[str, Form] = {form.id: form for form in (*REPORT_FORMS, MENU, MEETING)}
+ALL_FORMS: dict[str, Form] = {form.id: form for form in (*REPORT_FORMS, MENU, MEETING, MENTORING)}
 
 
 def title_of(form_id: str) -> str:
@@ -25,6 +26,7 @@ __all__ = [
     "ALL_FORMS",
     "HOME_VISIT",
     "MEETING",
+    "MENTORING",
     "MENU",
     "MONTHLY",
     "OUTREACH",

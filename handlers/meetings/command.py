@@ -212,7 +212,10 @@ def _check_in(turn: TurnContext, code: str) -> list[Reply] | None:
         assert row is not None and row.checked_in_at is not None
         at = row.checked_in_at.astimezone(turn.now.tzinfo).strftime("%H.%M")
         template = T.CHECKED_IN if first else T.ALREADY_CHECKED_IN
-        return [Reply(template.format(id=match.id, time=at))]
+        text = template.format(id=match.id, time=at)
+        if match.kind == "pendampingan":
+            text = f"{text}\n{T.MONITOR_HINT.format(id=match.id)}"
+        return [Reply(text)]
     if any(meeting.id == int(code) for meeting in invited):
         return None
     if running:

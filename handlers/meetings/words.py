@@ -150,5 +150,29 @@ LOKMIN_CREATED = (
 )
 DATA_PACK = "📊 Bahan lokakarya mini #{id} besok ({title}): rekap {month}."
 
+# --- mentoring after a workshop (pendampingan) ---------------------------------------------
+MENTORING_USAGE = (
+    "Ketik pendampingan N MINGGU untuk menjadwalkan kunjungan pendampingan MINGGU minggu "
+    "setelah workshop N, atau pendampingan N untuk melihat hasil pemantauannya."
+)
+MENTORING_NOT_WORKSHOP = "Rapat #{id} bukan workshop/pelatihan."
+MENTORING_WEEKS = "Jumlah minggu harus 1 sampai {limit}."
+MENTORING_ALREADY = "Pendampingan workshop #{id} sudah dijadwalkan. Ketik pendampingan {id}."
+MENTORING_NOBODY = "Tidak ada petugas Puskesmas yang diundang ke workshop #{id}."
+MENTORING_TITLE = "Pendampingan pasca {workshop} — {puskesmas}"
+MENTORING_SCHEDULED = "✅ {count} kunjungan pendampingan dijadwalkan, {when}; undangan dikirim:"
+MENTORING_LINE = "• #{id} {puskesmas}"
+MENTORING_NONE = "Belum ada pendampingan untuk workshop #{id}."
+MENTORING_TABLE_HEADER = (
+    "Hasil pemantauan pendampingan workshop #{id}\n"
+    "(Puskesmas — pengisi: sudah diterapkan | kendala | tindak lanjut)"
+)
+MENTORING_ROW = "• {puskesmas} — {name}: {applied} | {obstacle} | {next_step}"
+MENTORING_ROW_EMPTY = "• {puskesmas}: belum diisi (kunjungan #{id})"
+MONITOR_USAGE = "Ketik pantau N untuk mengisi pemantauan kunjungan pendampingan nomor N."
+MONITOR_NOT_VISIT = "Rapat #{id} bukan kunjungan pendampingan."
+MONITOR_TOO_EARLY = "Pemantauan kunjungan #{id} bisa diisi mulai saat kunjungan, {when}."
+MONITOR_HINT = "Setelah kunjungan, isi pemantauannya: ketik pantau {id}."
+
 # --- mitra ----------------------------------------------------------------------------------
 MITRA_ONLY = "Sebagai mitra lintas sektor, Anda menerima undangan rapat. Ketik rapat atau bantuan."

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, or_
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage import regions
-from storage.meetings.models import CANCELLED, SCHEDULED, Meeting, MeetingInvitee
+from storage.meetings.models import CANCELLED, SCHEDULED, Meeting, MeetingInvitee, MentoringAnswer
 from storage.models import ChannelIdentity, Desa, Kabupaten, Person, PersonPosyandu, Posyandu
 
 
@@ -73,6 +74,7 @@ class Invitee:
     name: str
     role: str
     jabatan: str | None
+    area_code: str | None
     area: str
     timezone: str
     rsvp: str | None
@@ -250,6 +252,7 @@ def invitees(session: Session, meeting_id: int) -> list[Invitee]:
                 name,
                 role,
                 jabatan,
+                area,
                 names[role, area],
                 zone,
                 rsvp,
@@ -402,3 +405,41 @@ def everyone(session: Session, kabupaten: str) -> list[Member]:
         .order_by(col(Person.name), col(Person.id))
     )
     return [Member(pid, name) for pid, name in session.execute(statement)]
+
+
+# --- mentoring visits ----------------------------------------------------------------------
+
+
+def visits(session: Session, workshop_id: int) -> list[MeetingView]:
+    """The mentoring visits scheduled after a workshop, by start."""
+    return [_view(*row) for row in session.exec(_VIEW.where(col(Meeting.parent_id) == workshop_id))]
+
+
+def save_answers(
+    session: Session, meeting_id: int, person_id: int, answers: dict[str, Any], now: datetime
+) -> None:
+    """Store (or replace) one participant's monitoring answers of a visit."""
+    row = session.get(MentoringAnswer, (meeting_id, person_id))
+    if row is None:
+        row = MentoringAnswer(
+            meeting_id=meeting_id, person_id=person_id, answers=answers, answered_at=now
+        )
+    else:
+        row.answers = answers
+        row.answered_at = now
+    session.add(row)
+
+
+def answers_of(
+    session: Session, meeting_ids: Sequence[int]
+) -> list[tuple[int, str, dict[str, Any]]]:
+    """(visit, who answered, answers) of the visits' monitoring forms, by visit and name."""
+    statement = (
+        select_columns(
+            col(MentoringAnswer.meeting_id), col(Person.name), col(MentoringAnswer.answers)
+        )
+        .join(Person, col(Person.id) == col(MentoringAnswer.person_id))
+        .where(col(MentoringAnswer.meeting_id).in_(list(meeting_ids)))
+        .order_by(col(MentoringAnswer.meeting_id), col(Person.name))
+    )
+    return [(meeting, name, answers) for meeting, name, answers in session.execute(statement)]
