@@ -59,6 +59,8 @@ HELP = {
     "• rekap — rekap bulanan desa Anda, mis. rekap oktober, rekap bulan lalu Mawar, "
     "rekap oktober excel\n"
     "• jadwal — hari Posyandu, batas laporan dan lokakarya mini\n"
+    "• rapat — undangan rapat Anda; jawab dengan hadir, tidak bisa atau diwakilkan NAMA; "
+    "di tempat rapat: hadir KODE\n"
     "• batal — hentikan laporan yang sedang diisi\n"
     "• bantuan — pesan ini\n"
     "Anda juga dikabari bila kader melaporkan tanda bahaya atau kematian.\n" + HELP_FILLING,

@@ -147,6 +147,8 @@ def test_check_in_with_the_code_during_the_meeting_and_the_attendance_csv(bot, d
     with demo.transaction() as session:
         code = session.exec(select(Meeting.code)).one()
     assert "hanya bisa saat rapat berlangsung" in nur.send(f"hadir {code}")
+    with demo.transaction() as session:
+        assert session.exec(select(MeetingInvitee.checked_in_at)).all() == [None, None]
     now.now = datetime(2026, 12, 3, 2, 30, tzinfo=UTC)  # 09:30 WIB, during the meeting
     assert f"Kode hadir: {code}" in organiser.send("rapat 1")
     wrong = "1000" if code != "1000" else "1001"

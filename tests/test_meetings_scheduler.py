@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from conversations import ALL_FORMS, Engine
@@ -50,6 +51,7 @@ def reminders(database: Database) -> list[tuple[str, str, str]]:
         ]
 
 
+@pytest.mark.backends
 def test_meeting_and_follow_up_reminders_at_each_invitees_local_time(database):
     load_two_zone_roster(database)
     clock = Clock(CREATED)
