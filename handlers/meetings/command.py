@@ -17,6 +17,7 @@ from conversations.parsing import parse_date
 from handlers import conversation
 from handlers.meetings import invitations
 from handlers.meetings import words as T
+from handlers.meetings.args import number
 from handlers.meetings.attendance import render, sheet
 from handlers.turn import TurnContext
 from storage.meetings import store
@@ -33,10 +34,12 @@ def rapat(turn: TurnContext, args: list[str]) -> list[Reply]:
     word = args[0].casefold()
     if word == "baru":
         return _new(turn)
-    if word.isdigit():
-        return _show(turn, int(word))
-    if word in ("batal", "pindah", "tempat") and len(args) > 1 and args[1].isdigit():
-        return _change(turn, word, int(args[1]), args[2:])
+    shown = number(word)
+    if shown is not None:
+        return _show(turn, shown)
+    changed = number(args[1]) if len(args) > 1 else None
+    if word in ("batal", "pindah", "tempat") and changed is not None:
+        return _change(turn, word, changed, args[2:])
     if turn.draft is not None:  # "Rapat koordinasi ILP" typed as a title: an answer
         return conversation.resume(turn)
     return [Reply(T.RAPAT_USAGE)]
@@ -128,11 +131,11 @@ def _count_words(found: dict[str | None, int]) -> dict[str, int]:
 
 def hadir(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``hadir``, ``hadir N``: will come; ``hadir KODE``: here now; ``hadir N NAMA``: mark."""
-    if args and args[0].isdigit():
-        number = args[0]
+    given = number(args[0]) if args else None
+    if given is not None:
         if len(args) > 1:
-            return _mark(turn, int(number), " ".join(args[1:]))
-        checked = _check_in(turn, number)
+            return _mark(turn, given, " ".join(args[1:]))
+        checked = _check_in(turn, args[0])
         if checked is not None:
             return checked
     return _answer(turn, args, "hadir")
@@ -149,7 +152,7 @@ def diwakilkan(turn: TurnContext, args: list[str]) -> list[Reply]:
 
 
 def _answer(turn: TurnContext, args: list[str], rsvp: str) -> list[Reply]:
-    meeting_id = int(args[0]) if args and args[0].isdigit() else None
+    meeting_id = number(args[0]) if args else None
     rest = args[1:] if meeting_id is not None else args
     meeting, refusal = _invitation(turn, meeting_id, rsvp)
     if meeting is None:
@@ -324,9 +327,9 @@ def _moved(
 
 def attendance(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``daftar hadir N``: the attendance list as an Excel file, for the organiser."""
-    if not args or not args[0].isdigit():
+    meeting_id = number(args[0]) if args else None
+    if meeting_id is None:
         return [Reply(T.ATTENDANCE_USAGE)]
-    meeting_id = int(args[0])
     meeting = store.get(turn.session, meeting_id)
     if meeting is None:
         return [Reply(T.NOT_FOUND.format(id=meeting_id))]

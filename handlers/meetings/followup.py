@@ -14,6 +14,7 @@ from conversations.parsing import parse_date
 from conversations.periods import format_date
 from handlers.meetings import invitations
 from handlers.meetings import words as T
+from handlers.meetings.args import number
 from handlers.turn import TurnContext
 from storage import outbox
 from storage.meetings import followup, store
@@ -28,14 +29,15 @@ def command(turn: TurnContext, args: list[str]) -> list[Reply]:
     if not args:
         return _list(turn)
     parts = [part.strip() for part in " ".join(args).split(";")]
-    if len(parts) != 4 or not parts[0].isdigit() or not all(parts):
+    meeting_id = number(parts[0])
+    if len(parts) != 4 or meeting_id is None or not all(parts):
         return [Reply(T.ITEM_USAGE)]
-    number, what, owner_name, due_text = parts
-    meeting = store.get(turn.session, int(number))
+    _, what, owner_name, due_text = parts
+    meeting = store.get(turn.session, meeting_id)
     if meeting is None:
-        return [Reply(T.NOT_FOUND.format(id=number))]
+        return [Reply(T.NOT_FOUND.format(id=meeting_id))]
     if meeting.organiser_id != turn.profile.person_id:
-        return [Reply(T.ONLY_ORGANISER.format(id=number))]
+        return [Reply(T.ONLY_ORGANISER.format(id=meeting_id))]
     if len(what) > WHAT_LIMIT:
         return [Reply(T.ITEM_USAGE)]
     wanted = owner_name.casefold()
@@ -81,28 +83,28 @@ def _list(turn: TurnContext) -> list[Reply]:
 
 def done(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``selesai N CATATAN``: the owner closes an item; the organiser is told."""
-    if not args or not args[0].isdigit():
+    item_id = number(args[0]) if args else None
+    if item_id is None:
         return [Reply(T.DONE_USAGE)]
-    number = int(args[0])
     note = " ".join(args[1:]).strip()[:NOTE_LIMIT] or None
-    found = followup.items(turn.session, item_id=number)
+    found = followup.items(turn.session, item_id=item_id)
     if not found:
-        return [Reply(T.ITEM_NOT_FOUND.format(item=number))]
+        return [Reply(T.ITEM_NOT_FOUND.format(item=item_id))]
     item = found[0]
     if item.owner_id != turn.profile.person_id:
-        return [Reply(T.ITEM_NOT_YOURS.format(item=number))]
+        return [Reply(T.ITEM_NOT_YOURS.format(item=item_id))]
     if item.done_at is not None:
-        return [Reply(T.ITEM_ALREADY_DONE.format(item=number))]
-    followup.finish(turn.session, number, note, turn.now)
+        return [Reply(T.ITEM_ALREADY_DONE.format(item=item_id))]
+    followup.finish(turn.session, item_id, note, turn.now)
     text = T.ITEM_DONE_ORGANISER.format(
-        item=number, what=item.what, owner=item.owner, note=note or "-"
+        item=item_id, what=item.what, owner=item.owner, note=note or "-"
     )
     outbox.enqueue(
         turn.session,
-        f"rtl:{number}:selesai:person{item.organiser_id}",
+        f"rtl:{item_id}:selesai:person{item.organiser_id}",
         item.organiser_id,
         "rtl",
         {"text": text},
         turn.now,
     )
-    return [Reply(T.ITEM_DONE.format(item=number))]
+    return [Reply(T.ITEM_DONE.format(item=item_id))]

@@ -18,6 +18,7 @@ from conversations.forms.mentoring import APPLIED, MENTORING
 from handlers import conversation
 from handlers.meetings import invitations
 from handlers.meetings import words as T
+from handlers.meetings.args import number
 from handlers.turn import TurnContext
 from storage import regions
 from storage.meetings import store
@@ -29,9 +30,10 @@ MAX_WEEKS = 26
 
 def schedule(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``pendampingan N MINGGU`` schedules the visits; ``pendampingan N`` shows their answers."""
-    if not args or not args[0].isdigit():
+    workshop_id = number(args[0]) if args else None
+    if workshop_id is None:
         return [Reply(T.MENTORING_USAGE)]
-    workshop = store.get(turn.session, int(args[0]))
+    workshop = store.get(turn.session, workshop_id)
     if workshop is None:
         return [Reply(T.NOT_FOUND.format(id=args[0]))]
     if workshop.organiser_id != turn.profile.person_id:
@@ -40,11 +42,11 @@ def schedule(turn: TurnContext, args: list[str]) -> list[Reply]:
         return [Reply(T.MENTORING_NOT_WORKSHOP.format(id=workshop.id))]
     if len(args) == 1:
         return _table(turn, workshop.id)
-    if not args[1].isdigit() or not 1 <= int(args[1]) <= MAX_WEEKS:
+    weeks = number(args[1])
+    if weeks is None or not 1 <= weeks <= MAX_WEEKS:
         return [Reply(T.MENTORING_WEEKS.format(limit=MAX_WEEKS))]
     if store.visits(turn.session, workshop.id):
         return [Reply(T.MENTORING_ALREADY.format(id=workshop.id))]
-    weeks = int(args[1])
     staff: dict[str, list[int]] = {}
     for person in store.invitees(turn.session, workshop.id):
         if person.role == "puskesmas" and person.area_code:
@@ -79,9 +81,10 @@ def schedule(turn: TurnContext, args: list[str]) -> list[Reply]:
 
 def monitor(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``pantau N``: the monitoring form of visit N, for one of its invitees."""
-    if not args or not args[0].isdigit():
+    visit_id = number(args[0]) if args else None
+    if visit_id is None:
         return [Reply(T.MONITOR_USAGE)]
-    visit = store.get(turn.session, int(args[0]))
+    visit = store.get(turn.session, visit_id)
     if visit is None or visit.kind != "pendampingan":
         return [Reply(T.MONITOR_NOT_VISIT.format(id=args[0]))]
     if store.invitation(turn.session, visit.id, turn.profile.person_id) is None:
