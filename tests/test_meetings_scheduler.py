@@ -110,10 +110,10 @@ def test_meeting_and_follow_up_reminders_at_each_invitees_local_time(database):
         texts = {row.key: row.payload["text"] for row in session.exec(select(Outbox))}
     nur = session_id(database, "Nur")
     rina = session_id(database, "Rina")
-    assert texts[f"rapat_pengingat:rapat1:h-1:person{nur}"] == (
+    assert texts[f"rapat_pengingat:rapat1:h-1:20261203T0200:person{nur}"] == (
         "⏰ Pengingat: besok rapat #1 Rapat ILP, Kamis, 3 Des 2026, 09.00–12.00 WIB, di Aula."
     )
-    assert texts[f"rapat_pengingat:rapat1:2jam:person{rina}"] == (
+    assert texts[f"rapat_pengingat:rapat1:2jam:20261203T0200:person{rina}"] == (
         "⏰ Rapat #1 Rapat ILP mulai pukul 10.00 (WITA), di Aula."
     )
 
@@ -132,3 +132,32 @@ def test_jobs_list_shows_the_meeting_reminders(database):
     result = CliRunner().invoke(app, ["jobs", "list"], env={"DATABASE_URL": database.url})
     assert result.exit_code == 0, result.output
     assert "rapat_pengingat" in result.output
+
+
+def test_a_moved_meeting_is_reminded_of_again_and_a_cancelled_one_not(database):
+    load_two_zone_roster(database)
+    clock = Clock(CREATED)
+    bot = Service(database, Engine(ALL_FORMS), clock=clock)
+    hendra = ServiceChat(bot, PHONES["Hendra"])
+    hendra.send_all(
+        "rapat baru",
+        "3",
+        "Rapat ILP",
+        "3/12",
+        "09.00",
+        "12.00",
+        "Aula",
+        "Nur",
+        "tidak ada",
+        "lewati",
+        "kirim",
+    )
+    day_before = datetime(2026, 12, 2, 9, tzinfo=UTC)  # 16:00 WIB
+    tick(database, day_before, CONFIG, only="rapat_pengingat")
+    clock.now = day_before
+    assert "dikabarkan ke 1 orang" in hendra.send("rapat pindah 1 10/12 09.00")
+    tick(database, datetime(2026, 12, 9, 9, tzinfo=UTC), CONFIG, only="rapat_pengingat")
+    assert [step for _, step, _ in reminders(database)] == ["rapat1:h-1", "rapat1:h-1"]
+    hendra.send("rapat batal 1")
+    tick(database, datetime(2026, 12, 10, 0, tzinfo=UTC), CONFIG, only="rapat_pengingat")
+    assert len(reminders(database)) == 2, "no reminder for a cancelled meeting"

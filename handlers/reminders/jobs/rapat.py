@@ -7,12 +7,13 @@ counts as not declined. A meeting starting before 08:00 has its two-hour
 reminder at 06:00, when the working-hours window opens. The owners of open
 follow-up items hear of them three days before and on the due date, from
 08:00. Keys name the meeting (or item), the step and the person, so a tick
-repeated, two schedulers or a manual ``jobs run`` queue nothing twice.
+repeated, two schedulers or a manual ``jobs run`` queue nothing twice; the key also
+names the start, so a meeting moved (``rapat pindah``) is reminded of again.
 """
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import UTC, time, timedelta
 
 from conversations.forms.meeting import format_clock, when_text
 from conversations.periods import day_in_month, format_date, shift_month
@@ -88,7 +89,10 @@ class MeetingReminderJob:
                 )
             else:
                 continue
-            tag = f"rapat{invited.meeting_id}:{step}"
+            # The start is part of the key: a meeting moved later is reminded of again.
+            tag = (
+                f"rapat{invited.meeting_id}:{step}:{invited.starts_at.astimezone(UTC):%Y%m%dT%H%M}"
+            )
             messages.append(
                 Message(key(self.rule.name, tag, invited.person.person_id), invited.person, text)
             )
