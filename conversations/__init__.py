@@ -1,6 +1,6 @@
 """Forms as data and the pure engine that walks them; knows nothing of channels or SQL."""
 
-from conversations.engine import Cancelled, Engine, Event, Submitted, Turn
+from conversations.engine import Cancelled, Engine, Event, Replacing, Submitted, Turn
 from conversations.forms import ALL_FORMS, REPORT_FORMS
 from conversations.messages import Attachment, Choice, Inbound, Reply
 from conversations.state import State
@@ -14,6 +14,7 @@ __all__ = [
     "Engine",
     "Event",
     "Inbound",
+    "Replacing",
     "Reply",
     "State",
     "Submitted",

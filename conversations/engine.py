@@ -9,14 +9,15 @@ replayed in a test with a fixed clock.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from conversations import lines
 from conversations import words as T
-from conversations.form import Field, Form, Kind
+from conversations.form import HISTORY, Check, Field, Form, Kind
 from conversations.messages import Choice, Inbound, Reply
 from conversations.parsing import (
     MAX_INPUT_LENGTH,
@@ -29,11 +30,14 @@ from conversations.parsing import (
     parse_yes_no,
     read_number,
 )
-from conversations.periods import format_day, format_month, month_of, recent_months
+from conversations.periods import format_day, format_month, month_of, recent_months, shift_month
 from conversations.state import SUMMARY, State
 
 APPROXIMATE = "@approximate"
 """The pending confirmation of a number typed as a guess (no form check behind it)."""
+
+COMPACT_SUMMARY_AFTER = 30
+"""A summary of more lines than this shows one line per section."""
 
 DRAFT_LIFETIME = timedelta(days=7)
 """An unfinished report is kept this long after the last answer."""
@@ -67,7 +71,21 @@ class Cancelled:
     reason: str
 
 
-Event = Submitted | Cancelled
+@dataclass(frozen=True, slots=True)
+class Replacing:
+    """The person chose to replace a report already sent, before giving other answers.
+
+    The caller may put what was sent into the form (:meth:`Engine.fill`) so
+    that replacing it means changing what differs, not typing it all again.
+    The turn that carries this event asks the next question, as without it.
+    """
+
+    form: str
+    answers: dict[str, Any]
+    context: dict[str, Any]
+
+
+Event = Submitted | Cancelled | Replacing
 
 
 @dataclass(slots=True)
@@ -94,6 +112,77 @@ class Engine:
         context = {**context, "today": now.date().isoformat()}
         state = State(form=form_id, context=context, form_version=form.version)
         return self._advance(form, state, now, [])
+
+    def open_filled(
+        self,
+        form_id: str,
+        context: Mapping[str, Any],
+        answers: Mapping[str, Any],
+        now: datetime,
+        note: str = "",
+    ) -> Turn:
+        """Open ``form_id`` with ``answers`` already given (a report sent before): its summary.
+
+        A correction starts from what was sent, so changing one number is
+        ``ubah N``, the number and ``kirim``. Answers to fields the form no
+        longer has are left out; a question that declines to go on (``stop_when``:
+        "replace the report already sent?") is answered with going on, since
+        the person asked to correct; a skippable question the report has no
+        answer for was skipped. Only a question that must be answered and has
+        no answer (a field added to the form since) is asked before the summary.
+        """
+        form = self.form(form_id)
+        context = {**context, "today": now.date().isoformat()}
+        state = State(form=form_id, context=context, form_version=form.version)
+        return self._fill(state, answers, now, note)
+
+    def fill(self, state: State, answers: Mapping[str, Any], now: datetime, note: str = "") -> Turn:
+        """Put ``answers`` (a report sent before) into an open form where it has none yet.
+
+        What the person already answered stays; then the summary, as in
+        :meth:`open_filled`.
+        """
+        return self._fill(state.copy(), answers, now, note)
+
+    def _fill(self, state: State, answers: Mapping[str, Any], now: datetime, note: str) -> Turn:
+        form = self.form(state.form)
+        for name, value in answers.items():
+            if name in form.names and name not in state.answers and value is not None:
+                state.answers[name] = value
+        for item in self._asked(form, state):
+            if item.name in state.answers or item.name in state.skipped:
+                continue
+            if item.stop_when is not None and item.kind is Kind.YES_NO:
+                state.answers[item.name] = not item.stop_when
+            elif _skippable(form, item):
+                state.skipped.append(item.name)
+        return self._advance(form, state, now, [note])
+
+    def report_lines(
+        self, form_id: str, answers: Mapping[str, Any], context: Mapping[str, Any]
+    ) -> list[str]:
+        """A report as sent, one line per section (``lihat laporan``).
+
+        Answers under codes the form no longer has (an older version) are
+        shown too, under their codes, so nothing sent is hidden.
+        """
+        form = self.form(form_id)
+
+        def display(item: Field, value: Any) -> str:
+            return self.display(item, value, context)
+
+        def named(item: Field) -> str:
+            return item.short or item.label
+
+        shown = lines.read_back(form, answers, answers.keys(), display, named)
+        others = [
+            f"{code} {_as_text(value)}" for code, value in answers.items() if code not in form.names
+        ]
+        if others:
+            shown.append(
+                T.LINE_READ_BACK.format(section=T.OTHER_ANSWERS, values=" · ".join(others))
+            )
+        return shown
 
     def reprompt(self, state: State, now: datetime, note: str = "", *, hint: bool = False) -> Turn:
         """Show again what is open (question, warning or summary) after a command.
@@ -142,6 +231,8 @@ class Engine:
         if state.pending is not None:
             return self._confirm_warning(form, state, raw, now)
         if state.current == SUMMARY:
+            if lines.looks_like_lines(form, raw, None):
+                return self._fill_lines(form, state, None, raw, now)
             return self._at_summary(form, state, word, now)
         current = form.field(state.current)
         if word in T.WORD_BACK:
@@ -208,13 +299,15 @@ class Engine:
 
     # --- moving around ---------------------------------------------------------
 
-    def _advance(self, form: Form, state: State, now: datetime, notes: list[str]) -> Turn:
+    def _advance(
+        self, form: Form, state: State, now: datetime, notes: list[str], *, hint: bool = False
+    ) -> Turn:
         """Ask the next unanswered question, or show the summary, or submit."""
         next_field = self._next_field(form, state)
         state.expires_at = (now + DRAFT_LIFETIME).isoformat()
         if next_field is not None:
             state.current = next_field.name
-            return Turn(state, [self._question(form, state, now, notes)])
+            return Turn(state, [self._question(form, state, now, notes, hint=hint)])
         state.edit = {}
         if not form.confirm:
             return self._submit(form, state, quiet=True)
@@ -299,10 +392,94 @@ class Engine:
     # --- answering ---------------------------------------------------------------
 
     def _answer(self, form: Form, state: State, current: Field, raw: str, now: datetime) -> Turn:
+        by_lines = form.confirm  # a report, not the menu
+        if by_lines and "\n" in raw.strip() and current.kind is not Kind.TEXT:
+            return self._fill_lines(form, state, current, raw, now)
         value, error = self._parse(current, raw, state, now.date())
+        if by_lines and error and lines.looks_like_lines(form, raw, current):
+            return self._fill_lines(form, state, current, raw, now)
         if error:
             return self._again(form, state, now, error)
         return self._accept_typed(form, state, current, raw, value, now)
+
+    def _fill_lines(
+        self, form: Form, state: State, current: Field | None, raw: str, now: datetime
+    ) -> Turn:
+        """Answers given as lines (a section, or a whole report): store what holds, ask the rest.
+
+        Every value is parsed and checked as if typed alone, in the form's
+        order; what fails is named with the reason and asked again (its old
+        answer kept as a button), an unknown label is named back, and the
+        first soft warning is asked about. Otherwise the read-back comes with
+        the next question, or the summary, in the same message.
+        """
+        read = lines.read(form, raw, current, state.answers, self._asked_with(state))
+        typed = dict(read.values)
+        notes = list(read.problems)
+        if read.unknown:
+            notes.insert(0, T.LINE_UNKNOWN.format(labels=", ".join(dict.fromkeys(read.unknown))))
+        if state.current == SUMMARY and typed:
+            self._start_edit(form, state, tuple(typed))
+        else:
+            for name in form.unit(typed):
+                old = state.answers.pop(name, None)
+                if old is not None:
+                    state.remembered[name] = old
+        for section_name in read.skipped:
+            section = form.section(section_name)
+            if section is None or not section.skippable:
+                notes.append(T.LINE_CANNOT_SKIP.format(section=section.title if section else ""))
+                continue
+            for member in form.fields:
+                is_open = member.name not in state.answers and member.name not in state.skipped
+                if member.section == section_name and member.name not in typed and is_open:
+                    state.skipped.append(member.name)
+        stored: list[str] = []
+        for item in form.fields:
+            if item.name not in typed:
+                continue
+            error = self._fill_one(form, state, item, typed[item.name], now)
+            if error:
+                notes.append(T.LINE_FIELD_ERROR.format(label=lines.short_of(item), error=error))
+            elif item.name in state.answers:
+                stored.append(item.name)
+        shown = lines.read_back(form, state.answers, stored, self._shown(state))
+        if state.pending is None and self._next_field(form, state) is None:
+            shown = []  # the summary shows every answer anyway
+        if state.pending is not None:
+            return Turn(state, [self._warning(state, [*shown, *notes])])
+        return self._advance(form, state, now, [*shown, *notes], hint=bool(notes))
+
+    def _fill_one(self, form: Form, state: State, item: Field, raw: str, now: datetime) -> str:
+        """One value of a line: stored, or held for a soft warning, or the reason it was not."""
+        if not item.applies(state.answers, state.context):
+            return T.LINE_NOT_ASKED_REASON
+        value, error = self._parse(item, raw, state, now.date())
+        if error:
+            return error
+        objection = _objection(form, state, item, value)
+        if objection is not None and not objection[0].soft:
+            return objection[1]
+        if objection is not None and state.pending is not None:
+            state.remembered[item.name] = value
+            return T.LINE_CHECK_LATER.format(value=self.display(item, value, state.context))
+        if objection is not None:
+            check, message = objection
+            state.pending = {
+                "field": item.name,
+                "value": value,
+                "check": check.name,
+                "message": message,
+            }
+            return ""
+        state.answers[item.name] = value
+        state.remembered.pop(item.name, None)
+        if item.name in state.skipped:
+            state.skipped.remove(item.name)
+        return ""
+
+    def _shown(self, state: State) -> Callable[[Field, Any], str]:
+        return lambda item, value: self.display(item, value, state.context)
 
     def _accept_typed(
         self, form: Form, state: State, current: Field, raw: str, value: Any, now: datetime
@@ -326,25 +503,19 @@ class Engine:
         """Run the cross-field checks on a parsed answer, then store it or object."""
         if current.stop_when is not None and value == current.stop_when:
             return self._decline(form, state, current, now)
-        candidate = {**state.answers, current.name: value}
-        for check in form.checks:
-            needs = check.fields if check.needs is None else check.needs
-            if current.name not in check.fields or not _has_all(candidate, needs):
-                continue
-            if check.holds(candidate, state.context):
-                continue
-            message = check.explain(candidate, state.context)
-            if not check.soft:
-                return self._again(form, state, now, message)
-            if state.confirmed.get(check.name) != _signature(candidate, check.fields):
-                state.pending = {
-                    "field": current.name,
-                    "value": value,
-                    "check": check.name,
-                    "message": message,
-                }
-                return Turn(state, [self._warning(state, [])])
-        return self._store(form, state, current, value, now)
+        objection = _objection(form, state, current, value)
+        if objection is None:
+            return self._store(form, state, current, value, now)
+        check, message = objection
+        if not check.soft:
+            return self._again(form, state, now, message)
+        state.pending = {
+            "field": current.name,
+            "value": value,
+            "check": check.name,
+            "message": message,
+        }
+        return Turn(state, [self._warning(state, [])])
 
     def _decline(self, form: Form, state: State, current: Field, now: datetime) -> Turn:
         """The user declined to go on (not replacing a report already sent).
@@ -353,19 +524,25 @@ class Engine:
         later questions have answers (the month was changed from the summary),
         the question before is asked again and every answer is kept.
         """
-        names = [f.name for f in form.fields]
-        later = names[names.index(current.name) + 1 :]
-        if not any(name in state.answers for name in later):
+        if not _later_answered(form, state, current):
             return Turn(None, [Reply(current.stop_text)], [Cancelled(form.id, "declined")])
         return self._back(form, state, now, [current.stop_back_text])
 
     def _store(self, form: Form, state: State, current: Field, value: Any, now: datetime) -> Turn:
+        fresh_replace = (
+            current.stop_when is not None
+            and value != current.stop_when
+            and not _later_answered(form, state, current)
+        )
         state.answers[current.name] = value
         state.pending = None
         state.remembered.pop(current.name, None)
         if current.name in state.skipped:
             state.skipped.remove(current.name)
-        return self._advance(form, state, now, self._read_back(form, current, value, state))
+        turn = self._advance(form, state, now, self._read_back(form, current, value, state))
+        if fresh_replace:
+            turn.events.append(Replacing(form.id, dict(state.answers), dict(state.context)))
+        return turn
 
     def _read_back(self, form: Form, current: Field, value: Any, state: State) -> list[str]:
         """A date or month as understood (``kemarin`` is "Sabtu, 28 Nov 2026"), said at once.
@@ -493,8 +670,11 @@ class Engine:
         lines = [note for note in notes if note]
         header = form.summary_header or T.SUMMARY_HEADER
         lines.append(header.format(title=form.title, subject=_subject(form, state)))
-        for number, (label, shown, _) in enumerate(self._summary_items(form, state), start=1):
-            lines.append(f"{number}. {label}: {shown}")
+        items = self._summary_items(form, state)
+        if len(items) > COMPACT_SUMMARY_AFTER:
+            lines.extend(_compact_summary(form, items))
+        else:
+            lines.extend(f"{n}. {label}: {shown}" for n, (label, shown, _) in enumerate(items, 1))
         if form.preview is not None:
             lines.append(form.preview(state.answers, state.context))
         lines.append(T.SUMMARY_FOOTER)
@@ -580,29 +760,65 @@ class Engine:
         current = form.field(state.current)
         applicable = [f.name for f in self._asked(form, state)]
         index = applicable.index(current.name) + 1 if current.name in applicable else 1
-        lines = [note for note in notes if note]
+        said = [note for note in notes if note]
         section = form.section(current.section)
         if form.confirm:
             position = T.POSITION.format(index=index, total=len(applicable))
-            lines.append(f"{position} {section.title}" if section else position)
+            said.append(f"{position} {lines.short_title(section)}" if section else position)
         shown = {
             name: self.display(form.field(name), value, state.context)
             for name, value in state.answers.items()
         }
-        lines.append(current.question(state.answers, state.context, shown))
+        said.append(current.question(state.answers, state.context, shown))
         previous = state.remembered.get(current.name)
         if previous is not None:
-            lines.append(
+            said.append(
                 T.CURRENT_VALUE.format(value=self.display(current, previous, state.context))
             )
+        example = self._line_example(form, state, current)
+        if example:
+            said.append(example)
         options = self._buttons(form, current, state, now)
         if current.kind in (Kind.CHOICE, Kind.MULTI) and options:
             listed = _listed_options(current, state.context)
-            lines.extend(f"{n}. {c.label}" for n, c in enumerate(listed, 1))
-        lines.extend(_hints(form, current, full=hint or (form.confirm and state.turn == 0)))
+            said.extend(f"{n}. {c.label}" for n, c in enumerate(listed, 1))
+        said.extend(_hints(form, current, full=hint or (form.confirm and state.turn == 0)))
         state.turn += 1
         free_text = current.kind not in (Kind.CHOICE, Kind.YES_NO)
-        return Reply("\n".join(lines), options, question_id=str(state.turn), free_text=free_text)
+        return Reply("\n".join(said), options, question_id=str(state.turn), free_text=free_text)
+
+    def _line_example(self, form: Form, state: State, current: Field) -> str:
+        """The line format of ``current``'s section, at its first question only."""
+        if not lines.is_line_field(current) or current.name in state.remembered:
+            return ""
+        asked = self._asked_with(state)
+        members = lines.section_fields(form, current.section, state.answers, asked)
+        if not members or members[0] is not current:
+            return ""
+        if any(f.name in state.answers or f.name in state.skipped for f in members):
+            return ""
+        return lines.example(form, members, self._last_month(form, state))
+
+    @staticmethod
+    def _asked_with(state: State) -> lines.Asked:
+        """Whether a field is asked given some answers, in this conversation's context.
+
+        A field only offered (vitamin A outside its months) is not given a
+        number by position; a label still fills it.
+        """
+        return lambda item, answers: (
+            item.applies(answers, state.context) and item.asked(answers, state.context)
+        )
+
+    @staticmethod
+    def _last_month(form: Form, state: State) -> Mapping[str, Any]:
+        """The answers of the month before the report's month, as the caller put them in context."""
+        period = period_of(form, state.answers)
+        if not period:
+            return {}
+        history = state.context.get(HISTORY) or {}
+        last = history.get(shift_month(period, -1)) if isinstance(history, Mapping) else None
+        return last if isinstance(last, Mapping) else {}
 
     def _buttons(
         self, form: Form, current: Field, state: State, now: datetime
@@ -615,7 +831,10 @@ class Engine:
         if kind is Kind.YES_NO:
             return _YES_NO_BUTTONS
         buttons: list[Choice] = []
-        suggestion = current.suggest(state.answers, state.context) if current.suggest else None
+        if current.suggest is not None:
+            suggestion = current.suggest(state.answers, state.context)
+        else:
+            suggestion = self._last_month(form, state).get(current.name)
         if suggestion is not None:
             shown = self.display(current, suggestion, state.context)
             label = T.SUGGESTION.format(value=shown) if kind is Kind.COUNT else shown
@@ -625,14 +844,14 @@ class Engine:
             shown = self.display(current, previous, state.context)
             label = shown if kind is Kind.MONTH else T.PREVIOUS_ANSWER.format(value=shown)
             buttons.append(Choice(_as_text(previous), label))
-        if kind is Kind.COUNT and (current.minimum or 0) == 0 and 0 not in (suggestion, previous):
+        zero_useful = suggestion is None and previous != 0
+        if kind is Kind.COUNT and (current.minimum or 0) == 0 and zero_useful:
             buttons.append(Choice("0", T.BUTTON_ZERO))
         if kind is Kind.MONTH:
             for month in recent_months(now.date(), 2):
                 if month not in (suggestion, previous):
                     buttons.append(Choice(month, format_month(month)))
-        section = form.section(current.section)
-        if current.optional or (section is not None and section.skippable):
+        if _skippable(form, current):
             buttons.append(Choice("lewati", T.BUTTON_SKIP))
         return tuple(buttons)
 
@@ -732,10 +951,47 @@ def _fits(item: Field, value: Any, context: Mapping[str, Any]) -> bool:
     return isinstance(value, list) and all(v in values for v in value)
 
 
+def _compact_summary(form: Form, items: list[tuple[str, str, tuple[str, ...]]]) -> list[str]:
+    """A long summary as one line per section: ``Balita: (6) S 98 · (7) D 76``.
+
+    Forty numbers one per line are longer than every question before them;
+    the numbers for ``ubah N`` stay the same.
+    """
+    rows: dict[str | None, list[str]] = {}
+    for number, (label, shown, names) in enumerate(items, 1):
+        first = form.field(names[0])
+        named = (first.short or label) if len(names) == 1 else ""
+        part = " ".join(filter(None, (f"({number})", named, shown)))
+        rows.setdefault(first.section, []).append(part)
+    said = []
+    for name, parts in rows.items():
+        section = form.section(name)
+        label = lines.section_label(section) if section else form.title
+        said.append(T.LINE_READ_BACK.format(section=label, values=" ".join(parts)))
+    return said
+
+
+def _skippable(form: Form, item: Field) -> bool:
+    """Whether ``lewati`` may leave ``item`` out (it is optional, or its section is skippable)."""
+    section = form.section(item.section)
+    return item.optional or (section is not None and section.skippable)
+
+
+def _later_answered(form: Form, state: State, current: Field) -> bool:
+    """Whether any question after ``current`` has an answer (an edit from the summary)."""
+    names = [f.name for f in form.fields]
+    return any(name in state.answers for name in names[names.index(current.name) + 1 :])
+
+
+def period_of(form: Form, answers: Mapping[str, Any]) -> str | None:
+    """The month a report is about: the answer to its ``period_field``, if it has one."""
+    return answers.get(form.period_field) if form.period_field else None
+
+
 def _subject(form: Form, state: State) -> str:
     """What the report is about, for its summary: the Posyandu name (and month)."""
     name = state.context.get("posyandu_name", "")
-    period = state.answers.get(form.period_field) if form.period_field else None
+    period = period_of(form, state.answers)
     return f"{name} {format_month(period)}".strip() if period else name
 
 
@@ -874,6 +1130,21 @@ def _pick_runs(options: tuple[Choice, ...], words: list[str]) -> list[str] | Non
         else:
             return None
     return values
+
+
+def _objection(form: Form, state: State, current: Field, value: Any) -> tuple[Check, str] | None:
+    """The first check ``value`` for ``current`` breaks (a soft one not yet confirmed), if any."""
+    candidate = {**state.answers, current.name: value}
+    for check in form.checks:
+        needs = check.fields if check.needs is None else check.needs
+        if current.name not in check.fields or not _has_all(candidate, needs):
+            continue
+        if check.holds(candidate, state.context):
+            continue
+        if check.soft and state.confirmed.get(check.name) == _signature(candidate, check.fields):
+            continue
+        return check, check.explain(candidate, state.context)
+    return None
 
 
 def _has_all(answers: Mapping[str, Any], names: tuple[str, ...]) -> bool:

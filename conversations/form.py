@@ -26,6 +26,9 @@ Context = Mapping[str, Any]
 Predicate = Callable[[Answers, Context], bool]
 PROFILE = "profile"
 """The context key holding a kabupaten's profile: field code -> switched on."""
+HISTORY = "history"
+"""The context key holding earlier reports of the Posyandu, ``{period: {code: count}}``:
+defaults a form declares (sasaran) and the engine's one-tap "last month" answers."""
 
 
 class Words(NamedTuple):
@@ -271,6 +274,11 @@ class Form:
         steps = [m.version for m in self.migrations]
         if steps != list(range(self.version - len(steps) + 1, self.version + 1)):
             raise ValueError(f"form {self.id}: migrations must lead up to version {self.version}")
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every field's name (code)."""
+        return frozenset(self._by_name)
 
     def field(self, name: str) -> Field:
         return self._by_name[name]

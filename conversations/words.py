@@ -59,8 +59,8 @@ WARN_CONFIRM_DATE = "⚠️ {message}\nApakah tanggal ini sudah benar?"
 WARN_REENTER = "Baik, silakan ketik ulang."
 SUMMARY_HEADER = "Periksa dulu laporan {title} {subject}:"
 SUMMARY_SKIPPED = "dilewati"
-SUMMARY_OFFERED = "tidak diisi (ubah untuk mengisi)"
-SUMMARY_FOOTER = "Ketik kirim untuk mengirim, ubah N untuk mengubah nomor N, atau batal."
+SUMMARY_OFFERED = "tidak diisi"
+SUMMARY_FOOTER = "Ketik kirim, ubah N untuk mengubah nomor N, atau batal."
 SUMMARY_UNKNOWN = "Laporan belum terkirim. " + SUMMARY_FOOTER
 SUBMITTED = "✅ Terima kasih! Laporan {title} {subject} sudah tersimpan."
 CANCELLED = "Laporan dibatalkan, tidak ada yang disimpan."
@@ -84,10 +84,32 @@ BUTTON_CANCEL = "Batal"
 BUTTON_SKIP = "Lewati"
 BUTTON_ZERO = "0"
 BUTTON_NONE = "Tidak ada"
-SUGGESTION = "{value} (seperti bulan lalu)"
+SUGGESTION = "{value} (bln lalu)"
 PREVIOUS_ANSWER = "{value} (sebelumnya)"
 CURRENT_VALUE = "Jawaban sebelumnya: {value}."
 READ_BACK = "{label}: {value}."
+# Group lines (conversations/lines.py): a section or a whole report in one message.
+LINE_READ_BACK = "{section}: {values}"
+LINE_EXAMPLE_LAST = "Sekaligus, mis.: {line}"
+LINE_EXAMPLE = "Sekaligus: {label} lalu angka {order}."
+LINE_UNKNOWN = "Tidak saya kenali, tidak disimpan: {labels}."
+LINE_NO_LABEL = "Baris '{line}': tulis nama bagiannya di depan angka, mis. BAL 60 48."
+LINE_TOO_MANY = (
+    "{section}: ada {count} angka, padahal hanya {expected} pertanyaan ({order}). "
+    "Baris itu tidak disimpan; kirim lagi."
+)
+LINE_TOO_MANY_FOR = (
+    "{label}: ada lebih dari satu angka. Tulis satu angka per label, mis. S 60 D 48."
+)
+LINE_AMBIGUOUS = (
+    "{label}: ada di beberapa bagian. Tulis nama bagiannya dulu, mis. BUMIL {label} 12."
+)
+LINE_NO_VALUE = "{label}: angkanya belum ditulis."
+OTHER_ANSWERS = "Lainnya"
+LINE_CANNOT_SKIP = "Bagian {section} wajib diisi, tidak bisa dilewati."
+LINE_FIELD_ERROR = "{label}: {error}"
+LINE_CHECK_LATER = "{value} perlu dicek, ditanyakan lagi sesudah ini."
+LINE_NOT_ASKED_REASON = "tidak ditanyakan di laporan ini, tidak disimpan."
 # Words the engine listens for in every question (lower case).
 WORD_BACK = ("kembali", "mundur")
 WORD_SKIP = ("lewati", "skip")

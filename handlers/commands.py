@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from conversations import Reply
 from conversations.periods import deadline_of, due_period, format_date, format_month
-from handlers import conversation, form_context, rekap
+from handlers import conversation, correction, form_context, rekap
 from handlers import words as T
 from handlers.meetings import command as meetings
 from handlers.meetings import followup, mentoring
@@ -117,6 +117,8 @@ COMMANDS: dict[str, Command] = {
     "jadwal": keeps_the_form(jadwal.show),
     "rekap": rekap.show,
     "tinjau": rekap.review,
+    "ubah": correction.edit,
+    "lihat": correction.show,
     "bantuan": help_text,
     "help": help_text,
     "batal": cancel,

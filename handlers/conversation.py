@@ -12,16 +12,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from conversations import Reply, State, Submitted, Turn
-from conversations.engine import DRAFT_LIFETIME
+from conversations import REPORT_FORMS, Inbound, Replacing, Reply, State, Submitted, Turn, lines
+from conversations.engine import DRAFT_LIFETIME, period_of
 from conversations.forms import ALL_FORMS, MEETING, MENTORING, MENU, title_of
-from conversations.periods import format_month
+from conversations.forms.menu import MENU_FORM_FIELD
+from conversations.periods import format_date, format_month
 from conversations.words import EXPIRED
 from handlers import form_context, submission
 from handlers import words as T
 from handlers.meetings import invitations, mentoring
 from handlers.turn import TurnContext
-from storage import drafts
+from storage import drafts, people, reports
+from storage.models import Report
+
+PASTED = "pasted"
+"""Menu context: a report pasted at the menu, given to the form once it is open."""
 
 
 def start(turn: TurnContext, form_id: str, context: dict[str, Any]) -> list[Reply]:
@@ -30,10 +35,36 @@ def start(turn: TurnContext, form_id: str, context: dict[str, Any]) -> list[Repl
 
 
 def resume(turn: TurnContext) -> list[Reply]:
-    """Give the message to the open conversation."""
+    """Give the message to the open conversation.
+
+    A report pasted at the menu (``lapor``, then every section as a labelled
+    line) chooses its form and fills it at once.
+    """
     assert turn.draft is not None
     state = State.from_json(turn.draft.state)
+    if state.form == MENU.id:
+        pasted = lines.report_form(REPORT_FORMS, turn.inbound.text)
+        if pasted is not None:
+            state.context[PASTED] = turn.inbound.text
+            return settle(turn, turn.engine.fill(state, {MENU_FORM_FIELD: pasted.id}, turn.now))
     return settle(turn, turn.engine.resume(state, turn.inbound, turn.now))
+
+
+def is_pasted_report(turn: TurnContext) -> bool:
+    """Whether a message outside any form is a report (every section as a labelled line)."""
+    reporting = turn.profile.role in form_context.REPORTING_ROLES
+    return reporting and lines.report_form(REPORT_FORMS, turn.inbound.text) is not None
+
+
+def pasted_report(turn: TurnContext) -> list[Reply]:
+    """A report sent without ``lapor`` first: as if ``lapor`` came just before it."""
+    posyandu = people.posyandu_of(turn.session, turn.profile)
+    if not posyandu:
+        return [Reply(T.NO_POSYANDU)]
+    opened = open_menu(turn, posyandu)
+    if turn.draft is None or turn.draft.form != MENU.id:
+        return opened
+    return resume(turn)
 
 
 def reprompt(turn: TurnContext, note: str, *, hint: bool = False) -> list[Reply]:
@@ -90,6 +121,7 @@ def describe(draft: drafts.Draft) -> str:
 
 def settle(turn: TurnContext, result: Turn) -> list[Reply]:
     """Save the new state (or drop a finished one) and apply the engine's events."""
+    result = _filled_from_sent(turn, result)
     replies = list(result.replies)
     if result.state is None:
         drafts.discard(turn.session, turn.profile.person_id, turn.draft)
@@ -110,6 +142,26 @@ def settle(turn: TurnContext, result: Turn) -> list[Reply]:
     return replies
 
 
+def opened_note(turn: TurnContext, report: Report) -> str:
+    """What a correction says first: which report was opened, sent when and by whom."""
+    day = format_date(report.submitted_at.astimezone(turn.now.tzinfo).date())
+    name = reports.submitter_name(turn.session, report)
+    return T.CORRECTION_OPENED.format(date=day, name=name)
+
+
+def _filled_from_sent(turn: TurnContext, result: Turn) -> Turn:
+    """Replacing a report through ``lapor``: the form gets what was sent, at its summary."""
+    replacing = next((e for e in result.events if isinstance(e, Replacing)), None)
+    if replacing is None or result.state is None:
+        return result
+    period = period_of(turn.engine.form(replacing.form), replacing.answers)
+    posyandu = replacing.context.get("posyandu_code", "")
+    report = reports.latest_for_period(turn.session, replacing.form, posyandu, period or "")
+    if report is None:
+        return result
+    return turn.engine.fill(result.state, report.data, turn.now, opened_note(turn, report))
+
+
 def _open_chosen(turn: TurnContext, event: Submitted) -> list[Reply]:
     """The menu was answered: continue the form put aside, or open the chosen one."""
     form_id = event.answers.get("form") or event.context["forms"][0][0]
@@ -117,7 +169,14 @@ def _open_chosen(turn: TurnContext, event: Submitted) -> list[Reply]:
         return _continue(turn, form_id, event.context["posyandu"])
     posyandu = event.answers.get("posyandu") or event.context["posyandu"][0][0]
     kept = kept_drafts(turn)
-    return kept + start(turn, form_id, form_context.for_form(turn, form_id, posyandu))
+    context = form_context.for_form(turn, form_id, posyandu)
+    pasted = event.context.get(PASTED)
+    if pasted is None:
+        return kept + start(turn, form_id, context)
+    started = turn.engine.start(form_id, context, turn.now)
+    assert started.state is not None
+    typed = Inbound(turn.inbound.channel, turn.inbound.user_id, turn.inbound.message_id, pasted)
+    return kept + settle(turn, turn.engine.resume(started.state, typed, turn.now))
 
 
 def _continue(turn: TurnContext, form_id: str, posyandu: list[tuple[str, str]]) -> list[Reply]:

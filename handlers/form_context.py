@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from conversations.form import HISTORY, PROFILE
 from conversations.forms import MONTHLY, REPORT_FORMS, menu_context
 from conversations.forms.menu import MENU_CONTINUE
-from conversations.forms.monthly import HISTORY
+from conversations.forms.monthly import POSYANDU_DAY
 from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
-from storage import people, reports
+from storage import forms, people, reports
 
 REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13
@@ -42,6 +43,9 @@ def for_form(turn: TurnContext, form_id: str, posyandu_code: str) -> dict[str, A
         "posyandu_code": posyandu_code,
         "posyandu_name": names.get(posyandu_code, posyandu_code),
     }
+    switches = forms.switches_of_posyandu(turn.session, posyandu_code, form_id)
+    if switches:
+        context[PROFILE] = switches
     if form_id == MONTHLY.id:
         context.update(_monthly(turn, posyandu_code))
     elif form_id == "luar_gedung":
@@ -65,6 +69,7 @@ def _monthly(turn: TurnContext, posyandu_code: str) -> dict[str, Any]:
         for f in filed
     }
     return {
+        POSYANDU_DAY: forms.posyandu_day(turn.session, posyandu_code),
         "default_period": default,
         "earliest_period": shift_month(default, -LATE_MONTHS),
         HISTORY: history,

@@ -45,6 +45,8 @@ def route(turn: TurnContext) -> list[Reply]:
         return COMMANDS[name](turn, args)
     if turn.draft is not None:
         return conversation.resume(turn)
+    if conversation.is_pasted_report(turn):
+        return conversation.pasted_report(turn)
     if turn.inbound.question_id is not None:
         return [Reply(T.STALE_NO_FORM)]
     text = " ".join(turn.inbound.answer.split())

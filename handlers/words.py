@@ -41,7 +41,11 @@ GREETING = {
 }
 HELP_FILLING = (
     "Saat mengisi: kembali = mundur satu pertanyaan, lewati = lewati bagian yang tidak ada, "
-    "ubah N = ubah nomor N di ringkasan, kirim = kirim laporan."
+    "ubah N = ubah nomor N di ringkasan, kirim = kirim laporan. Satu bagian bisa dikirim "
+    "sekaligus dalam satu baris (mis. BAL 60 48 40 5 2 1), seluruh laporan satu baris per "
+    "bagian.\n"
+    "• ubah laporan oktober — ubah laporan bulanan yang sudah dikirim\n"
+    "• lihat laporan oktober — lihat laporan bulanan yang sudah dikirim"
 )
 HELP = {
     "kader": "Petunjuk Lapor Posyandu:\n"
@@ -68,6 +72,7 @@ HELP = {
     "• rekap — rekap bulanan wilayah Puskesmas, per desa dan Posyandu, mis. rekap oktober, "
     "rekap oktober excel\n"
     "• status — Posyandu yang belum melapor bulan ini\n"
+    "• lihat laporan oktober Melati — laporan bulanan sebuah Posyandu seperti dikirim\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
     "• rapat — rapat yang akan datang; rapat baru — buat undangan rapat\n"
     "• bantuan — pesan ini",
@@ -76,6 +81,7 @@ HELP = {
     "rekap oktober excel\n"
     "• tinjau — tandai rekap sebuah bulan sudah ditinjau, mis. tinjau oktober\n"
     "• status — Posyandu yang belum melapor bulan ini\n"
+    "• lihat laporan oktober Melati — laporan bulanan sebuah Posyandu seperti dikirim\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
     "• rapat — rapat yang akan datang; rapat baru — buat undangan rapat\n"
     "• bantuan — pesan ini",
@@ -137,6 +143,27 @@ ALERT_NO_BIDAN = (
     "Belum ada bidan desa yang terdaftar untuk {posyandu}, jadi belum ada yang diberi tahu. "
     "Mohon hubungi bidan atau Puskesmas langsung."
 )
+
+# --- correcting and reading a report sent (handlers/correction.py) ---------------------
+CORRECTION_OPENED = "✏️ Laporan yang sudah dikirim ({date} oleh {name}) dibuka untuk diubah."
+CORRECTION_DRAFT_OPEN = (
+    "Masih ada laporan bulanan yang sedang diisi. Selesaikan (kirim) atau ketik batal dulu, "
+    "lalu ketik lagi ubah laporan."
+)
+CORRECTION_HOW = (
+    "Untuk mengubah laporan yang sudah dikirim, ketik ubah laporan dan bulannya, "
+    "mis. ubah laporan oktober."
+)
+CORRECTION_COMMAND = "ubah laporan"
+SHOW_COMMAND = "lihat laporan"
+SHOW_HEADER = (
+    "Laporan bulanan {posyandu} {period} (dikirim {date} oleh {name}, revisi ke-{revision}):"
+)
+SHOW_FOOTER = "Ada yang salah? Ketik ubah laporan {period}."
+REPORT_WHICH_POSYANDU = "Posyandu yang mana?"
+REPORT_POSYANDU_UNKNOWN = "Tidak ada Posyandu '{text}' di wilayah Anda. Posyandu Anda: {posyandu}."
+REPORT_NEVER_SENT = "{posyandu} belum pernah mengirim laporan bulanan."
+REPORT_NOT_SENT = "Laporan bulanan {posyandu} {period} belum dikirim."
 
 # --- service (handlers/service.py) ----------------------------------------------------
 BUSY = "Maaf, sedang ada gangguan. Silakan kirim ulang pesan Anda sebentar lagi."

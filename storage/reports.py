@@ -113,3 +113,29 @@ def any_filed(session: Session, posyandu_codes: Sequence[str]) -> bool:
     """Whether any report, of any kind, was ever filed for one of these Posyandu."""
     statement = select(Report.id).where(col(Report.posyandu_code).in_(posyandu_codes)).limit(1)
     return session.exec(statement).first() is not None
+
+
+def latest_for_period(
+    session: Session, kind: str, posyandu_code: str, period: str
+) -> Report | None:
+    """The revision that counts of a Posyandu's report of ``kind`` for a month, if one was sent."""
+    statement = select(Report).where(
+        col(Report.kind) == kind,
+        col(Report.posyandu_code) == posyandu_code,
+        col(Report.period) == period,
+        col(Report.is_latest),
+    )
+    return session.exec(statement.order_by(col(Report.submitted_at).desc())).first()
+
+
+def last_monthly_period(session: Session, posyandu_code: str) -> str | None:
+    """The most recent month a monthly report was sent for this Posyandu."""
+    statement = select(func.max(Report.period)).where(
+        col(Report.kind) == MONTHLY, col(Report.posyandu_code) == posyandu_code
+    )
+    return session.exec(statement).one()
+
+
+def submitter_name(session: Session, report: Report) -> str:
+    """Who sent this revision, by name."""
+    return session.exec(select(Person.name).where(col(Person.id) == report.submitted_by)).one()

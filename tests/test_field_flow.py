@@ -55,7 +55,7 @@ def test_editing_any_of_d_n_t_o_b_re_asks_the_whole_block(line):
     chat.say_all("10", "5")
     reply = chat.say("5")
     assert reply.startswith(SUMMARY)
-    assert "7. D: ditimbang: 64" in reply and "8. N: berat badan naik: 44" in reply
+    assert "(7) D 64" in reply and "(8) N 44" in reply
     chat.say("kirim")
     answers = submitted(chat).answers
     assert [answers[name] for name in ("BAL_D", "BAL_N", "BAL_T", "BAL_O", "BAL_B")] == [
@@ -94,7 +94,7 @@ def test_kembali_at_the_start_of_a_block_edit_keeps_the_old_block():
     assert "D: berapa balita" in chat.say("kembali")
     reply = chat.say("kembali")
     assert reply.startswith(SUMMARY)
-    assert "7. D: ditimbang: 60" in reply and "9. T: tidak naik: 10" in reply
+    assert "(7) D 60" in reply and "(9) T 10" in reply
     chat.say("kirim")
     answers = submitted(chat).answers
     assert [answers[name] for name in ("BAL_D", "BAL_N", "BAL_T", "BAL_O", "BAL_B")] == [
@@ -109,10 +109,10 @@ def test_kembali_at_the_start_of_a_block_edit_keeps_the_old_block():
 def test_kembali_while_editing_a_skipped_section_returns_to_the_summary():
     chat = monthly()
     chat.say_all(*OCTOBER, "lewati", *GROUPS[7:])
-    assert "19. Ibu hamil: dilewati" in chat.last
+    assert "(19) dilewati" in chat.last
     assert "Berapa ibu hamil sasaran" in chat.say("ubah 19")
     reply = chat.say("kembali")
-    assert reply.startswith(SUMMARY) and "19. Ibu hamil: dilewati" in reply
+    assert reply.startswith(SUMMARY) and "(19) dilewati" in reply
 
 
 # --- item 3: declining to replace never loses the draft --------------------------------
@@ -137,7 +137,7 @@ def test_declining_to_replace_then_kembali_returns_to_the_summary_unchanged():
     chat = at_summary(existing={"2026-09": "dikirim 3 Okt 2026 oleh Siti"})
     chat.say_all("ubah 1", "2026-09", "tidak")
     reply = chat.say("kembali")
-    assert reply.startswith(SUMMARY) and "1. Bulan laporan: Oktober 2026" in reply
+    assert reply.startswith(SUMMARY) and "(1) BULAN Oktober 2026" in reply
 
 
 def test_changing_the_month_to_another_filed_month_asks_again_whether_to_replace():
@@ -168,7 +168,7 @@ def test_declining_to_replace_at_the_summary_through_the_service(service):
     assert "dibatalkan" not in reply and "Laporan bulan apa?" in reply
     chat.send("2026-11")
     reply = chat.send("12")
-    assert reply.startswith(SUMMARY) and "6. S: balita sasaran: 80" in reply
+    assert reply.startswith(SUMMARY) and "(6) S 80" in reply
 
 
 # --- item 8: skipping the rest of a section keeps what was answered -------------------------
@@ -181,8 +181,8 @@ def test_skipping_the_rest_of_a_section_keeps_the_answer_already_given():
     chat.say("lewati")
     assert chat.state.answers["BUMIL_DATANG"] == 6
     reply = chat.say_all(*GROUPS[7:])
-    assert "20. Ibu hamil datang: 6" in reply
-    assert "21. Ibu hamil KEK (LiLA < 23,5 cm): dilewati" in reply
+    assert "(20) DATANG 6" in reply
+    assert "(21) KEK dilewati" in reply
     chat.say("kirim")
     answers = submitted(chat).answers
     assert answers["BUMIL_DATANG"] == 6 and "BUMIL_KEK" not in answers
@@ -331,3 +331,20 @@ def test_monthly_happy_path_is_short(service, capsys):
         print(f"\nmonthly happy path: {messages} messages, {characters} characters")
     assert messages == 47
     assert characters <= 6100
+
+
+def test_question_by_question_in_the_default_profile_takes_at_most_45_messages(service, capsys):
+    """Every group served, no KEK and no nifas mother that day: their follow-up counts are
+    not asked (a datang of 0 skips the group's other counts, a KEK of 0 skips KEK_MT)."""
+    bumil = ["8", "6", "0", "6", "0", "1"]
+    groups = [*bumil, "0", *GROUPS[10:]]
+    script = ["lapor", "1", *OCTOBER, *groups, "kirim"]
+    chat = ServiceChat(service, KADER)
+    characters = 0
+    for line in script:
+        chat.send(line)
+        characters += sum(len(render(reply)) for reply in chat.replies)
+    assert chat.replies[-1].text.startswith("✅ Terima kasih")
+    with capsys.disabled():
+        print(f"\nquestion by question: {len(script)} messages sent, {characters} characters")
+    assert len(script) == 44 <= 45

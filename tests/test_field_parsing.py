@@ -268,7 +268,7 @@ def test_bare_month_name_means_the_most_recent_past_month_and_is_read_back_with_
     assert chat.state.answers["periode"] == "2025-12"
     chat.say_all("ya", "12", *OCTOBER[3:], *GROUPS)
     assert "Posyandu Melati Desember 2025" in chat.last
-    assert "1. Bulan laporan: Desember 2025" in chat.last
+    assert "(1) BULAN Desember 2025" in chat.last
 
 
 def test_bare_month_name_of_this_month_is_this_month():

@@ -70,7 +70,7 @@ def test_a_field_added_to_the_form_reaches_chat_and_every_rekap_output(database,
     assert "Berapa balita diare yang mendapat oralit?" in chat.replies[-1].text
     assert "Dapat oralit (61) tidak boleh lebih dari D (60)" in chat.send("61")
     summary = chat.send_all("6", *GROUPS)
-    assert "17. Dapat oralit: 6" in summary
+    assert "(17) ORALIT 6" in summary
     assert "✅" in chat.send("kirim")
 
     area = Area("kabupaten", "32.98", "Kabupaten Uji")

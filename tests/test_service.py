@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
@@ -97,8 +99,10 @@ def test_correction_creates_a_revision_and_keeps_the_old_one(service, database):
     file_october(chat)
     chat.send_all("lapor", "1")
     assert "sudah pernah dikirim (dikirim 22 Nov 2026 oleh Siti)" in chat.send("2026-10")
-    chat.send("ya")
-    assert "✅" in chat.send_all(*HEADER[1:], "85", *OCTOBER[6:], *GROUPS, "kirim")
+    summary = chat.send("ya")  # what was sent, ready to change
+    number = re.search(r"\((\d+)\) S 80", summary)
+    assert number, summary
+    assert "✅" in chat.send_all(f"ubah {number.group(1)}", "85", "kirim")
     with database.transaction() as session:
         history = reports.revisions(session, reports.monthly_key("PY1", "2026-10"))
     assert [(r.revision, r.is_latest, r.data["BAL_S"]) for r in history] == [

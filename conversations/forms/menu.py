@@ -15,6 +15,8 @@ MENU_LABELS = {
 MENU_CONTINUE = "Lanjutkan laporan {draft}"
 MENU_FORM = Words("Jenis laporan", "Laporan apa yang ingin Anda isi?")
 MENU_POSYANDU = Words("Posyandu", "Untuk Posyandu yang mana?")
+MENU_FORM_FIELD = "form"
+"""The menu's answer naming the chosen form."""
 
 MENU = Form(
     id="pilih",
@@ -22,7 +24,7 @@ MENU = Form(
     confirm=False,
     fields=(
         Field(
-            "form",
+            MENU_FORM_FIELD,
             Kind.CHOICE,
             MENU_FORM.label,
             MENU_FORM.prompt,
