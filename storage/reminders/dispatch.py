@@ -38,7 +38,11 @@ class Address:
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
-    """An outbox row taken for sending; ``address`` None: no configured channel reaches it."""
+    """An outbox row taken for sending; ``address`` None: no configured channel reaches it.
+
+    ``choices`` are the message's buttons (value, label) and ``attachment`` its
+    file (filename, mime_type, kind and base64 ``content``), where it has them.
+    """
 
     id: int
     person_id: int
@@ -47,6 +51,8 @@ class Claimed:
     attempts: int
     claimed_until: datetime
     address: Address | None
+    choices: tuple[tuple[str, str], ...] = ()
+    attachment: dict[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -112,6 +118,8 @@ def claim(
             row.attempts,
             lease_until,
             found.get(row.person_id),
+            tuple((value, label) for value, label in row.payload.get("choices", ())),
+            row.payload.get("attachment"),
         )
         for row in rows
     ]
