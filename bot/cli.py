@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from bot.cli_forms import forms_app
+from bot.cli_meetings import meetings_app
 from bot.cli_reminders import jobs_app, schedule_app
 from bot.config import Settings
 from bot.wiring import build_service, configure_logging, open_database
@@ -30,6 +31,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(forms_app, name="forms")
+app.add_typer(meetings_app, name="meetings")
 
 DEMO_KADER_PHONE = "+6281200000001"
 

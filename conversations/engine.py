@@ -237,7 +237,7 @@ class Engine:
         current = form.field(state.current)
         if word in T.WORD_BACK:
             return self._back(form, state, now, [])
-        if word in T.WORD_SKIP and inbound.choice is None:
+        if word in T.WORD_SKIP and not _is_option(current, inbound.choice, state.context):
             return self._skip(form, state, current, now)
         return self._answer(form, state, current, raw, now)
 
@@ -668,12 +668,15 @@ class Engine:
 
     def _summary(self, form: Form, state: State, notes: list[str]) -> Reply:
         lines = [note for note in notes if note]
-        lines.append(T.SUMMARY_HEADER.format(title=form.title, subject=_subject(form, state)))
+        header = form.summary_header or T.SUMMARY_HEADER
+        lines.append(header.format(title=form.title, subject=_subject(form, state)))
         items = self._summary_items(form, state)
         if len(items) > COMPACT_SUMMARY_AFTER:
             lines.extend(_compact_summary(form, items))
         else:
             lines.extend(f"{n}. {label}: {shown}" for n, (label, shown, _) in enumerate(items, 1))
+        if form.preview is not None:
+            lines.append(form.preview(state.answers, state.context))
         lines.append(T.SUMMARY_FOOTER)
         state.turn += 1
         buttons = (Choice("kirim", T.BUTTON_SEND), Choice("batal", T.BUTTON_CANCEL))
@@ -741,9 +744,11 @@ class Engine:
         answers = {name: value for name, value in state.answers.items() if name in applicable}
         alerts = tuple(alert.kind for alert in form.alerts if alert.raised(answers))
         event = Submitted(form.id, answers, dict(state.context), alerts)
-        if quiet:
+        if quiet or form.submitted == "":
             return Turn(None, [], [event])
-        text = T.SUBMITTED.format(title=form.title, subject=_subject(form, state))
+        text = (form.submitted or T.SUBMITTED).format(
+            title=form.title, subject=_subject(form, state)
+        )
         return Turn(None, [Reply(text)], [event])
 
     # --- rendering ------------------------------------------------------------------
@@ -909,6 +914,11 @@ def _hints(form: Form, current: Field, *, full: bool) -> list[str]:
         controls.append(T.HINT_SKIP_SECTION.format(section=section.title.lower()))
     controls.append(T.HINT_CONTROLS)
     return [typing, " · ".join(controls)]
+
+
+def _is_option(current: Field, pressed: str | None, context: Mapping[str, Any]) -> bool:
+    """Whether a pressed button is one of the question's answers (not its Lewati button)."""
+    return pressed is not None and any(c.value == pressed for c in current.choices(context))
 
 
 def _gone(state: State) -> Turn:

@@ -245,6 +245,11 @@ class Form:
     ``headline`` the code of the indicator a rekap leads with. ``tally_by``
     names a choice field of an event form whose reports the rekap counts per
     option (births and deaths by kind), under the options' values.
+
+    A form that is not a report speaks its own words at the end: ``summary_header``
+    heads its summary, ``preview`` adds what ``kirim`` will do (an invitation and
+    who gets it), and ``submitted`` is said after ``kirim`` ("" leaves the answer
+    to the handler that acts on it).
     """
 
     id: str
@@ -263,6 +268,9 @@ class Form:
     columns: tuple[str, ...] = ()
     headline: str = ""
     tally_by: str | None = None
+    summary_header: str = ""
+    preview: Callable[[Answers, Context], str] | None = None
+    submitted: str | None = None
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

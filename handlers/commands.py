@@ -9,6 +9,8 @@ from conversations import Reply
 from conversations.periods import deadline_of, due_period, format_date, format_month
 from handlers import conversation, correction, form_context, rekap, review
 from handlers import words as T
+from handlers.meetings import command as meetings
+from handlers.meetings import followup, mentoring
 from handlers.names import addressed
 from handlers.reminders import jadwal
 from handlers.turn import TurnContext
@@ -121,5 +123,19 @@ COMMANDS: dict[str, Command] = {
     "bantuan": help_text,
     "help": help_text,
     "batal": cancel,
+    "rapat": meetings.rapat,
+    "hadir": meetings.hadir,
+    "tidak bisa": meetings.tidak_bisa,
+    "diwakilkan": meetings.diwakilkan,
+    "daftar hadir": meetings.attendance,
+    "tindak lanjut": followup.command,
+    "selesai": followup.done,
+    "pendampingan": mentoring.schedule,
+    "pantau": mentoring.monitor,
     **review.COMMANDS,
 }
+MITRA_COMMANDS = frozenset(
+    {"mulai", "start", "halo", "bantuan", "help", "batal", "rapat", "hadir", "tidak bisa"}
+    | {"diwakilkan", "tindak lanjut", "selesai", "pantau"}
+)
+"""A cross-sector partner answers invitations and follow-up items, nothing else."""

@@ -14,12 +14,13 @@ from typing import Any
 
 from conversations import REPORT_FORMS, Inbound, Replacing, Reply, State, Submitted, Turn, lines
 from conversations.engine import DRAFT_LIFETIME, period_of
-from conversations.forms import ALL_FORMS, MENU, RETURN_REASON, title_of
+from conversations.forms import ALL_FORMS, MEETING, MENTORING, MENU, RETURN_REASON, title_of
 from conversations.forms.menu import MENU_FORM_FIELD
 from conversations.periods import format_date, format_month
 from conversations.words import EXPIRED
 from handlers import form_context, submission
 from handlers import words as T
+from handlers.meetings import invitations, mentoring
 from handlers.review import hooks, returns
 from handlers.turn import TurnContext
 from storage import drafts, people, reports
@@ -141,6 +142,10 @@ def settle(turn: TurnContext, result: Turn) -> list[Reply]:
             replies.extend(_open_chosen(turn, event))
         elif isinstance(event, Submitted) and event.form == RETURN_REASON.id:
             replies.extend(returns.reason_given(turn, event))
+        elif isinstance(event, Submitted) and event.form == MEETING.id:
+            replies.extend(invitations.created(turn, event))
+        elif isinstance(event, Submitted) and event.form == MENTORING.id:
+            replies.extend(mentoring.stored(turn, event))
         elif isinstance(event, Submitted):
             replies.extend(submission.store(turn, event))
     if result.state is None and turn.draft is None:

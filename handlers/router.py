@@ -7,7 +7,8 @@ import re
 from conversations import Inbound, Reply
 from handlers import conversation
 from handlers import words as T
-from handlers.commands import COMMANDS
+from handlers.commands import COMMANDS, MITRA_COMMANDS
+from handlers.meetings.words import MITRA_ONLY
 from handlers.turn import TurnContext
 
 MAX_ECHO = 30
@@ -28,6 +29,9 @@ def parse_command(inbound: Inbound) -> tuple[str, list[str]] | None:
     if not words:
         return None
     name = words[0].removeprefix("/").split("@", 1)[0].casefold()
+    pair = f"{name} {words[1].casefold()}" if len(words) > 1 else ""
+    if pair in COMMANDS:  # two-word commands: ``tidak bisa``, ``daftar hadir``
+        return pair, words[2:]
     return (name, words[1:]) if name in COMMANDS else None
 
 
@@ -36,6 +40,8 @@ def route(turn: TurnContext) -> list[Reply]:
     command = parse_command(turn.inbound)
     if command is not None and not (command[0] == "batal" and turn.draft is not None):
         name, args = command
+        if turn.profile.role == "mitra" and name not in MITRA_COMMANDS:
+            return [Reply(MITRA_ONLY)]
         return COMMANDS[name](turn, args)
     if turn.draft is not None:
         return conversation.resume(turn)

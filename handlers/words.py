@@ -36,6 +36,8 @@ GREETING = {
     "dinkes": "Halo {name}, Dinas Kesehatan {area}. Ketik rekap untuk rekap bulanan kabupaten, "
     "status untuk laporan bulan ini, bantuan untuk petunjuk.",
     "admin": "Halo {name}, admin {area}. Ketik bantuan untuk petunjuk.",
+    "mitra": "Halo {name}, mitra lintas sektor {area}. Undangan rapat dari Puskesmas dan Dinas "
+    "Kesehatan datang lewat sini. Ketik rapat untuk melihat undangan Anda.",
 }
 HELP_FILLING = (
     "Saat mengisi: kembali = mundur satu pertanyaan, lewati = lewati bagian yang tidak ada, "
@@ -61,6 +63,8 @@ HELP = {
     "• rekap — rekap bulanan desa Anda, mis. rekap oktober, rekap bulan lalu Mawar, "
     "rekap oktober excel\n"
     "• jadwal — hari Posyandu, batas laporan dan lokakarya mini\n"
+    "• rapat — undangan rapat Anda; jawab dengan hadir, tidak bisa atau diwakilkan NAMA; "
+    "di tempat rapat: hadir KODE\n"
     "• batal — hentikan laporan yang sedang diisi\n"
     "• bantuan — pesan ini\n"
     "Anda juga dikabari bila kader melaporkan tanda bahaya atau kematian.\n" + HELP_FILLING,
@@ -70,6 +74,7 @@ HELP = {
     "• status — Posyandu yang belum melapor bulan ini\n"
     "• lihat laporan oktober Melati — laporan bulanan sebuah Posyandu seperti dikirim\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
+    "• rapat — rapat yang akan datang; rapat baru — buat undangan rapat\n"
     "• bantuan — pesan ini",
     "dinkes": "Petunjuk Lapor Posyandu untuk Dinas Kesehatan:\n"
     "• rekap — rekap bulanan kabupaten, per Puskesmas dan Posyandu, mis. rekap oktober, "
@@ -78,15 +83,23 @@ HELP = {
     "• status — Posyandu yang belum melapor bulan ini\n"
     "• lihat laporan oktober Melati — laporan bulanan sebuah Posyandu seperti dikirim\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
+    "• rapat — rapat yang akan datang; rapat baru — buat undangan rapat\n"
     "• bantuan — pesan ini",
     "admin": "Petunjuk Lapor Posyandu untuk admin:\n"
     "• rekap — rekap bulanan kabupaten, mis. rekap oktober excel\n"
     "• status — Posyandu yang belum melapor bulan ini\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
+    "• rapat — rapat yang akan datang; rapat baru — buat undangan rapat\n"
     "• bantuan — pesan ini\n"
     "Daftar petugas, jadwal pengingat dan ekspor diatur lewat baris perintah "
     "(python -m bot import, python -m bot schedule, python -m bot rekap); "
     "lihat panduan admin di README.",
+    "mitra": "Petunjuk Lapor Posyandu untuk mitra lintas sektor:\n"
+    "• rapat — undangan rapat Anda; rapat N — rincian rapat nomor N\n"
+    "• hadir, tidak bisa, diwakilkan NAMA — jawab undangan (tambahkan nomor rapat bila "
+    "undangan lebih dari satu)\n"
+    "• hadir KODE — tanda hadir di tempat rapat, dengan kode yang dibacakan panitia\n"
+    "• bantuan — pesan ini",
 }
 NOTHING_TO_CANCEL = "Tidak ada laporan yang sedang diisi."
 NO_FORMS_FOR_ROLE = "Peran Anda tidak mengirim laporan. Ketik status atau bantuan."

@@ -20,7 +20,7 @@ from conversations.periods import DEFAULT_DEADLINE_DAY
 from conversations.zones import DEFAULT_TIMEZONE
 from storage.types import UTCDateTime
 
-ROLES = ("kader", "bidan", "puskesmas", "dinkes", "admin")
+ROLES = ("kader", "bidan", "puskesmas", "dinkes", "admin", "mitra")
 CHANNELS = ("console", "telegram", "whatsapp")
 
 
@@ -81,7 +81,11 @@ class Posyandu(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    """Someone on the roster. ``area_code`` is the code of the level their role covers."""
+    """Someone on the roster. ``area_code`` is the code of the level their role covers.
+
+    ``jabatan`` is a cross-sector partner's office (camat, kepala desa, ketua TP PKK):
+    a ``mitra`` is invited to meetings and answers them, nothing else.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     phone: str = Field(unique=True, max_length=16)
@@ -90,6 +94,7 @@ class Person(SQLModel, table=True):
     area_code: str | None = Field(default=None, index=True)
     kabupaten_code: str = Field(foreign_key="kabupaten.code", index=True)
     timezone: str | None = None
+    jabatan: str | None = Field(default=None, max_length=60)
     active: bool = True
     created_at: datetime = _utc()
     updated_at: datetime = _utc()

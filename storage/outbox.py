@@ -22,8 +22,15 @@ def enqueue(
     rule: str,
     payload: dict[str, Any],
     now: datetime,
+    *,
+    not_before: datetime | None = None,
+    send_before: datetime | None = None,
 ) -> bool:
-    """Queue one message; the unique ``key`` makes a second enqueue of it a no-op."""
+    """Queue one message; the unique ``key`` makes a second enqueue of it a no-op.
+
+    ``not_before`` holds it back (until the recipient's working hours begin);
+    ``send_before`` ends its useful life.
+    """
     values = {
         "key": key,
         "person_id": person_id,
@@ -31,8 +38,9 @@ def enqueue(
         "payload": payload,
         "status": "pending",
         "attempts": 0,
-        "next_attempt_at": now,
+        "next_attempt_at": not_before or now,
         "created_at": now,
+        "send_before": send_before,
     }
     return _INSERT(session, values)
 

@@ -22,6 +22,7 @@ ROLE_LEVEL = {
     "puskesmas": "puskesmas",
     "dinkes": "kabupaten",
     "admin": "kabupaten",
+    "mitra": "puskesmas",
 }
 
 

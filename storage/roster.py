@@ -80,6 +80,7 @@ class RosterRow:
     target_bumil: int | None = None
     deadline_day: int | None = None
     lokmin_day: int | None = None
+    jabatan: str | None = None
 
 
 TABLES = (
@@ -356,6 +357,7 @@ def _people(rows: Iterable[RosterRow], zones: dict[str, str]) -> dict[str, _Pers
                 "area_code": _area_code(row),
                 "kabupaten_code": row.kabupaten_code,
                 "timezone": own_zone,
+                "jabatan": row.jabatan,
                 "active": True,
             }
             person = people[row.phone] = _Person(values, [], [])
@@ -372,6 +374,7 @@ def _area_code(row: RosterRow) -> str | None:
         "kader": row.posyandu_code,
         "bidan": row.desa_code,
         "puskesmas": row.puskesmas_code,
+        "mitra": row.puskesmas_code,
     }.get(row.role, row.kabupaten_code)
 
 

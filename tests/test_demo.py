@@ -77,7 +77,7 @@ def test_seeding_twice_changes_nothing(database):
         "puskesmas": 2,
         "desa": 4,
         "posyandu": 10,
-        "person": 18,
+        "person": 20,
         "person_posyandu": 11,
         # 29 monthly reports + 1 correction + 18 home visits + 9 outreach activities
         "report": 69,
@@ -99,6 +99,8 @@ def test_documented_people_and_areas(demo):
             "+6281200000202": ("Bambang", "puskesmas", "P3299020"),
             "+6281200000301": ("Agus Santoso", "dinkes", "32.99"),
             "+6281200000401": ("Dinkes IT", "admin", "32.99"),
+            "+6281200000501": ("Drs. Ahmad Fauzi", "mitra", "P3299010"),
+            "+6281200000502": ("Hj. Euis Rohaeti", "mitra", "P3299010"),
         }
         for phone, (name, role, area) in expected.items():
             profile = people.by_phone(session, phone)
@@ -249,7 +251,7 @@ def test_seeding_again_restores_an_edited_demo_roster_without_new_reports(databa
 
     summary = seed_demo(database, NOW)
 
-    assert summary == "Demo roster refreshed: 19 rows read. people: 1 updated."
+    assert summary == "Demo roster refreshed: 21 rows read. people: 1 updated."
     assert counts(database)["report"] == reports
 
 

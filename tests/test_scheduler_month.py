@@ -79,6 +79,10 @@ def test_a_month_of_reminders_reaches_the_right_people_at_their_local_time(datab
     file_monthly(database, "PY1", ids["Siti"], datetime(2026, 10, 30, 3, tzinfo=UTC))
     with database.transaction() as session:
         schedule.save_override(session, "32.98", "lokmin_tribulanan", START, months="11")
+        # The lokmin as meetings (invitations, data pack) have their own month test:
+        # tests/test_meetings_lokmin.py.
+        for rule in ("lokmin_rapat", "lokmin_data"):
+            schedule.save_override(session, "32.98", rule, START, enabled=False)
         expires = datetime(2026, 11, 19, 19, tzinfo=UTC)  # 20 Nov 02:00 WIB
         drafts.save(session, ids["Siti"], "bulanan", "{}", expires, START, None)
     clock = Clock(START)

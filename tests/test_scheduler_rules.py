@@ -138,10 +138,12 @@ def test_posyandu_day_reminder_goes_the_working_day_before():
 
 
 def test_tribulanan_runs_only_in_its_months():
-    assert placed("lokmin_tribulanan", "2026-11") == []
-    assert placed("lokmin_tribulanan", "2026-12") == [("2026-12-03:d-2", date(2026, 12, 1))]
-    assert placed("lokmin_tribulanan", "2026-11", months="11") == [
-        ("2026-11-03:d-2", date(2026, 10, 31))
+    # The quarterly lokmin runs in February, May, August and November by default.
+    assert placed("lokmin_tribulanan", "2026-12") == []
+    assert placed("lokmin_tribulanan", "2026-11") == [("2026-11-03:d-2", date(2026, 10, 31))]
+    assert placed("lokmin_tribulanan", "2027-02") == [("2027-02-03:d-2", date(2027, 2, 1))]
+    assert placed("lokmin_tribulanan", "2026-12", months="12") == [
+        ("2026-12-03:d-2", date(2026, 12, 1))
     ]
 
 

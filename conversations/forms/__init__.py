@@ -2,6 +2,8 @@
 
 from conversations.form import Form
 from conversations.forms.home_visit import HOME_VISIT
+from conversations.forms.meeting import MEETING
+from conversations.forms.mentoring import MENTORING
 from conversations.forms.menu import MENU, menu_context
 from conversations.forms.monthly import MONTHLY
 from conversations.forms.outreach import OUTREACH
@@ -10,7 +12,9 @@ from conversations.forms.vital_events import VITAL_EVENT
 from conversations.messages import Choice
 
 REPORT_FORMS: tuple[Form, ...] = (MONTHLY, HOME_VISIT, OUTREACH, VITAL_EVENT)
-ALL_FORMS: dict[str, Form] = {form.id: form for form in (*REPORT_FORMS, MENU, RETURN_REASON)}
+ALL_FORMS: dict[str, Form] = {
+    form.id: form for form in (*REPORT_FORMS, MENU, MEETING, MENTORING, RETURN_REASON)
+}
 EVENT_TALLIES: tuple[Choice, ...] = tuple(
     option for form in REPORT_FORMS if form.tally_by for option in form.field(form.tally_by).options
 )
@@ -31,6 +35,8 @@ __all__ = [
     "ALL_FORMS",
     "EVENT_TALLIES",
     "HOME_VISIT",
+    "MEETING",
+    "MENTORING",
     "MENU",
     "MONTHLY",
     "OUTREACH",

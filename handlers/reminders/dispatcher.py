@@ -20,6 +20,7 @@ next reminders go to another channel or list the person as unreachable.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import logging
 import os
@@ -29,9 +30,10 @@ import uuid
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from conversations import Choice, Reply
+from conversations import Reply
+from conversations.messages import Attachment, Choice
 from conversations.phone import normalize_phone
 from handlers.clock import utc_now
 from handlers.delivery import OUTBOX_ID, DeliveryError, Sender
@@ -193,9 +195,7 @@ class Dispatcher:
             return
         token = OUTBOX_ID.set(row.id)
         try:
-            choices = tuple(Choice(value, label) for value, label in row.choices)
-            reply = Reply(row.text, choices=choices)
-            await self._channels[address.channel].send(address.external_id, [reply])
+            await self._channels[address.channel].send(address.external_id, [_reply(row)])
         except DeliveryError as error:
             self._failed(row, str(error), permanent=error.permanent, retry_after=error.retry_after)
         except Exception as error:
@@ -328,3 +328,15 @@ class _RunState:
     @property
     def sending(self) -> bool:
         return not self.stopping and self.crash is None
+
+
+def _reply(row: Claimed) -> Reply:
+    """The message of an outbox row, with its buttons and file where it has them."""
+    choices = tuple(Choice(value, label) for value, label in row.choices)
+    found = row.attachment
+    attachment = None
+    if found is not None:
+        kind: Literal["document", "photo"] = "photo" if found["kind"] == "photo" else "document"
+        content = base64.b64decode(found["content"])
+        attachment = Attachment(found["filename"], content, found["mime_type"], kind)
+    return Reply(row.text, choices, attachment=attachment)

@@ -47,7 +47,10 @@ LEVELS = (
 )
 # How many levels of LEVELS each role's row must fill: a kader needs the whole chain
 # down to the Posyandu, a dinkes officer only provinsi and kabupaten.
-DEPTH = {"admin": 2, "dinkes": 2, "puskesmas": 4, "bidan": 5, "kader": 6}
+DEPTH = {"admin": 2, "dinkes": 2, "puskesmas": 4, "mitra": 4, "bidan": 5, "kader": 6}
+# A cross-sector partner (camat, kepala desa, ketua TP PKK) is placed in the Puskesmas area
+# whose meetings invite them, and says which office they hold.
+JABATAN_LENGTH = 60
 # Whole-number columns and their allowed range. Deadline and meeting days stop at 28 so
 # that every month has them.
 NUMBERS = {
@@ -58,7 +61,13 @@ NUMBERS = {
     "lokmin_day": (1, 28),
 }
 KNOWN_COLUMNS = frozenset(
-    (*REQUIRED_COLUMNS, *(column for level in LEVELS for column in level), "timezone", *NUMBERS)
+    (
+        *REQUIRED_COLUMNS,
+        *(column for level in LEVELS for column in level),
+        "timezone",
+        "jabatan",
+        *NUMBERS,
+    )
 )
 ALIASES = {"posyandu": "posyandu_name"}
 _ZONE_NAMES = list(zones.ABBREVIATIONS)
@@ -264,6 +273,12 @@ def _row(line: int, cells: dict[str, Any]) -> tuple[RosterRow | None, list[Roste
     if role not in ROLES:
         errors.append(f"role '{text.get('role', '')}' harus salah satu dari {', '.join(ROLES)}")
 
+    jabatan = text.get("jabatan", "")
+    if role == "mitra" and not jabatan:
+        errors.append("jabatan belum diisi (wajib untuk baris mitra, misalnya camat)")
+    elif len(jabatan) > JABATAN_LENGTH:
+        errors.append(f"jabatan lebih dari {JABATAN_LENGTH} huruf")
+
     depth = DEPTH.get(role, 0)
     if role == "bidan" and (text.get("posyandu_name") or text.get("posyandu_code")):
         depth += 1  # a bidan row may name one of her Posyandu
@@ -326,6 +341,7 @@ def _row(line: int, cells: dict[str, Any]) -> tuple[RosterRow | None, list[Roste
         target_bumil=numbers["target_bumil"] if has_posyandu else None,
         deadline_day=numbers["deadline_day"],
         lokmin_day=numbers["lokmin_day"] if has_puskesmas else None,
+        jabatan=jabatan or None,
     )
     return row, []
 

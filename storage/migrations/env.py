@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import storage.forms.models as form_tables  # noqa: F401  (the forms' profiles)
+import storage.meetings.models as meeting_tables  # noqa: F401  (meetings, invitees, RTL)
 import storage.models  # noqa: F401  (registers the tables on the metadata)
 import storage.rekap.models as rekap_tables  # noqa: F401  (the rekap's snapshots, reviews)
 import storage.reminders.models as reminder_tables  # noqa: F401  (the reminders' tables)

@@ -38,7 +38,11 @@ class Address:
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
-    """An outbox row taken for sending; ``address`` None: no configured channel reaches it."""
+    """An outbox row taken for sending; ``address`` None: no configured channel reaches it.
+
+    ``choices`` are the message's buttons (value, label) and ``attachment`` its
+    file (filename, mime_type, kind and base64 ``content``), where it has them.
+    """
 
     id: int
     person_id: int
@@ -49,6 +53,7 @@ class Claimed:
     address: Address | None
     choices: tuple[tuple[str, str], ...] = ()
     """Buttons (value, label) of a message that offers them; each value is a typed command."""
+    attachment: dict[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -115,6 +120,7 @@ def claim(
             lease_until,
             found.get(row.person_id),
             tuple((value, label) for value, label in row.payload.get("choices", ())),
+            row.payload.get("attachment"),
         )
         for row in rows
     ]
