@@ -111,3 +111,28 @@ def dhis2(
     except D.UnmappedError as error:
         _fail(D.unmapped_text(error.unmapped))
     _write(made.content, out, made.count)
+
+
+@export_app.command("table")
+def table(
+    period: Period,
+    months: Annotated[int, typer.Option(min=1, max=60, help="Months up to PERIOD.")] = 1,
+    area: AreaCode = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv (the long table) or xlsx (with its views).")
+    ] = "csv",
+    out: Out = None,
+) -> None:
+    """Write the long table: one row per indicator x month x Posyandu, Indonesian headers."""
+    from handlers.exports import table as T
+
+    _choice(fmt, T.FORMATS, W.BAD_FORMAT)
+    try:
+        made = T.export(_open(), period=period, months=months, area=area, output=fmt)
+    except BadPeriodError:
+        _fail(W.BAD_PERIOD.format(period=period), 2)
+    except UnknownAreaError:
+        _fail(W.UNKNOWN_AREA.format(code=area))
+    if out is None and fmt == "xlsx":
+        out = Path(made.name)
+    _write(made.content, out, made.count)

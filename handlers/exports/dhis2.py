@@ -12,7 +12,6 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
 from xml.etree import ElementTree
@@ -20,7 +19,7 @@ from xml.etree import ElementTree
 from conversations.forms import MONTHLY
 from handlers.exports import words as W
 from handlers.exports.mapping import Mapping, Unmapped
-from handlers.exports.scope import area_of, months_ending
+from handlers.exports.scope import Made, area_of, months_ending
 from handlers.exports.values import DataValue, data_values, number_text
 from storage import Database
 from storage.exports import filed_monthly
@@ -142,15 +141,6 @@ class UnmappedError(LookupError):
     def __init__(self, unmapped: Unmapped) -> None:
         super().__init__(unmapped)
         self.unmapped = unmapped
-
-
-@dataclass(frozen=True, slots=True)
-class Made:
-    """An export for the command line: its bytes, the file name to save it under, its count."""
-
-    content: bytes
-    name: str
-    count: int
 
 
 def export(

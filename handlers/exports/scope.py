@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from conversations.periods import shift_month
 from storage import Transaction
 from storage.rekap import Area, by_code
 
 _PERIOD = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """An export for the command line: its bytes, the file name to save it under, its count."""
+
+    content: bytes
+    name: str
+    count: int
 
 
 class UnknownAreaError(LookupError):

@@ -60,11 +60,11 @@ def data_values(filed: Iterable[Filed], form: Form, level: str = "posyandu") -> 
     for report in filed:
         unit = report.place.code if level == "posyandu" else report.place.desa_code
         for element in elements:
-            answer = report.data.get(element)
-            if answer is None or isinstance(answer, bool):
+            number = number_of(report.data.get(element))
+            if number is None:
                 continue
             key = (report.period, unit, element)
-            new = DataValue(element, unit, report.period, _number(answer), report.submitted_at)
+            new = DataValue(element, unit, report.period, number, report.submitted_at)
             old = values.get(key)
             values[key] = new if old is None else _summed(old, new)
     return [values[key] for key in sorted(values, key=lambda k: (k[0], k[1], order[k[2]]))]
@@ -75,10 +75,16 @@ def number_text(value: Number) -> str:
     return format(value, "f") if isinstance(value, Decimal) else str(value)
 
 
-def _number(answer: object) -> Number:
+def number_of(answer: object) -> Number | None:
+    """A stored answer as a number; None when it is missing or not a number."""
+    if isinstance(answer, bool) or answer is None:
+        return None
     if isinstance(answer, int):
         return answer
-    return Decimal(str(answer))
+    try:
+        return Decimal(str(answer))
+    except ArithmeticError:
+        return None
 
 
 def _summed(old: DataValue, new: DataValue) -> DataValue:
