@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli_exports import export_app
+from bot.cli_exports import export_app, targets_app
 from bot.cli_reminders import jobs_app, schedule_app
 from bot.config import Settings
 from bot.wiring import build_service, configure_logging, open_database
@@ -30,6 +30,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(export_app, name="export")
+app.add_typer(targets_app, name="targets")
 
 DEMO_KADER_PHONE = "+6281200000001"
 

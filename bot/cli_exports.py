@@ -136,3 +136,82 @@ def table(
     if out is None and fmt == "xlsx":
         out = Path(made.name)
     _write(made.content, out, made.count)
+
+
+targets_app = typer.Typer(help="Targets per indicator and kabupaten.", no_args_is_help=True)
+
+
+@targets_app.command("show")
+def targets_show(
+    kabupaten: Annotated[
+        str | None, typer.Option(help="Kabupaten code (default: the national targets).")
+    ] = None,
+) -> None:
+    """List each indicator's target: the kabupaten's own, or the national default."""
+    from handlers.exports.targets import bands_of, targets_of
+
+    with _open().transaction() as session:
+        found = targets_of(session, kabupaten)
+        bands = bands_of(session, kabupaten)
+    where = kabupaten or W.TARGETS_NATIONAL
+    typer.echo(W.TARGETS_TITLE.format(where=where))
+    for target in found:
+        percent = "-" if target.percent is None else f"{target.percent:g}%"
+        source = W.TARGET_SOURCE[target.source]
+        typer.echo(f"{target.measure.code}\t{percent}\t{source}\t{target.measure.label}")
+    good, fair = f"{bands.good_above:g}", f"{bands.fair_above:g}"
+    typer.echo(W.BANDS.format(good=good, fair=fair))
+
+
+@targets_app.command("set")
+def targets_set(
+    kabupaten: Annotated[str, typer.Argument(help="Kabupaten code.")],
+    indicator: Annotated[str, typer.Argument(help="Indicator code (targets show lists them).")],
+    percent: Annotated[str, typer.Argument(help="Target in percent, e.g. 85.")],
+) -> None:
+    """Set one indicator's target for a kabupaten (replacing the national default)."""
+    _save_targets([(None, kabupaten, indicator, percent)])
+
+
+@targets_app.command("import")
+def targets_import(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV kabupaten,indicator,target.")
+    ],
+) -> None:
+    """Import targets from a CSV file (all or nothing, line-numbered errors)."""
+    from handlers.exports.targets import TargetError, read_import
+
+    try:
+        rows = read_import(file.read_text(encoding="utf-8"))
+    except TargetError as error:
+        _fail("\n".join(error.problems))
+    _save_targets(rows)
+
+
+@targets_app.command("bands")
+def targets_bands(
+    kabupaten: Annotated[str, typer.Argument(help="Kabupaten code.")],
+    good: Annotated[float, typer.Option("--baik", help="baik: above this % of target.")] = 91,
+    fair: Annotated[float, typer.Option("--cukup", help="cukup: above this % of target.")] = 80,
+) -> None:
+    """Set a kabupaten's bands of the achievement review (in percent of target)."""
+    from handlers.exports.targets import TargetError, set_bands
+
+    try:
+        with _open().transaction() as session:
+            set_bands(session, kabupaten, good, fair, utc_now())
+    except TargetError as error:
+        _fail("\n".join(error.problems))
+    typer.echo(f"{W.BANDS_SAVED} " + W.BANDS.format(good=f"{good:g}", fair=f"{fair:g}"))
+
+
+def _save_targets(rows: list[tuple[int | None, str, str, str]]) -> None:
+    from handlers.exports.targets import TargetError, set_targets
+
+    try:
+        with _open().transaction() as session:
+            saved = set_targets(session, rows, utc_now())
+    except TargetError as error:
+        _fail("\n".join(error.problems))
+    typer.echo(W.TARGETS_SAVED.format(count=saved))

@@ -2,9 +2,30 @@
 
 Exports (DHIS2, the long table, the layouts staff retype) read stored
 answers as they are and let the form schema decide which of them are data
-elements; this wing only finds the revisions that count.
+elements; this wing only finds the revisions that count (:mod:`.filed`) and
+keeps each kabupaten's targets (:mod:`.targets`, table in :mod:`.models`).
 """
 
 from storage.exports.filed import Filed, Place, filed_monthly, places_in
+from storage.exports.models import AchievementBand, IndicatorTarget
+from storage.exports.targets import (
+    kabupaten_bands,
+    kabupaten_names,
+    kabupaten_targets,
+    save_bands,
+    save_targets,
+)
 
-__all__ = ["Filed", "Place", "filed_monthly", "places_in"]
+__all__ = [
+    "AchievementBand",
+    "Filed",
+    "IndicatorTarget",
+    "Place",
+    "filed_monthly",
+    "kabupaten_bands",
+    "kabupaten_names",
+    "kabupaten_targets",
+    "places_in",
+    "save_bands",
+    "save_targets",
+]

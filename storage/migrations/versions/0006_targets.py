@@ -1,0 +1,45 @@
+"""Targets per indicator and kabupaten, and the bands of the achievement review
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-29
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import storage.types
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "indicator_target",
+        sa.Column("kabupaten_code", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("indicator", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("percent", sa.Float(), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["kabupaten_code"], ["kabupaten.code"]),
+        sa.PrimaryKeyConstraint("kabupaten_code", "indicator"),
+    )
+    op.create_table(
+        "achievement_band",
+        sa.Column("kabupaten_code", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("good_above", sa.Float(), nullable=False),
+        sa.Column("fair_above", sa.Float(), nullable=False),
+        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["kabupaten_code"], ["kabupaten.code"]),
+        sa.PrimaryKeyConstraint("kabupaten_code"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("achievement_band")
+    op.drop_table("indicator_target")
