@@ -76,14 +76,16 @@ def reviewed(measures: Iterable[Measure]) -> tuple[Measure, ...]:
 def lines(
     totals: Totals, measures: Sequence[Measure], targets: Mapping[str, float], bands: Bands
 ) -> list[Line]:
-    """The review of one area from its summed parts (a cell of :func:`table.pivot`)."""
+    """The review of one area from its summed parts (a cell of :func:`table.pivot`).
+
+    Every ratio of ``measures`` has a line, in order; one nobody reported has
+    a sasaran of 0 and so no coverage.
+    """
     found = []
     for measure in reviewed(measures):
         top, bottom = totals.get(measure.code, (None, None))
-        if bottom is None:
-            continue
         found.append(
-            Line(measure, targets.get(measure.code), float(bottom), float(top or 0), bands)
+            Line(measure, targets.get(measure.code), float(bottom or 0), float(top or 0), bands)
         )
     return found
 

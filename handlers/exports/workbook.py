@@ -1,7 +1,8 @@
 """The Excel views staff retype, each a pivot of the long table (:mod:`.table`).
 
-Sheets: the long table itself, and the recap with one row per Posyandu
-(per month) and one column per measure, closed by the area's total. Header
+Sheets: the long table itself, the recap with one row per Posyandu (per
+month) and one column per measure, closed by the area's total, and the
+achievement review (PKP style) with its sub-areas side by side. Header
 rows are bold and frozen; a measure nobody reported is an empty cell, never 0.
 """
 
@@ -16,11 +17,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.exports import words as W
+from handlers.exports.achievement import Line
 from handlers.exports.table import HEADERS, Measure, Row, Totals, pivot
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 MAX_WIDTH = 40
+PERCENT = "0.0%"
+INTEGER = "#,##0"
 
 
 def workbook(table: Sequence[Row], measures: Sequence[Measure], title: str) -> bytes:
@@ -76,3 +80,74 @@ def _finish(sheet: Worksheet, frozen: str = "A2") -> None:
     for index, column in enumerate(sheet.iter_cols(min_row=2), start=1):
         width = max((len(str(c.value)) for c in column if c.value is not None), default=4)
         sheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, width + 2)
+
+
+def achievement_workbook(
+    title: str, lines: Sequence[Line], sub_areas: Sequence[tuple[str, Sequence[Line]]]
+) -> bytes:
+    """The PKP achievement table of an area, then its sub-areas' coverage side by side."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = W.ACHIEVEMENT_SHEET
+    achievement(sheet, title, lines)
+    by_area(book.create_sheet(W.ACHIEVEMENT_SUB_SHEET), title, lines, sub_areas)
+    stream = BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def achievement(sheet: Worksheet, title: str, lines: Sequence[Line]) -> None:
+    """The PKP table: one row per indicator, then empty columns for the lokakarya mini."""
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    _header(sheet, W.ACHIEVEMENT_COLUMNS, row=2)
+    for number, line in enumerate(lines, start=1):
+        sheet.append(
+            [
+                number,
+                line.measure.label,
+                _ratio(line.target),
+                line.sasaran,
+                line.target_people,
+                line.achieved,
+                _ratio(line.coverage),
+                _ratio(line.of_target),
+                line.band,
+                None,
+                None,
+                None,
+            ]
+        )
+        row = sheet.max_row
+        for column in (3, 7, 8):
+            sheet.cell(row=row, column=column).number_format = PERCENT
+        for column in (4, 5, 6):
+            sheet.cell(row=row, column=column).number_format = INTEGER
+    sheet.append([])
+    sheet.append([W.PROXY_NOTE])
+    _finish(sheet, frozen="C3")
+
+
+def by_area(
+    sheet: Worksheet,
+    title: str,
+    lines: Sequence[Line],
+    sub_areas: Sequence[tuple[str, Sequence[Line]]],
+) -> None:
+    """Coverage per sub-area (rows) and indicator (columns), the targets in the first row."""
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    _header(sheet, ("", *(line.measure.label for line in lines)), row=2)
+    sheet.append([W.RADAR_TARGET, *(_ratio(line.target) for line in lines)])
+    for name, found in sub_areas:
+        sheet.append([name, *(_ratio(line.coverage) for line in found)])
+    for row in sheet.iter_rows(min_row=3, min_col=2):
+        for cell in row:
+            cell.number_format = PERCENT
+    _finish(sheet, frozen="B3")
+
+
+def _ratio(percent: float | None) -> float | None:
+    """A percentage as the fraction Excel formats as one."""
+    return None if percent is None else percent / 100
