@@ -26,6 +26,7 @@ from conversations.parsing import (
     parse_choice_number,
     parse_date,
     parse_month,
+    parse_time,
     parse_yes_no,
     read_number,
 )
@@ -347,6 +348,9 @@ class Engine:
                 example = f"{day.day}/{day.month}/{day.year - 1}"
                 return None, T.ERR_FUTURE_DATE.format(value=format_day(day), example=example)
             return day.isoformat(), ""
+        if kind is Kind.TIME:
+            moment = parse_time(raw)
+            return (moment, "") if moment else (None, T.ERR_TIME.format(answer=_clip(raw)))
         if kind is Kind.MONTH:
             month = parse_month(raw, today)
             if month is None:
@@ -535,6 +539,9 @@ class Engine:
             buttons.append(Choice(_as_text(previous), label))
         if kind is Kind.COUNT and (current.minimum or 0) == 0 and 0 not in (suggestion, previous):
             buttons.append(Choice("0", T.BUTTON_ZERO))
+        if kind is Kind.TIME:
+            moment = f"{now.hour:02d}:{now.minute:02d}"
+            buttons.append(Choice(moment, T.BUTTON_NOW.format(time=moment.replace(":", "."))))
         if kind is Kind.MONTH:
             for month in recent_months(now.date(), 2):
                 if month not in (suggestion, previous):
@@ -555,6 +562,8 @@ class Engine:
             return format_day(date.fromisoformat(value))
         if kind is Kind.MONTH:
             return format_month(value)
+        if kind is Kind.TIME:
+            return str(value).replace(":", ".")
         if kind is Kind.CHOICE:
             labels = {c.value: c.label for c in item.choices(context)}
             return labels.get(value, str(value))
@@ -571,6 +580,7 @@ _HINTS = {
     Kind.DECIMAL: T.HINT_DECIMAL,
     Kind.YES_NO: T.HINT_YES_NO,
     Kind.DATE: T.HINT_DATE,
+    Kind.TIME: T.HINT_TIME,
     Kind.MONTH: T.HINT_MONTH,
     Kind.CHOICE: T.HINT_CHOICE,
     Kind.MULTI: T.HINT_MULTI,

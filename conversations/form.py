@@ -36,6 +36,7 @@ class Kind(StrEnum):
     MULTI = "multi"
     YES_NO = "yes_no"
     DATE = "date"
+    TIME = "time"
     MONTH = "month"
     TEXT = "text"
 

@@ -263,6 +263,20 @@ def _squeezed(word: str) -> str:
     return _REPEATED_END.sub(r"\1", word)
 
 
+_TIME = re.compile(r"^(?:jam|pukul|pk\.?)?\s*([0-9]{1,2})(?:\s*[.:]\s*([0-9]{2}))?$")
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day as ``HH:MM``: ``08.30``, ``8:30``, ``jam 8``, ``pukul 14.05``."""
+    found = _TIME.match(normalize(text))
+    if found is None:
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
 def parse_date(text: str, today: date) -> date | None:
     """A calendar day: ``12``, ``12/11``, ``12-11-2026``, ``12 Nov``, ``kemarin``, ``tgl 12``.
 

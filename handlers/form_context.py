@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversations.forms import REPORT_FORMS, menu_context
+from conversations.forms import OUTREACH, REPORT_FORMS, menu_context
 from conversations.forms.menu import MENU_CONTINUE
+from conversations.forms.outreach import BOK_MENU, STAFF
 from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
-from storage import people, reports
+from storage import bok, people, reports
 
 REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13
@@ -43,8 +44,10 @@ def for_form(turn: TurnContext, form_id: str, posyandu_code: str) -> dict[str, A
     }
     if form_id == "bulanan":
         context.update(_monthly(turn, posyandu_code))
-    elif form_id == "luar_gedung":
+    elif form_id == OUTREACH.id:
         context["desa_name"] = people.desa_name_of_posyandu(turn.session, posyandu_code)
+        context[BOK_MENU] = bok.menu_for_posyandu(turn.session, posyandu_code)
+        context[STAFF] = bok.staff_of_posyandu(turn.session, posyandu_code)
     return context
 
 

@@ -130,7 +130,7 @@ MENU_CONTEXT = {
 MONTHLY = ["2026-10", "ya", "80", "70", "60", "40", "10", "5", "5", "2", "1"]
 GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
 VISIT_TO_NOTE = ["hari ini", "3", "1", "tidak", "tidak", "2"]
-OUTREACH_TO_HOURS = ["1", "hari ini", "Balai Desa", "1", "1", "5", "5", "10", "0"]
+OUTREACH_TO_HOURS = ["1", "hari ini", "08.00", "10.00", "Balai Desa", "1", "1", "5", "5", "10", "0"]
 
 # kind -> (form, context, answers that lead to it, words of the question it must be at)
 ENGINE_POSITIONS: dict[str, tuple[str, dict[str, Any], list[str], str]] = {

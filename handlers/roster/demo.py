@@ -70,6 +70,15 @@ OUTREACH_PLANS = {
     "sweeping": ("balita", (3, 8), (5, 12)),
 }
 FUNDING_WEIGHTS = {"bok": 4, "dana_desa": 4, "swadaya": 1, "apbd": 1}
+# Outreach type -> the BOK menu item a kader would name for it.
+DEMO_BOK_MENU = {
+    "penyuluhan": "Penyuluhan kesehatan di Posyandu",
+    "kelas_bumil": "Kelas ibu hamil",
+    "kelas_balita": "Kelas ibu balita",
+    "pmt_lokal": "PMT lokal balita",
+    "skrining_ptm": "Skrining PTM usia produktif",
+    "sweeping": "Sweeping sasaran tidak datang",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,20 +378,27 @@ class _History:
         target, men, women = OUTREACH_PLANS[kind]
         male, female = rng.randint(*men), rng.randint(*women)
         served = male + female - rng.randint(0, 3)
+        hours = rng.choice((1.0, 1.5, 2.0, 2.5, 3.0))
+        start = rng.choice((8, 9, 10)) * 60 + rng.choice((0, 15, 30))
+        end = start + int(hours * 60)
         data: dict[str, Any] = {
             "jenis": kind,
             "tanggal": day.isoformat(),
+            "mulai": f"{start // 60:02d}:{start % 60:02d}",
+            "selesai": f"{end // 60:02d}:{end % 60:02d}",
             "tempat": posyandu.desa,
             "sasaran": target,
             "peserta_l": male,
             "peserta_p": female,
             "dilayani": served,
             "dirujuk": rng.randint(0, min(3, served)),
-            "durasi": rng.choice((1.0, 1.5, 2.0, 2.5, 3.0)),
+            "durasi": hours,
             "dana": rng.choices(list(FUNDING_WEIGHTS), list(FUNDING_WEIGHTS.values()))[0],
         }
         if kind == "penyuluhan":
             data["topik"] = rng.choice(list(OUTREACH_TOPICS))
+        if data["dana"] == "bok":
+            data["menu_bok_teks"] = DEMO_BOK_MENU[kind]
         self._store_event(OUTREACH, period, number, posyandu, data, day)
 
     def _store_event(

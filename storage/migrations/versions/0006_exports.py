@@ -1,4 +1,4 @@
-"""Targets per indicator and kabupaten, and the bands of the achievement review
+"""Exports: targets per indicator and kabupaten, achievement bands, each Puskesmas' BOK plan
 
 Revision ID: 0006
 Revises: 0005
@@ -38,8 +38,18 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["kabupaten_code"], ["kabupaten.code"]),
         sa.PrimaryKeyConstraint("kabupaten_code"),
     )
+    op.create_table(
+        "bok_menu",
+        sa.Column("puskesmas_code", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("imported_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["puskesmas_code"], ["puskesmas.code"]),
+        sa.PrimaryKeyConstraint("puskesmas_code", "code"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("bok_menu")
     op.drop_table("achievement_band")
     op.drop_table("indicator_target")
