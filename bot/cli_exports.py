@@ -215,3 +215,41 @@ def _save_targets(rows: list[tuple[int | None, str, str, str]]) -> None:
     except TargetError as error:
         _fail("\n".join(error.problems))
     typer.echo(W.TARGETS_SAVED.format(count=saved))
+
+
+@export_app.command("bok")
+def bok_export(
+    period: Period,
+    area: Annotated[str, typer.Option("--area", help="Puskesmas (or any region) code.")],
+    out: Out = None,
+) -> None:
+    """Write the month's outreach activities with their evidence as a workbook."""
+    from handlers.bok import export
+
+    try:
+        made = export(_open(), period=period, area=area)
+    except BadPeriodError:
+        _fail(W.BAD_PERIOD.format(period=period), 2)
+    except UnknownAreaError:
+        _fail(W.UNKNOWN_AREA.format(code=area))
+    _write(made.content, out or Path(made.name), made.count)
+
+
+bok_app = typer.Typer(help="BOK plans of the Puskesmas.", no_args_is_help=True)
+
+
+@bok_app.command("import")
+def bok_import(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV puskesmas,kode,menu.")
+    ],
+) -> None:
+    """Import each Puskesmas' BOK plan (replacing its older one; all or nothing)."""
+    from handlers.bok.plan import PlanError, import_plan
+
+    try:
+        with _open().transaction() as session:
+            summary = import_plan(session, file.read_text(encoding="utf-8"), utc_now())
+    except PlanError as error:
+        _fail("\n".join(error.problems))
+    typer.echo(summary)

@@ -76,6 +76,13 @@ OUTREACH_CHECKS = {
     "({dilayani}).",
     "end_after_start": "Jam selesai ({selesai}) harus sesudah jam mulai ({mulai}).",
 }
+KIND_FIELD = "jenis"
+"""The field naming what kind of activity it was (lists show it)."""
+BOK_FUNDED = ("dana", "bok")
+"""The field and answer that make an activity BOK-funded (its evidence is then checked)."""
+BOK_EVIDENCE = ("mulai", "selesai")
+"""The answers a BOK-funded activity needs as evidence, besides its menu item."""
+BOK_MENU_FIELDS = ("menu_bok", "menu_bok_teks")
 BOK_MENU = "bok_menu"
 """The context key holding the Puskesmas' BOK menu: ``[(code, name), ...]`` (may be empty)."""
 STAFF = "petugas"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -34,7 +34,7 @@ def menu_for_posyandu(session: Session, posyandu_code: str) -> list[tuple[str, s
 
 
 def replace_plans(
-    session: Session, plans: dict[str, Sequence[tuple[str, str]]], now: datetime
+    session: Session, plans: Mapping[str, Sequence[tuple[str, str]]], now: datetime
 ) -> int:
     """Replace the plans of these Puskesmas with the given items; returns the items stored."""
     stored = 0
