@@ -71,7 +71,7 @@ def run() -> None:
     from bot.scheduling import scheduling
 
     database = open_database(settings)
-    service = build_service(database)
+    service = build_service(database, settings)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -223,16 +223,24 @@ def bok_export(
     area: Annotated[str, typer.Option("--area", help="Puskesmas (or any region) code.")],
     out: Out = None,
 ) -> None:
-    """Write the month's outreach activities with their evidence as a workbook."""
+    """Write the month's outreach activities with their evidence: a workbook and a photo zip.
+
+    The zip (a folder per activity, numbered as the workbook's rows) is saved
+    next to the workbook, named like it with ``-foto.zip``.
+    """
     from handlers.bok import export
 
+    settings = Settings()
+    configure_logging(settings.log_level)
     try:
-        made = export(_open(), period=period, area=area)
+        book, photos = export(open_database(settings), settings.media_dir, period=period, area=area)
     except BadPeriodError:
         _fail(W.BAD_PERIOD.format(period=period), 2)
     except UnknownAreaError:
         _fail(W.UNKNOWN_AREA.format(code=area))
-    _write(made.content, out or Path(made.name), made.count)
+    target = out or Path(book.name)
+    _write(book.content, target, book.count)
+    _write(photos.content, target.with_name(f"{target.stem}-foto.zip"), photos.count)
 
 
 bok_app = typer.Typer(help="BOK plans of the Puskesmas.", no_args_is_help=True)

@@ -37,6 +37,8 @@ class Kind(StrEnum):
     YES_NO = "yes_no"
     DATE = "date"
     TIME = "time"
+    LOCATION = "location"
+    PHOTOS = "photos"
     MONTH = "month"
     TEXT = "text"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conversations import Inbound, Reply
-from handlers import conversation
+from handlers import conversation, media
 from handlers import words as T
 from handlers.commands import COMMANDS
 from handlers.turn import TurnContext
@@ -37,6 +37,14 @@ def route(turn: TurnContext) -> list[Reply]:
     if command is not None and not (command[0] == "batal" and turn.draft is not None):
         name, args = command
         return COMMANDS[name](turn, args)
+    if turn.inbound.media is not None:
+        refused = media.take(turn)
+        if refused:
+            return refused
+    if turn.inbound.location is not None:
+        elsewhere = media.pinned(turn)
+        if elsewhere:
+            return elsewhere
     if turn.draft is not None:
         return conversation.resume(turn)
     if turn.inbound.question_id is not None:

@@ -76,6 +76,8 @@ def _file_activity(service, clock) -> ServiceChat:
         "Kelas ibu hamil",
     ]
     chat.send("1")
+    assert chat.replies[-1].request_location
+    chat.send_all("lewati", "selesai")
     staff = chat.replies[-1].text
     assert "Siapa saja kader atau petugas" in staff
     assert "1. Hendra" in staff and "2. Nur" in staff and "3. Siti" in staff
@@ -112,12 +114,15 @@ def test_the_workbook_and_rekap_bok_check_the_evidence(service, cli, tmp_path, c
     assert row["Posyandu"] == "Posyandu Melati" and row["Jam mulai"] == "10.00"
     assert row["Peserta perempuan"] == 10 and row["Sumber dana"] == "BOK"
     assert row["Menu BOK"] == "Penyuluhan di Posyandu"
-    assert row["Jumlah bukti"] >= 2 and row["Dilaporkan oleh"] == "Siti"
+    assert row["Jumlah bukti"] == 0 and row["Dilaporkan oleh"] == "Siti"
+    assert (row["Bukti lengkap"], row["Kekurangan"]) == ("tidak", "Lokasi, Foto bukti")
 
     for phone in (PUSKESMAS, DINKES):
         chat = ServiceChat(service, phone)
         text = chat.send("rekap bok")
-        assert text.startswith("💰 Kegiatan BOK") and "Penyuluhan — Posyandu Melati" in text
+        assert text.startswith("💰 Kegiatan BOK") and "❌ Minggu, 22 Nov" not in text
+        assert "Penyuluhan — Posyandu Melati" in text and "kurang: Lokasi, Foto bukti" in text
+        assert "0 dari 1 kegiatan buktinya lengkap." in text
         chat.send("rekap bok november excel")
         attachment = chat.replies[0].attachment
         assert attachment is not None and attachment.filename.endswith(".xlsx")

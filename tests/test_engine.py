@@ -334,7 +334,7 @@ def test_outreach_health_talk_with_topic_and_bok_funding():
     chat.say_all("kembali", "12", "20", "30")
     chat.say("31")
     assert "Orang dirujuk (31) tidak boleh lebih dari yang dilayani (30)" in chat.last
-    chat.say_all("2", "1,5", "BOK", "Posbindu keliling", "kirim")
+    chat.say_all("2", "1,5", "BOK", "Posbindu keliling", "lewati", "selesai", "kirim")
     event = submitted(chat)
     assert event.answers["jenis"] == "penyuluhan"
     assert event.answers["topik"] == "isi_piringku"

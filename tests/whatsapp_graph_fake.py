@@ -918,9 +918,10 @@ def _validate_text(text: Any) -> None:
 def _validate_interactive(interactive: Any) -> None:
     interactive = _require_dict(interactive, "interactive")
     kind = interactive.get("type")
-    if kind not in ("button", "list"):
+    if kind not in ("button", "list", "location_request_message"):
         raise _invalid(
-            f"interactive type {kind!r} is not supported by FakeGraphAPI (accepts button, list)."
+            f"interactive type {kind!r} is not supported by FakeGraphAPI "
+            "(accepts button, list, location_request_message)."
         )
     _no_extra(interactive, {"type", "body", "action"}, "interactive")
     body = _require_dict(interactive.get("body"), "interactive['body']")
@@ -930,6 +931,10 @@ def _validate_interactive(interactive: Any) -> None:
     if kind == "button":
         _max_len(body_text, LIMITS["button_body"], "Body text")
         _validate_buttons(action)
+    elif kind == "location_request_message":
+        _max_len(body_text, LIMITS["button_body"], "Body text")
+        if action != {"name": "send_location"}:
+            raise _invalid("interactive['action'] must be {'name': 'send_location'}.")
     else:
         _max_len(body_text, LIMITS["list_body"], "Body text")
         _validate_list(action)

@@ -15,7 +15,7 @@ from conversations.forms._helpers import count, options, total
 from conversations.forms.home_visit import TARGET_GROUPS
 
 # --- words ----------------------------------------------------------------------------
-SECTION_TITLES = {"kegiatan": "Kegiatan", "peserta": "Peserta"}
+SECTION_TITLES = {"kegiatan": "Kegiatan", "peserta": "Peserta", "bukti": "Bukti kegiatan"}
 OUTREACH_FIELDS = {
     "jenis": Words("Jenis kegiatan", "Kegiatan luar gedung apa yang dilakukan?"),
     "tanggal": Words("Tanggal kegiatan", "Tanggal berapa kegiatan dilakukan?"),
@@ -37,6 +37,13 @@ OUTREACH_FIELDS = {
     "menu_bok": Words("Menu BOK", "Kegiatan ini masuk menu BOK yang mana?"),
     "menu_bok_teks": Words("Menu BOK", "Tulis menu BOK kegiatan ini (sesuai rencana Puskesmas)."),
     "petugas": Words("Kader/petugas terlibat", "Siapa saja kader atau petugas yang terlibat?"),
+    "lokasi": Words(
+        "Lokasi", "Kirim lokasi tempat kegiatan: tekan tombol Kirim lokasi saat berada di tempat."
+    ),
+    "foto": Words(
+        "Foto bukti",
+        "Kirim foto kegiatan dan foto daftar hadir yang sudah ditandatangani (paling banyak 5).",
+    ),
 }
 OUTREACH_TYPES = {
     "penyuluhan": "Penyuluhan",
@@ -80,7 +87,9 @@ KIND_FIELD = "jenis"
 """The field naming what kind of activity it was (lists show it)."""
 BOK_FUNDED = ("dana", "bok")
 """The field and answer that make an activity BOK-funded (its evidence is then checked)."""
-BOK_EVIDENCE = ("mulai", "selesai")
+PHOTOS_FIELD = "foto"
+LOCATION_FIELD = "lokasi"
+BOK_EVIDENCE = ("mulai", "selesai", LOCATION_FIELD, PHOTOS_FIELD)
 """The answers a BOK-funded activity needs as evidence, besides its menu item."""
 BOK_MENU_FIELDS = ("menu_bok", "menu_bok_teks")
 BOK_MENU = "bok_menu"
@@ -111,6 +120,7 @@ OUTREACH = Form(
     sections=(
         Section("kegiatan", SECTION_TITLES["kegiatan"]),
         Section("peserta", SECTION_TITLES["peserta"]),
+        Section("bukti", SECTION_TITLES["bukti"]),
     ),
     fields=(
         Field(
@@ -197,6 +207,23 @@ OUTREACH = Form(
             section="kegiatan",
             maximum=200,
             ask_if=lambda a, c: _bok(a, c, planned=False),
+        ),
+        Field(
+            "lokasi",
+            Kind.LOCATION,
+            W["lokasi"].label,
+            W["lokasi"].prompt,
+            section="bukti",
+            optional=True,
+        ),
+        Field(
+            "foto",
+            Kind.PHOTOS,
+            W["foto"].label,
+            W["foto"].prompt,
+            section="bukti",
+            optional=True,
+            maximum=5,
         ),
         Field(
             "petugas",

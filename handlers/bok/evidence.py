@@ -10,6 +10,7 @@ and a menu item.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -18,21 +19,33 @@ from typing import Any
 from conversations import Engine
 from conversations.form import Field, Kind
 from conversations.forms import OUTREACH
-from conversations.forms.outreach import BOK_EVIDENCE, BOK_FUNDED, BOK_MENU, BOK_MENU_FIELDS, STAFF
+from conversations.forms.outreach import (
+    BOK_EVIDENCE,
+    BOK_FUNDED,
+    BOK_MENU,
+    BOK_MENU_FIELDS,
+    PHOTOS_FIELD,
+    STAFF,
+)
 from handlers.bok import words as W
 from storage import Transaction, bok
 from storage.bok import Activity
+from storage.media import MediaStore
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True, slots=True)
 class Checked:
-    """An activity with what its evidence lacks (labels; empty when complete)."""
+    """An activity with what its evidence lacks (labels; empty when complete) and its photos."""
 
     activity: Activity
     missing: tuple[str, ...]
-    evidence: int
+
+    @property
+    def photos(self) -> list[str]:
+        """The digests of the activity's photos, in the order they were sent."""
+        return list(self.activity.data.get(PHOTOS_FIELD) or [])
 
     @property
     def bok_funded(self) -> bool:
@@ -50,11 +63,11 @@ def check(activity: Activity) -> Checked:
     present = [name for name in BOK_EVIDENCE if data.get(name) not in (None, "", [])]
     field, value = BOK_FUNDED
     if data.get(field) != value:
-        return Checked(activity, (), len(present))
+        return Checked(activity, ())
     missing = [OUTREACH.field(name).label for name in BOK_EVIDENCE if name not in present]
     if not any(data.get(name) for name in BOK_MENU_FIELDS):
         missing.append(W.MISSING_MENU)
-    return Checked(activity, tuple(missing), len(present))
+    return Checked(activity, tuple(missing))
 
 
 def checked(session: Transaction, where: Any, period: str) -> list[Checked]:
@@ -103,7 +116,7 @@ def workbook(
                 activity.desa,
                 *(answers[label] for label in columns),
                 activity.submitted_by,
-                item.evidence,
+                len(item.photos),
                 (W.YES if item.complete else W.NO) if item.bok_funded else W.NOT_BOK,
                 ", ".join(item.missing),
             ]
@@ -126,3 +139,21 @@ def _cell(engine: Engine, field: Field, value: Any, context: dict[str, Any]) -> 
 def _columns() -> list[str]:
     """The form's labels, each once: fields asked instead of each other share a column."""
     return list(dict.fromkeys(field.label for field in OUTREACH.fields))
+
+
+def photo_folder(activities: Sequence[Checked], store: MediaStore) -> bytes:
+    """A zip with each activity's photos in a folder named like its row in the workbook."""
+    stream = BytesIO()
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_STORED) as archive:
+        for number, item in enumerate(activities, start=1):
+            activity = item.activity
+            folder = f"{number:03d}-{activity.day or ''}-{_slug(activity.posyandu)}"
+            for index, digest in enumerate(item.photos, start=1):
+                path = store.path(digest)
+                if path is not None:
+                    archive.write(path, f"{folder}/foto-{index}{path.suffix}")
+    return stream.getvalue()
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name).strip("-").lower()
