@@ -124,7 +124,7 @@ def table(
     out: Out = None,
 ) -> None:
     """Write the long table: one row per indicator x month x Posyandu, Indonesian headers."""
-    from handlers.exports import table as T
+    from handlers.exports import views as T
 
     _choice(fmt, T.FORMATS, W.BAD_FORMAT)
     try:

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from bot.cli import app
 from conversations.forms import MONTHLY
 from handlers.exports.table import HEADERS, measures
+from handlers.exports.workbook import groups
 from handlers.roster.demo import seed_demo
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
@@ -105,3 +106,27 @@ def test_the_workbook_recap_is_a_pivot_of_the_long_table(cli, tmp_path):
         }
         assert {line[3]: line[column] for line in body if line[column] is not None} == by_posyandu
         assert total[column] == (sum(by_posyandu.values()) if by_posyandu else None)
+
+
+def test_the_open_day_recap_has_a_block_per_group(cli, tmp_path):
+    out = tmp_path / "tabel.xlsx"
+    cli("export", "table", "--period", "2026-10", "--area", KABUPATEN, "--format", "xlsx",
+        "--out", str(out))  # fmt: skip
+    rows = _table(cli, "--period", "2026-10")
+    sheet = load_workbook(out)["Rekap hari buka"]
+    blocks = groups(MONTHLY)
+    fields = [field for _, members in blocks for field in members]
+    first = 5
+    column = first
+    for section, members in blocks:
+        assert sheet.cell(row=2, column=column).value == section.title
+        column += len(members)
+    assert [sheet.cell(row=3, column=first + i).value for i in range(len(fields))] == [
+        f.label for f in fields
+    ]
+    counts = {(r["Kode Posyandu"], r["Kode indikator"]): int(r["Pembilang"]) for r in rows}
+    body = list(sheet.iter_rows(min_row=4, values_only=True))
+    assert {line[2] for line in body} == {code for code, _ in counts}
+    for line in body:
+        for offset, field in enumerate(fields):
+            assert line[first - 1 + offset] == counts.get((line[2], field.name)), field.name

@@ -17,12 +17,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from conversations.form import Form
-from conversations.forms import MONTHLY
-from handlers.exports import words as W
-from handlers.exports.scope import Made, area_of, months_ending
 from handlers.exports.values import Number, data_elements, number_of
-from storage import Database
-from storage.exports import Filed, Place, filed_monthly
+from storage.exports import Filed, Place
 
 DATA = "data"
 INDICATOR = "indikator"
@@ -169,34 +165,3 @@ def _add(total: Number | None, part: Number | None) -> Number | None:
     if part is None:
         return total
     return part if total is None else total + part
-
-
-FORMATS = ("csv", "xlsx")
-
-
-def export(
-    database: Database,
-    *,
-    period: str,
-    months: int = 1,
-    area: str | None,
-    output: str = "csv",
-    form: Form = MONTHLY,
-) -> Made:
-    """The long table of ``months`` months up to ``period`` as CSV, or the workbook of its views.
-
-    Raises :class:`~handlers.exports.scope.UnknownAreaError` and
-    :class:`~handlers.exports.scope.BadPeriodError`.
-    """
-    wanted = months_ending(period, months)
-    with database.transaction() as session:
-        found = area_of(session, area)
-        table = rows(filed_monthly(session, found.where, wanted), form)
-    name = f"tabel-{found.code or 'semua'}-{period}.{output}"
-    if output == "csv":
-        return Made(csv_bytes(table), name, len(table))
-    from handlers.exports.workbook import workbook
-
-    span = wanted[0] if len(wanted) == 1 else f"{wanted[0]} s.d. {wanted[-1]}"
-    title = W.RECAP_TITLE.format(area=found.name or W.ALL_AREAS, months=span)
-    return Made(workbook(table, measures(form), title), name, len(table))

@@ -16,9 +16,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from conversations.form import Field, Form, Section
 from handlers.exports import words as W
 from handlers.exports.achievement import Line
 from handlers.exports.table import HEADERS, Measure, Row, Totals, pivot
+from handlers.exports.values import data_elements
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
@@ -27,8 +29,15 @@ PERCENT = "0.0%"
 INTEGER = "#,##0"
 
 
-def workbook(table: Sequence[Row], measures: Sequence[Measure], title: str) -> bytes:
-    """The long table and its recap per Posyandu as an XLSX file."""
+def workbook(
+    table: Sequence[Row],
+    measures: Sequence[Measure],
+    title: str,
+    form: Form,
+    achieved: tuple[str, Sequence[Line]] | None = None,
+) -> bytes:
+    """The long table, the recap per Posyandu, the ILP open-day recap and, with ``achieved``
+    (a title and its lines), the achievement review, as one XLSX file."""
     book = Workbook()
     long_sheet = book.active
     assert long_sheet is not None
@@ -38,6 +47,9 @@ def workbook(table: Sequence[Row], measures: Sequence[Measure], title: str) -> b
         long_sheet.append(list(row.cells()))
     _finish(long_sheet)
     recap(book.create_sheet(W.SHEET_RECAP), table, measures, title)
+    open_day(book.create_sheet(W.SHEET_OPEN_DAY), table, form, title)
+    if achieved is not None:
+        achievement(book.create_sheet(W.ACHIEVEMENT_SHEET), *achieved)
     stream = BytesIO()
     book.save(stream)
     return stream.getvalue()
@@ -151,3 +163,41 @@ def by_area(
 def _ratio(percent: float | None) -> float | None:
     """A percentage as the fraction Excel formats as one."""
     return None if percent is None else percent / 100
+
+
+def open_day(sheet: Worksheet, table: Sequence[Row], form: Form, title: str) -> None:
+    """The ILP *rekapitulasi hari buka*: one row per Posyandu (and month), a column block per
+    life-cycle group with its counts (sasaran, datang, bermasalah, dirujuk: whatever the form
+    asks of that group), the group on the first header row and each count on the second."""
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    blocks = groups(form)
+    first = len(W.OPEN_DAY_PLACE) + 1
+    column = first
+    for section, fields in blocks:
+        sheet.cell(row=2, column=column, value=section.title).font = BOLD
+        if len(fields) > 1:
+            sheet.merge_cells(
+                start_row=2, start_column=column, end_row=2, end_column=column + len(fields) - 1
+            )
+        for offset, field in enumerate(fields):
+            sheet.cell(row=3, column=column + offset, value=field.label).font = BOLD
+        column += len(fields)
+    for offset, name in enumerate(W.OPEN_DAY_PLACE, start=1):
+        sheet.cell(row=3, column=offset, value=name).font = BOLD
+    by_posyandu = pivot(table, lambda r: (r.period, r.place.desa, r.place.code, r.place.name))
+    for key, totals in by_posyandu.items():
+        counts = [totals.get(f.name, (None, None))[0] for _, fields in blocks for f in fields]
+        sheet.append([*key, *counts])
+    _finish(sheet, frozen=f"{get_column_letter(first)}4")
+
+
+def groups(form: Form) -> list[tuple[Section, tuple[Field, ...]]]:
+    """The form's sections that have count fields, with those fields, in form order."""
+    elements = data_elements(form)
+    found = []
+    for section in form.sections:
+        fields = tuple(f for f in elements if f.section == section.name)
+        if fields:
+            found.append((section, fields))
+    return found
