@@ -86,7 +86,7 @@ def show(turn: TurnContext, args: list[str]) -> list[Reply]:
         content = achievement_workbook(title, found.lines, found.sub_areas)
         name = f"capaian-{found.area.code}-{span.months[-1]}.xlsx"
         return [Reply(W.ACHIEVEMENT_CAPTION, attachment=Attachment(name, content, XLSX))]
-    return [Reply(text(found), choices=_buttons(args, words))]
+    return [Reply(text(found), choices=_buttons(words))]
 
 
 def span_of(text: str, closed: str, today: date) -> Span | None:
@@ -150,7 +150,7 @@ def _line(line: Line) -> str:
     )
 
 
-def _buttons(args: list[str], words: list[str]) -> tuple[Choice, ...]:
+def _buttons(words: list[str]) -> tuple[Choice, ...]:
     base = " ".join([W.KINERJA_COMMAND, *words])
     return tuple(Choice(f"{base} {word}", label) for word, label in W.KINERJA_BUTTONS)
 

@@ -6,7 +6,7 @@ elements; this wing only finds the revisions that count (:mod:`.filed`) and
 keeps each kabupaten's targets (:mod:`.targets`, table in :mod:`.models`).
 """
 
-from storage.exports.filed import Filed, Place, filed_monthly, places_in
+from storage.exports.filed import Filed, Place, filed_monthly
 from storage.exports.models import AchievementBand, IndicatorTarget
 from storage.exports.targets import (
     kabupaten_bands,
@@ -25,7 +25,6 @@ __all__ = [
     "kabupaten_bands",
     "kabupaten_names",
     "kabupaten_targets",
-    "places_in",
     "save_bands",
     "save_targets",
 ]

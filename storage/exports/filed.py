@@ -31,8 +31,6 @@ class Place:
     kabupaten: str
     provinsi_code: str
     provinsi: str
-    target_balita: int | None
-    target_bumil: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +56,6 @@ _PLACE_COLUMNS = (
     col(Kabupaten.name),
     col(Provinsi.code),
     col(Provinsi.name),
-    col(Posyandu.target_balita),
-    col(Posyandu.target_bumil),
 )
 _ORDER = (
     col(Kabupaten.name),
@@ -78,13 +74,6 @@ def _with_regions(statement: Any) -> Any:
         .join(Kabupaten, col(Kabupaten.code) == col(Posyandu.kabupaten_code))
         .join(Provinsi, col(Provinsi.code) == col(Posyandu.provinsi_code))
     )
-
-
-def places_in(session: Session, where: ColumnElement[bool]) -> list[Place]:
-    """The active Posyandu of an area, by kabupaten, Puskesmas, desa and name."""
-    statement = _with_regions(select_columns(*_PLACE_COLUMNS).select_from(Posyandu))
-    statement = statement.where(where, col(Posyandu.active)).order_by(*_ORDER)
-    return [Place(*row) for row in session.execute(statement)]
 
 
 def filed_monthly(
