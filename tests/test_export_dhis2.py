@@ -150,7 +150,8 @@ def test_json_is_a_data_value_set_with_the_rekap_numbers(cli, period):
         posyandu = row["posyandu_code"]
         if row["reported"] == "1" and row["held"] == "1":
             for column, element in compared.items():
-                assert values[(posyandu, element)] == row[column], (posyandu, column)
+                # A section the kader skipped is empty in the CSV and absent here: never a zero.
+                assert values.get((posyandu, element), "") == row[column], (posyandu, column)
         else:
             # Not reported, or the Posyandu did not open: no value at all, never a zero.
             assert not [key for key in values if key[0] == posyandu], posyandu

@@ -99,13 +99,26 @@ def test_the_workbook_recap_is_a_pivot_of_the_long_table(cli, tmp_path):
     assert {line[3] for line in body} == reported and total[0] == "Total"
     for column, measure in enumerate(measures(MONTHLY), start=5):
         assert header[column] == measure.label
-        by_posyandu = {
-            r["Kode Posyandu"]: int(r["Pembilang"])
+        parts = {
+            r["Kode Posyandu"]: (int(r["Pembilang"]), int(r["Penyebut"] or 0))
             for r in rows
             if r["Kode indikator"] == measure.code
         }
-        assert {line[3]: line[column] for line in body if line[column] is not None} == by_posyandu
-        assert total[column] == (sum(by_posyandu.values()) if by_posyandu else None)
+        shown = {line[3]: line[column] for line in body if line[column] is not None}
+        summed = (sum(t for t, _ in parts.values()), sum(b for _, b in parts.values()))
+        if measure.denominator is None:
+            assert shown == {code: top for code, (top, _) in parts.items()}
+            assert total[column] == (summed[0] if parts else None)
+        else:
+            # A ratio of a group is the ratio of its sums, never the mean of the ratios.
+            scale = 100 if measure.percent else 1
+            assert shown == {
+                code: round(scale * top / bottom, 1)
+                for code, (top, bottom) in parts.items()
+                if bottom
+            }
+            expected = round(scale * summed[0] / summed[1], 1) if summed[1] else None
+            assert total[column] == expected
 
 
 def test_the_open_day_recap_has_a_block_per_group(cli, tmp_path):

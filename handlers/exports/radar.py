@@ -27,7 +27,7 @@ CEILING = 120.0
 
 def radar(title: str, areas: Sequence[tuple[str, list[Line]]]) -> bytes:
     """The PNG of ``(area name, its review lines)``, each with lines for the same indicators."""
-    shown = _shown(areas)
+    shown = _drawable(_shown(areas))
     measures = [line.measure for line in shown[0][1]] if shown else []
     count = max(len(measures), 3)
     angles = [2 * math.pi * index / count for index in range(count)]
@@ -35,6 +35,7 @@ def radar(title: str, areas: Sequence[tuple[str, list[Line]]]) -> bytes:
     FigureCanvasAgg(drawing)
     axes = drawing.add_subplot(projection="polar")
     drawing.suptitle(title, fontweight="bold")
+    axes.set_title(W.PROXY_NOTE_SHORT, fontsize="small", style="italic", pad=28)
     closed = [*angles, angles[0]]
     targets = [_capped(line.target) for line in shown[0][1]] if shown else []
     if targets:
@@ -47,9 +48,9 @@ def radar(title: str, areas: Sequence[tuple[str, list[Line]]]) -> bytes:
             axes.plot(closed[: len(values) + 1], drawn, linewidth=1.5, label=name)
     axes.set_xticks(angles[: len(measures)], [m.label for m in measures])
     axes.set_ylim(0, CEILING)
-    axes.set_yticks([25, 50, 75, 100], ["25%", "50%", "75%", "100%"])
+    axes.set_yticks([25, 50, 75, 100], ["25%", "50%", "75%", "100%"], fontsize="small")
+    axes.set_rlabel_position(180 / count)
     drawing.legend(loc="outside lower center", ncols=3, fontsize="small")
-    drawing.text(0.01, 0.005, W.PROXY_NOTE_SHORT, fontsize="x-small", style="italic")
     buffer = BytesIO()
     drawing.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -57,6 +58,18 @@ def radar(title: str, areas: Sequence[tuple[str, list[Line]]]) -> bytes:
 
 def _capped(value: float | None) -> float | None:
     return None if value is None else min(value, CEILING)
+
+
+def _drawable(areas: list[tuple[str, list[Line]]]) -> list[tuple[str, list[Line]]]:
+    """Only the indicators some area has a coverage for: an axis nobody reported is left out."""
+    if not areas:
+        return areas
+    keep = [
+        index
+        for index in range(len(areas[0][1]))
+        if any(lines[index].coverage is not None for _, lines in areas)
+    ]
+    return [(name, [lines[index] for index in keep]) for name, lines in areas]
 
 
 def _shown(areas: Sequence[tuple[str, list[Line]]]) -> list[tuple[str, list[Line]]]:

@@ -56,11 +56,17 @@ class Measure:
     denominator: tuple[str, ...] | None = None
     percent: bool = False
 
-    def parts(self, answers: dict[str, object]) -> tuple[Number | None, Number | None]:
-        """The numerator and denominator sums of one report; None where nothing was answered."""
-        return _sum(answers, self.numerator), (
-            _sum(answers, self.denominator) if self.denominator else None
-        )
+    def parts(self, answers: dict[str, object]) -> tuple[Number | None, Number | None] | None:
+        """The numerator and denominator sums of one report; None where it has no value.
+
+        A ratio needs both: a Posyandu that gave the denominator but not the
+        numerator (a switched-off field) would otherwise weigh down its area.
+        """
+        top = _sum(answers, self.numerator)
+        if self.denominator is None:
+            return None if top is None else (top, None)
+        bottom = _sum(answers, self.denominator)
+        return None if top is None or bottom is None else (top, bottom)
 
     def value(self, top: Number | None, bottom: Number | None) -> Number | float | None:
         """The measure from summed parts: the sum, or the ratio (a % when ``percent``)."""
@@ -120,9 +126,10 @@ def rows(filed: Iterable[Filed], form: Form) -> list[Row]:
     table = []
     for report in filed:
         for measure in measures(form):
-            top, bottom = measure.parts(report.data)
-            if top is None and bottom is None:
+            parts = measure.parts(report.data)
+            if parts is None:
                 continue
+            top, bottom = parts
             value = measure.value(top, bottom)
             table.append(Row(measure, report.period, report.place, value, top, bottom))
     return table
