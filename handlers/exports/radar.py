@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from io import BytesIO
+from typing import cast
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as PlotFigure
+from matplotlib.projections.polar import PolarAxes
 
 from handlers.exports import words as W
 from handlers.exports.achievement import Line
@@ -33,7 +35,7 @@ def radar(title: str, areas: Sequence[tuple[str, list[Line]]]) -> bytes:
     angles = [2 * math.pi * index / count for index in range(count)]
     drawing = PlotFigure(figsize=(8.0, 8.0), dpi=100, layout="constrained")
     FigureCanvasAgg(drawing)
-    axes = drawing.add_subplot(projection="polar")
+    axes = cast(PolarAxes, drawing.add_subplot(projection="polar"))
     drawing.suptitle(title, fontweight="bold")
     axes.set_title(W.PROXY_NOTE_SHORT, fontsize="small", style="italic", pad=28)
     closed = [*angles, angles[0]]
