@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conversations.form import Answers, Check, Context, Field, Form, Kind, Section, Words
+from conversations.form import (
+    Answers,
+    Check,
+    Context,
+    Field,
+    Form,
+    Kind,
+    Migration,
+    Section,
+    Words,
+)
 from conversations.forms._helpers import count, options, total
 from conversations.forms.home_visit import TARGET_GROUPS
 
@@ -117,6 +127,21 @@ C = OUTREACH_CHECKS
 OUTREACH = Form(
     id="luar_gedung",
     title="kegiatan luar gedung",
+    version=2,
+    migrations=(
+        Migration(
+            2,
+            added=(
+                "mulai",
+                "selesai",
+                "menu_bok",
+                "menu_bok_teks",
+                LOCATION_FIELD,
+                PHOTOS_FIELD,
+                STAFF,
+            ),
+        ),
+    ),
     sections=(
         Section("kegiatan", SECTION_TITLES["kegiatan"]),
         Section("peserta", SECTION_TITLES["peserta"]),

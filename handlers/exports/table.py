@@ -116,9 +116,14 @@ class Row:
 
 def measures(form: Form) -> tuple[Measure, ...]:
     """The form's data elements, then the indicators it declares."""
-    return tuple(
+    elements = tuple(
         Measure(DATA, field.name, field.label, (field.name,)) for field in data_elements(form)
     )
+    declared = tuple(
+        Measure(INDICATOR, i.code, i.label, i.numerator, i.denominator, i.percent)
+        for i in form.indicators
+    )
+    return elements + declared
 
 
 def rows(filed: Iterable[Filed], form: Form) -> list[Row]:
