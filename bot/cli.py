@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from bot.cli_exports import bok_app, export_app, targets_app
+from bot.cli_forms import forms_app
 from bot.cli_reminders import jobs_app, schedule_app
 from bot.config import Settings
 from bot.wiring import build_service, configure_logging, open_database
@@ -32,6 +33,7 @@ app.add_typer(schedule_app, name="schedule")
 app.add_typer(export_app, name="export")
 app.add_typer(targets_app, name="targets")
 app.add_typer(bok_app, name="bok")
+app.add_typer(forms_app, name="forms")
 
 DEMO_KADER_PHONE = "+6281200000001"
 

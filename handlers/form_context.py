@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from conversations.form import PROFILE
 from conversations.forms import MONTHLY, OUTREACH, REPORT_FORMS, menu_context
 from conversations.forms.menu import MENU_CONTINUE
-from conversations.forms.monthly import HISTORY
+from conversations.forms.monthly import HISTORY, POSYANDU_DAY
 from conversations.forms.outreach import BOK_MENU, STAFF
 from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
-from storage import bok, people, reports
+from storage import bok, forms, people, reports
 
 REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13
@@ -43,6 +44,9 @@ def for_form(turn: TurnContext, form_id: str, posyandu_code: str) -> dict[str, A
         "posyandu_code": posyandu_code,
         "posyandu_name": names.get(posyandu_code, posyandu_code),
     }
+    switches = forms.switches_of_posyandu(turn.session, posyandu_code, form_id)
+    if switches:
+        context[PROFILE] = switches
     if form_id == MONTHLY.id:
         context.update(_monthly(turn, posyandu_code))
     elif form_id == OUTREACH.id:
@@ -68,6 +72,7 @@ def _monthly(turn: TurnContext, posyandu_code: str) -> dict[str, Any]:
         for f in filed
     }
     return {
+        POSYANDU_DAY: forms.posyandu_day(turn.session, posyandu_code),
         "default_period": default,
         "earliest_period": shift_month(default, -LATE_MONTHS),
         HISTORY: history,

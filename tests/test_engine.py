@@ -468,3 +468,12 @@ def test_two_soft_warnings_on_one_answer_are_each_confirmed():
     assert "D (20) lebih besar dari K (10)" in chat.say("ya")
     chat.say("ya")
     assert chat.state.answers["BAL_D"] == 20
+
+
+def test_the_posyandu_day_of_the_roster_is_the_one_tap_day_held():
+    chat = monthly(posyandu_day=12)
+    chat.say_all("2026-10", "ya")
+    assert [c.label for c in chat.replies[-1].choices] == ["Senin, 12 Okt 2026"]
+    chat = monthly(posyandu_day=25)
+    chat.say_all("2026-11", "ya")
+    assert chat.replies[-1].choices == ()  # 25 November has not come yet

@@ -331,3 +331,20 @@ def test_monthly_happy_path_is_short(service, capsys):
         print(f"\nmonthly happy path: {messages} messages, {characters} characters")
     assert messages == 47
     assert characters <= 6100
+
+
+def test_question_by_question_in_the_default_profile_takes_at_most_45_messages(service, capsys):
+    """Every group served, no KEK and no nifas mother that day: their follow-up counts are
+    not asked (a datang of 0 skips the group's other counts, a KEK of 0 skips KEK_MT)."""
+    bumil = ["8", "6", "0", "6", "0", "1"]
+    groups = [*bumil, "0", *GROUPS[10:]]
+    script = ["lapor", "1", *OCTOBER, *groups, "kirim"]
+    chat = ServiceChat(service, KADER)
+    characters = 0
+    for line in script:
+        chat.send(line)
+        characters += sum(len(render(reply)) for reply in chat.replies)
+    assert chat.replies[-1].text.startswith("✅ Terima kasih")
+    with capsys.disabled():
+        print(f"\nquestion by question: {len(script)} messages sent, {characters} characters")
+    assert len(script) == 44 <= 45

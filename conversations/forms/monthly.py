@@ -53,6 +53,8 @@ PERIOD = "periode"
 REPLACE = "ganti"
 HISTORY = "history"
 """Context key: earlier reports of the Posyandu, ``{period: {code: count}}``."""
+POSYANDU_DAY = "posyandu_day"
+"""Context key: the Posyandu's usual day of the month, from the roster (or None)."""
 VITAMIN_A_MONTHS = ("02", "08")
 DEWORMING_MONTHS = ("08",)
 MAX_BALITA = 1000
@@ -153,7 +155,7 @@ def _day_facts(answers: Answers, _context: Context) -> dict[str, object]:
 
 def _tanggal_suggestion(answers: Answers, context: Context) -> str | None:
     """The Posyandu's usual day in the month reported, if the roster has one and it is past."""
-    day, period = context.get("posyandu_day"), answers.get(PERIOD)
+    day, period = context.get(POSYANDU_DAY), answers.get(PERIOD)
     if not isinstance(day, int) or not period or not 1 <= day <= 28:
         return None
     held = f"{period}-{day:02d}"
