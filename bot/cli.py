@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_exports import bok_app, export_app, targets_app
 from bot.cli_forms import forms_app
 from bot.cli_meetings import meetings_app
 from bot.cli_reminders import jobs_app, schedule_app
@@ -30,6 +31,9 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(schedule_app, name="schedule")
+app.add_typer(export_app, name="export")
+app.add_typer(targets_app, name="targets")
+app.add_typer(bok_app, name="bok")
 app.add_typer(forms_app, name="forms")
 app.add_typer(meetings_app, name="meetings")
 
@@ -71,7 +75,7 @@ def run() -> None:
     from bot.scheduling import scheduling
 
     database = open_database(settings)
-    service = build_service(database)
+    service = build_service(database, settings)
 
     async def main() -> None:
         stop = asyncio.Event()

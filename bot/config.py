@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr
@@ -44,6 +45,9 @@ class Settings(BaseSettings):
     default_timezone: str = DEFAULT_TIMEZONE
     holidays: str = ""
     log_level: str = "INFO"
+    media_dir: Path = Path("data/media")
+    """Photos received as evidence, content-addressed (never in the database)."""
+    media_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
 
     @property
     def telegram_enabled(self) -> bool:

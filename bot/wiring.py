@@ -18,8 +18,15 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
     return database
 
 
-def build_service(database: Database) -> Service:
-    return Service(database, Engine(ALL_FORMS))
+def build_service(database: Database, settings: Settings | None = None) -> Service:
+    """The core service; with ``settings``, photos sent as evidence are fetched and stored."""
+    if settings is None:
+        return Service(database, Engine(ALL_FORMS))
+    from bot.media import fetchers
+    from handlers.media import inbox
+
+    media = inbox(settings.media_dir, fetchers(settings), settings.media_max_bytes)
+    return Service(database, Engine(ALL_FORMS), media=media)
 
 
 def configure_logging(level: str) -> None:

@@ -26,7 +26,9 @@ from conversations.parsing import (
     normalize,
     parse_choice_number,
     parse_date,
+    parse_location,
     parse_month,
+    parse_time,
     parse_yes_no,
     read_number,
 )
@@ -41,6 +43,10 @@ COMPACT_SUMMARY_AFTER = 30
 
 DRAFT_LIFETIME = timedelta(days=7)
 """An unfinished report is kept this long after the last answer."""
+MAX_PHOTOS = 5
+"""Photos one question takes when the field sets no maximum."""
+PHOTOS_PENDING = "@photos:"
+"""Context key prefix of the photos received so far for a photo question."""
 
 _EDIT = re.compile(rf"^{T.WORD_EDIT}\s*(\d+)$")
 _TRAILING_PUNCTUATION = ".!?,"
@@ -239,6 +245,11 @@ class Engine:
             return self._back(form, state, now, [])
         if word in T.WORD_SKIP and not _is_option(current, inbound.choice, state.context):
             return self._skip(form, state, current, now)
+        if current.kind is Kind.PHOTOS:
+            return self._photo(form, state, current, inbound, word, now)
+        if current.kind is Kind.LOCATION and inbound.location is not None:
+            pin = {"lat": inbound.location.latitude, "lon": inbound.location.longitude}
+            return self._accept(form, state, current, pin, now)
         return self._answer(form, state, current, raw, now)
 
     # --- versions -----------------------------------------------------------------
@@ -390,6 +401,33 @@ class Engine:
         return Turn(state, [self._question(form, state, now, notes, hint=hint)])
 
     # --- answering ---------------------------------------------------------------
+
+    def _photo(
+        self, form: Form, state: State, current: Field, inbound: Inbound, word: str, now: datetime
+    ) -> Turn:
+        """Photos come one message each, up to the field's maximum, until Selesai.
+
+        The ones received so far wait in the context (the answer is stored
+        whole when the kader is done), so a photo sent twice counts once.
+        """
+        key = PHOTOS_PENDING + current.name
+        taken = list(state.context.get(key, []))
+        media = inbound.media
+        if media is not None and media.digest:
+            limit = int(current.maximum or MAX_PHOTOS)
+            if media.digest in taken:
+                note = T.PHOTO_SAME
+            elif len(taken) >= limit:
+                note = T.ERR_PHOTO_COUNT.format(maximum=limit)
+            else:
+                taken.append(media.digest)
+                state.context[key] = taken
+                note = T.PHOTO_RECEIVED.format(count=len(taken))
+            return self._again(form, state, now, note, hint=False)
+        if word in T.WORD_DONE:
+            state.context.pop(key, None)
+            return self._accept(form, state, current, taken, now)
+        return self._again(form, state, now, T.ERR_PHOTO_NEEDED)
 
     def _answer(self, form: Form, state: State, current: Field, raw: str, now: datetime) -> Turn:
         by_lines = form.confirm  # a report, not the menu
@@ -606,6 +644,12 @@ class Engine:
                 example = f"{day.day}/{day.month}/{day.year - 1}"
                 return None, T.ERR_FUTURE_DATE.format(value=format_day(day), example=example)
             return day.isoformat(), ""
+        if kind is Kind.LOCATION:
+            pin = parse_location(raw)
+            return (pin, "") if pin else (None, T.ERR_LOCATION.format(answer=_clip(raw)))
+        if kind is Kind.TIME:
+            moment = parse_time(raw)
+            return (moment, "") if moment else (None, T.ERR_TIME.format(answer=_clip(raw)))
         if kind is Kind.MONTH:
             month = parse_month(raw, today)
             if month is None:
@@ -785,7 +829,13 @@ class Engine:
         said.extend(_hints(form, current, full=hint or (form.confirm and state.turn == 0)))
         state.turn += 1
         free_text = current.kind not in (Kind.CHOICE, Kind.YES_NO)
-        return Reply("\n".join(said), options, question_id=str(state.turn), free_text=free_text)
+        return Reply(
+            "\n".join(said),
+            options,
+            question_id=str(state.turn),
+            free_text=free_text,
+            request_location=current.kind is Kind.LOCATION,
+        )
 
     def _line_example(self, form: Form, state: State, current: Field) -> str:
         """The line format of ``current``'s section, at its first question only."""
@@ -847,6 +897,11 @@ class Engine:
         zero_useful = suggestion is None and previous != 0
         if kind is Kind.COUNT and (current.minimum or 0) == 0 and zero_useful:
             buttons.append(Choice("0", T.BUTTON_ZERO))
+        if kind is Kind.PHOTOS:
+            buttons.append(Choice(T.WORD_DONE[0], T.BUTTON_PHOTOS_DONE))
+        if kind is Kind.TIME:
+            moment = f"{now.hour:02d}:{now.minute:02d}"
+            buttons.append(Choice(moment, T.BUTTON_NOW.format(time=moment.replace(":", "."))))
         if kind is Kind.MONTH:
             for month in recent_months(now.date(), 2):
                 if month not in (suggestion, previous):
@@ -866,6 +921,12 @@ class Engine:
             return format_day(date.fromisoformat(value))
         if kind is Kind.MONTH:
             return format_month(value)
+        if kind is Kind.TIME:
+            return str(value).replace(":", ".")
+        if kind is Kind.LOCATION:
+            return f"{value['lat']:.5f}, {value['lon']:.5f}"
+        if kind is Kind.PHOTOS:
+            return T.PHOTOS_SHOWN.format(count=len(value))
         if kind is Kind.CHOICE:
             labels = {c.value: c.label for c in item.choices(context)}
             return labels.get(value, str(value))
@@ -882,12 +943,14 @@ _HINTS = {
     Kind.DECIMAL: T.HINT_DECIMAL,
     Kind.YES_NO: T.HINT_YES_NO,
     Kind.DATE: T.HINT_DATE,
+    Kind.TIME: T.HINT_TIME,
+    Kind.LOCATION: T.HINT_LOCATION,
     Kind.MONTH: T.HINT_MONTH,
     Kind.CHOICE: T.HINT_CHOICE,
     Kind.MULTI: T.HINT_MULTI,
     Kind.TEXT: T.HINT_TEXT,
 }
-_ALWAYS_HINTED = frozenset({Kind.DATE, Kind.DECIMAL, Kind.MULTI})
+_ALWAYS_HINTED = frozenset({Kind.DATE, Kind.DECIMAL, Kind.MULTI, Kind.PHOTOS, Kind.LOCATION})
 """Kinds whose way of typing is not obvious from the question and its buttons."""
 _RETYPED_KINDS = frozenset({Kind.COUNT, Kind.DECIMAL, Kind.MONTH})
 """Kinds whose earlier answer is offered as a one-tap button when asked again."""
@@ -902,6 +965,8 @@ def _hints(form: Form, current: Field, *, full: bool) -> list[str]:
     """
     if current.kind is Kind.COUNT and (current.minimum or 0) > 0:
         typing = T.HINT_COUNT_MIN.format(minimum=_as_text(current.minimum))
+    elif current.kind is Kind.PHOTOS:
+        typing = T.HINT_PHOTOS.format(maximum=int(current.maximum or MAX_PHOTOS))
     else:
         typing = _HINTS[current.kind]
     if not full:
@@ -945,6 +1010,12 @@ def _fits(item: Field, value: Any, context: Mapping[str, Any]) -> bool:
         return isinstance(value, bool)
     if kind in (Kind.DATE, Kind.MONTH, Kind.TEXT):
         return isinstance(value, str) and bool(value)
+    if kind is Kind.TIME:
+        return isinstance(value, str) and parse_time(value) == value
+    if kind is Kind.LOCATION:
+        return isinstance(value, dict) and set(value) == {"lat", "lon"}
+    if kind is Kind.PHOTOS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
     values = {choice.value for choice in item.choices(context)}
     if kind is Kind.CHOICE:
         return value in values

@@ -47,6 +47,9 @@ class Kind(StrEnum):
     MULTI = "multi"
     YES_NO = "yes_no"
     DATE = "date"
+    TIME = "time"
+    LOCATION = "location"
+    PHOTOS = "photos"
     MONTH = "month"
     TEXT = "text"
 

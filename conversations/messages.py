@@ -12,6 +12,30 @@ from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """A location pin the user shared (never read from a photo's EXIF: it cannot be trusted)."""
+
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A photo or file the user sent: the platform's id, what the platform says it is.
+
+    ``digest`` is set once the core has downloaded and stored it (content
+    addressed); ``refused`` names why it was not stored (``too_big``,
+    ``not_image``, ``failed``).
+    """
+
+    file_id: str
+    mime_type: str = ""
+    size: int | None = None
+    digest: str | None = None
+    refused: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Inbound:
     """One message from a user, as any channel sees it.
 
@@ -31,6 +55,8 @@ class Inbound:
     choice: str | None = None
     question_id: str | None = None
     phone: str | None = None
+    location: Location | None = None
+    media: Media | None = None
 
     @property
     def answer(self) -> str:
@@ -63,7 +89,8 @@ class Reply:
     ``choices`` are rendered as buttons where the channel has them and as a
     numbered list otherwise. ``question_id`` identifies the question the
     buttons answer; channels echo it back in :attr:`Inbound.question_id`.
-    ``request_contact`` asks the channel for a one-tap "share my number".
+    ``request_contact`` asks the channel for a one-tap "share my number",
+    ``request_location`` for a one-tap "share my location".
     ``free_text`` says the choices are only shortcuts and any typed answer is
     read as text (a count question with a "0" button); otherwise the answer
     must be one of the choices, and a channel may let the user type its number.
@@ -76,5 +103,6 @@ class Reply:
     question_id: str | None = None
     free_text: bool = False
     request_contact: bool = False
+    request_location: bool = False
     attachment: Attachment | None = None
     monospace: bool = False

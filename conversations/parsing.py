@@ -263,6 +263,34 @@ def _squeezed(word: str) -> str:
     return _REPEATED_END.sub(r"\1", word)
 
 
+_TIME = re.compile(r"^(?:jam|pukul|pk\.?)?\s*([0-9]{1,2})(?:\s*[.:]\s*([0-9]{2}))?$")
+
+
+_COORDINATES = re.compile(r"^(-?[0-9]{1,2}(?:[.][0-9]+)?)\s*[,;\s]\s*(-?[0-9]{1,3}(?:[.][0-9]+)?)$")
+
+
+def parse_location(text: str) -> dict[str, float] | None:
+    """Typed coordinates ``-6.9175, 107.6191`` (latitude first), as a stored location."""
+    found = _COORDINATES.match(text.strip())
+    if found is None:
+        return None
+    latitude, longitude = float(found.group(1)), float(found.group(2))
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return {"lat": latitude, "lon": longitude}
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day as ``HH:MM``: ``08.30``, ``8:30``, ``jam 8``, ``pukul 14.05``."""
+    found = _TIME.match(normalize(text))
+    if found is None:
+        return None
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
 def parse_date(text: str, today: date, month: str | None = None) -> date | None:
     """A calendar day: ``12``, ``12/11``, ``12-11-2026``, ``12 Nov``, ``kemarin``, ``tgl 12``.
 

@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from conversations.form import HISTORY, PROFILE
-from conversations.forms import MONTHLY, REPORT_FORMS, VITAL_EVENT, menu_context
+from conversations.forms import MONTHLY, OUTREACH, REPORT_FORMS, VITAL_EVENT, menu_context
 from conversations.forms.menu import MENU_CONTINUE
 from conversations.forms.monthly import POSYANDU_DAY
+from conversations.forms.outreach import BOK_MENU, STAFF
 from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
-from storage import forms, people, regions, reports
+from storage import bok, forms, people, regions, reports
 
 REPORTING_ROLES = ("kader", "bidan")
 HISTORY_MONTHS = 13
@@ -48,8 +49,10 @@ def for_form(turn: TurnContext, form_id: str, posyandu_code: str) -> dict[str, A
         context[PROFILE] = switches
     if form_id == MONTHLY.id:
         context.update(_monthly(turn, posyandu_code))
-    elif form_id == "luar_gedung":
+    elif form_id == OUTREACH.id:
         context["desa_name"] = people.desa_name_of_posyandu(turn.session, posyandu_code)
+        context[BOK_MENU] = bok.menu_for_posyandu(turn.session, posyandu_code)
+        context[STAFF] = bok.staff_of_posyandu(turn.session, posyandu_code)
     elif form_id == VITAL_EVENT.id:
         context["desa"] = regions.desa_around(turn.session, posyandu_code)
     return context

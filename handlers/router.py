@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from conversations import Inbound, Reply
-from handlers import conversation
+from conversations.words import WORD_DONE
+from handlers import conversation, media
 from handlers import words as T
 from handlers.commands import COMMANDS, MITRA_COMMANDS
 from handlers.meetings.words import MITRA_ONLY
@@ -38,11 +39,21 @@ def parse_command(inbound: Inbound) -> tuple[str, list[str]] | None:
 def route(turn: TurnContext) -> list[Reply]:
     """Send the message to the command it names, or to the open form, or explain."""
     command = parse_command(turn.inbound)
-    if command is not None and not (command[0] == "batal" and turn.draft is not None):
+    if command is not None and turn.draft is not None and _answers_the_form(*command):
+        command = None
+    if command is not None:
         name, args = command
         if turn.profile.role == "mitra" and name not in MITRA_COMMANDS:
             return [Reply(MITRA_ONLY)]
         return COMMANDS[name](turn, args)
+    if turn.inbound.media is not None:
+        refused = media.take(turn)
+        if refused:
+            return refused
+    if turn.inbound.location is not None:
+        elsewhere = media.pinned(turn)
+        if elsewhere:
+            return elsewhere
     if turn.draft is not None:
         return conversation.resume(turn)
     if conversation.is_pasted_report(turn):
@@ -55,6 +66,15 @@ def route(turn: TurnContext) -> list[Reply]:
         return [Reply(T.COURTESY_REPLY[kind])]
     shown = text if len(text) <= MAX_ECHO else text[: MAX_ECHO - 1] + "…"
     return [Reply(T.NOT_UNDERSTOOD.format(text=shown))]
+
+
+def _answers_the_form(name: str, args: list[str]) -> bool:
+    """Whether a command word typed inside an open form is meant for the form.
+
+    ``batal`` cancels the form itself; a bare ``selesai`` ends a photo question
+    (``selesai N CATATAN`` still closes a follow-up item).
+    """
+    return name == "batal" or (name in WORD_DONE and not args)
 
 
 def courtesy(text: str) -> str | None:

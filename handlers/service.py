@@ -15,6 +15,7 @@ from conversations.phone import mask_phone
 from handlers import registration
 from handlers import words as T
 from handlers.clock import utc_now
+from handlers.media import MediaInbox
 from handlers.router import parse_command, route
 from handlers.turn import TurnContext
 from storage import CONFLICTS, Transaction, drafts, inbox, people
@@ -37,9 +38,14 @@ class Service:
     """
 
     def __init__(
-        self, database: Database, engine: Engine, clock: Callable[[], datetime] = utc_now
+        self,
+        database: Database,
+        engine: Engine,
+        clock: Callable[[], datetime] = utc_now,
+        media: MediaInbox | None = None,
     ) -> None:
         self._db = database
+        self._media = media
         self._engine = engine
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[tuple[str, str], threading.Lock] = (
@@ -120,7 +126,7 @@ class Service:
             people.touch_identity(session, inbound.channel, inbound.user_id, now)
         local_now = now.astimezone(ZoneInfo(profile.timezone))
         draft = drafts.load(session, profile.person_id)
-        turn = TurnContext(session, self._engine, profile, inbound, local_now, draft)
+        turn = TurnContext(session, self._engine, profile, inbound, local_now, draft, self._media)
         return replies + route(turn)
 
     def _lock_for(self, channel: str, user_id: str) -> threading.Lock:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from conversations import Engine, Inbound
 from storage import Transaction
 from storage.drafts import Draft
 from storage.people import Profile
+
+if TYPE_CHECKING:
+    from handlers.media import MediaInbox
 
 
 @dataclass(slots=True)
@@ -21,3 +25,4 @@ class TurnContext:
     inbound: Inbound
     now: datetime
     draft: Draft | None
+    media: MediaInbox | None = None

@@ -175,3 +175,18 @@ BUSY = "Maaf, sedang ada gangguan. Silakan kirim ulang pesan Anda sebentar lagi.
 UNEXPECTED_ERROR = (
     "Maaf, pesan Anda belum bisa diproses. Coba tulis dengan cara lain, atau ketik bantuan."
 )
+
+# --- photos sent as evidence (handlers/media.py) ---------------------------------------
+PHOTO_NOT_NOW = (
+    "Foto hanya diterima sebagai bukti kegiatan luar gedung, saat ditanya fotonya. "
+    "Ketik lapor untuk mengisi laporan."
+)
+LOCATION_NOT_NOW = (
+    "Lokasi hanya dipakai sebagai bukti kegiatan luar gedung, saat ditanya lokasinya."
+)
+PHOTO_REFUSED = {
+    "too_big": "Maaf, foto terlalu besar (paling besar {megabytes} MB). Kirim sebagai foto biasa, "
+    "bukan file.",
+    "not_image": "Maaf, yang diterima hanya foto (JPG atau PNG). Kirim fotonya, bukan berkas lain.",
+    "failed": "Maaf, foto tidak bisa diambil. Coba kirim lagi sebentar lagi.",
+}

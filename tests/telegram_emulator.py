@@ -10,8 +10,9 @@ Bot API the bot uses, for both libraries to run unmodified, and gives the test a
 chats with the bot like a person would.
 
 The methods served are the bot's: getMe, getUpdates, setWebhook, deleteWebhook, sendMessage,
-editMessageReplyMarkup, answerCallbackQuery, setMyCommands, sendDocument and sendPhoto (others
-answer 404).  Text is formatted with explicit entities only; ``parse_mode`` is refused.
+editMessageReplyMarkup, answerCallbackQuery, setMyCommands, sendDocument, sendPhoto and getFile
+(with the ``/file/bot<token>/`` download of what users sent; others answer 404).  Text is
+formatted with explicit entities only; ``parse_mode`` is refused.
 
 Typical use::
 
@@ -667,6 +668,8 @@ class SimulatedUser:
         self.username = username
         self.phone = phone
         self.language_code = language_code
+        self.position = (-6.9175, 107.6191)
+        """Where the user's phone is: what the "share my location" button sends."""
         chat: JSONDict = {"id": user_id, "first_name": first_name, "type": "private"}
         if last_name:
             chat["last_name"] = last_name
@@ -775,6 +778,8 @@ class SimulatedUser:
                     self.chat.reply_keyboard = None
                 if isinstance(button, dict) and button.get("request_contact"):
                     return await self.share_contact()
+                if isinstance(button, dict) and button.get("request_location"):
+                    return await self.send_location(*self.position)
                 return await self.send(label)
         raise AssertionError(f"no reply keyboard button {label!r}; keyboard is {keyboard}")
 
@@ -803,6 +808,11 @@ class SimulatedUser:
         if caption:
             content["caption"] = caption
         return await self._send_message(content, f"[photo] {caption or ''}".strip())
+
+    async def send_document(self, data: bytes, *, filename: str, mime_type: str) -> JSONDict:
+        """Send a file (a photo sent "as a file" arrives like this, uncompressed)."""
+        stored = self.emulator._store_file("document", data, filename, mime_type, None)
+        return await self._send_message({"document": stored.document_json()}, f"[file {filename}]")
 
     async def send_sticker(self, emoji: str = "👍") -> JSONDict:
         """Send a regular static sticker."""
@@ -912,6 +922,8 @@ class TelegramEmulator:
         self._client: ClientSession | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self._handlers: dict[str, tuple[str, Callable[..., Any]]] = {}
+        self.files: dict[str, StoredFile] = {}
+        self.downloads: list[str] = []
         for name in (
             "getMe",
             "getUpdates",
@@ -923,6 +935,7 @@ class TelegramEmulator:
             "setMyCommands",
             "sendDocument",
             "sendPhoto",
+            "getFile",
         ):
             handler = getattr(self, "_api_" + re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower())
             self._handlers[name.lower()] = (name, handler)
@@ -940,6 +953,7 @@ class TelegramEmulator:
         """Bind to a free port chosen by the OS and start serving."""
         app = web.Application(client_max_size=MAX_UPLOAD_BYTES + 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         self._runner = web.AppRunner(
             app,
             handle_signals=False,
@@ -1188,7 +1202,7 @@ class TelegramEmulator:
     ) -> StoredFile:
         number = next(self._file_ids)
         prefixes = {"photo": "AgAC", "document": "BQAC", "sticker": "CAAC"}
-        return StoredFile(
+        stored = StoredFile(
             file_id=f"{prefixes.get(kind, 'BAAC')}EmU{number:06d}",
             file_unique_id=f"AQAD{number:06d}",
             kind=kind,
@@ -1198,6 +1212,8 @@ class TelegramEmulator:
             width=size[0] if size else 0,
             height=size[1] if size else 0,
         )
+        self.files[stored.file_id] = stored
+        return stored
 
     # ---- webhook delivery ------------------------------------------------------------------
 
@@ -1234,6 +1250,30 @@ class TelegramEmulator:
         task.add_done_callback(self._background.discard)
 
     # ---- HTTP plumbing ---------------------------------------------------------------------
+
+    async def _api_get_file(self, params: JSONDict, files: dict[str, _Upload]) -> JSONDict:
+        """``getFile``: the path to download a file the users sent (thumbnails: the original)."""
+        file_id = str(params.get("file_id", ""))
+        stored = self.files.get(file_id.rsplit("-", 1)[0] if "-" in file_id else file_id)
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": stored.file_unique_id,
+            "file_size": stored.size,
+            "file_path": f"{stored.kind}s/{stored.file_unique_id}",
+        }
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        """The download of a path ``getFile`` gave, as the Bot API's ``/file/bot<token>/``."""
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        self.downloads.append(request.match_info["path"])
+        unique = request.match_info["path"].rsplit("/", 1)[-1]
+        found = next((f for f in self.files.values() if f.file_unique_id == unique), None)
+        if found is None or found.content is None:
+            return web.Response(status=404)
+        return web.Response(body=found.content, content_type="application/octet-stream")
 
     async def _handle_api(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

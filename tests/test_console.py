@@ -65,8 +65,23 @@ def monthly_script(s: int) -> list[str]:
 
 
 VISIT = ["lapor", "2", "hari ini", "1", "6", "1", "tidak", "tidak", "tidak", "2", "lewati", "kirim"]
-OUTREACH = ["lapor", "3", "1", "hari ini", "Balai Desa", "8", "2", "12", "25", "30", "1", "2"]
-OUTREACH_END = ["1", "kirim"]
+OUTREACH = [
+    "lapor",
+    "3",
+    "1",
+    "hari ini",
+    "08.00",
+    "10.00",
+    "Balai Desa",
+    "8",
+    "2",
+    "12",
+    "25",
+    "30",
+    "1",
+    "2",
+]
+OUTREACH_END = ["1", "Posbindu keliling", "lewati", "selesai", "tidak ada", "kirim"]
 
 
 def test_fresh_database_three_reports_then_rekap_csv_shows_them(env):

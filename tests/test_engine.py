@@ -429,25 +429,27 @@ def outreach() -> EngineChat:
 
 def test_outreach_health_talk_with_topic_and_bok_funding():
     chat = outreach()
-    chat.say_all("penyuluhan", "kemarin", "Sukamaju", "umum", "isi piringku")
+    chat.say_all("penyuluhan", "kemarin", "08.00", "jam 10", "Sukamaju", "umum", "isi piringku")
     assert "1 sampai 300" not in chat.last
     chat.say_all("0", "0")
     assert "paling sedikit 1" in chat.last
     chat.say_all("kembali", "12", "20", "30")
     chat.say("31")
     assert "Orang dirujuk (31) tidak boleh lebih dari yang dilayani (30)" in chat.last
-    chat.say_all("2", "1,5", "BOK", "kirim")
+    chat.say_all("2", "1,5", "BOK", "Posbindu keliling", "lewati", "selesai", "kirim")
     event = submitted(chat)
     assert event.answers["jenis"] == "penyuluhan"
     assert event.answers["topik"] == "isi_piringku"
     assert (event.answers["peserta_l"], event.answers["peserta_p"]) == (12, 20)
     assert event.answers["durasi"] == 1.5
     assert event.answers["dana"] == "bok"
+    assert (event.answers["mulai"], event.answers["selesai"]) == ("08:00", "10:00")
+    assert event.answers["menu_bok_teks"] == "Posbindu keliling"
 
 
 def test_outreach_duration_bounds_and_topic_only_for_talks():
     chat = outreach()
-    chat.say_all("skrining ptm", "hari ini", "Sukamaju", "usia dewasa")
+    chat.say_all("skrining ptm", "hari ini", "8.30", "12.00", "Sukamaju", "usia dewasa")
     assert "Berapa peserta laki-laki" in chat.last
     chat.say_all("350", "0")
     assert "Peserta 350 orang, lebih dari 300" in chat.last

@@ -131,7 +131,7 @@ MENU_CONTEXT = {
 MONTHLY = OCTOBER
 TO_S = len(HEADER)
 VISIT_TO_NOTE = ["hari ini", "1", "3", "1", "tidak", "tidak", "tidak", "2"]
-OUTREACH_TO_HOURS = ["1", "hari ini", "Balai Desa", "1", "1", "5", "5", "10", "0"]
+OUTREACH_TO_HOURS = ["1", "hari ini", "08.00", "10.00", "Balai Desa", "1", "1", "5", "5", "10", "0"]
 
 # kind -> (form, context, answers that lead to it, words of the question it must be at)
 ENGINE_POSITIONS: dict[str, tuple[str, dict[str, Any], list[str], str]] = {

@@ -342,19 +342,21 @@ async def test_every_button_press_is_answered_and_spent(siti, tg):
     assert [q.answered for q in tg.callback_queries] == [True]
 
 
-async def test_photo_sticker_location_and_edits_get_a_polite_note(siti, database):
+async def test_a_sticker_and_edits_get_a_polite_note_photos_and_pins_outside_a_form_too(
+    siti, database
+):
     seen = count(database, ProcessedMessage)
     await siti.user.send_photo(TINY_PNG, caption="foto posyandu")
-    await siti.hears(channel_words.TELEGRAM_NOT_TEXT)
+    await siti.hears(handler_words.PHOTO_NOT_NOW)
     await siti.user.send_sticker("🙏")
     await siti.hears(channel_words.TELEGRAM_NOT_TEXT)
     await siti.user.send_location(-6.9, 107.6)
-    await siti.hears(channel_words.TELEGRAM_NOT_TEXT)
+    await siti.hears(handler_words.LOCATION_NOT_NOW)
     sent = await siti.user.send("bantuan")
     await siti.hears("Petunjuk Lapor Posyandu")
     await siti.user.edit(sent, "status")
     await siti.hears(channel_words.TELEGRAM_EDITED)
-    assert count(database, ProcessedMessage) == seen + 1
+    assert count(database, ProcessedMessage) == seen + 3
 
 
 async def test_group_messages_are_ignored(siti, tg, database):

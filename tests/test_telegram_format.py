@@ -24,6 +24,7 @@ from bot.channels.telegram_format import (
 )
 from conversations import Attachment, Choice, Reply
 from conversations.forms.menu import MENU_LABELS
+from conversations.messages import Location, Media
 from handlers import words as handler_words
 
 SITI = {"id": 1001, "is_bot": False, "first_name": "Siti"}
@@ -210,16 +211,31 @@ def test_someone_elses_contact_is_refused_without_reaching_the_core(user_id):
     assert received.notice == Reply(channel_words.CONTACT_NOT_OWN, request_contact=True)
 
 
-def test_photo_sticker_and_location_get_a_polite_note():
-    for content in (
-        {"photo": [{"file_id": "a", "file_unique_id": "b", "width": 1, "height": 1}]},
-        {"sticker": {"file_id": "s", "file_unique_id": "t", "type": "regular"}},
-        {"location": {"latitude": -6.2, "longitude": 106.8}},
-    ):
-        received = parse_update(message(**content))
-        assert received.inbound is None and received.notice == Reply(
-            channel_words.TELEGRAM_NOT_TEXT
-        )
+def test_a_sticker_gets_a_polite_note():
+    sticker = {"sticker": {"file_id": "s", "file_unique_id": "t", "type": "regular"}}
+    received = parse_update(message(**sticker))
+    assert received.inbound is None
+    assert received.notice == Reply(channel_words.TELEGRAM_NOT_TEXT)
+
+
+def test_photos_files_and_pins_reach_the_core_as_evidence():
+    sizes = [
+        {"file_id": "small", "file_unique_id": "b", "width": 90, "height": 90, "file_size": 900},
+        {"file_id": "big", "file_unique_id": "c", "width": 1280, "height": 960, "file_size": 9000},
+    ]
+    photo = parse_update(message(photo=sizes)).inbound
+    assert photo is not None and photo.media == Media("big", "image/jpeg", 9000)
+    document = {"file_id": "d", "file_unique_id": "e", "mime_type": "application/pdf"}
+    file = parse_update(message(document=document)).inbound
+    assert file is not None and file.media == Media("d", "application/pdf")
+    pinned = parse_update(message(location={"latitude": -6.2, "longitude": 106.8}))
+    assert pinned.inbound is not None and pinned.inbound.location == Location(-6.2, 106.8)
+    assert pinned.contact_shared  # the location keyboard goes away
+
+
+def test_a_location_question_shows_the_location_button():
+    [sent] = render([Reply("Kirim lokasi", request_location=True)])
+    assert sent.keyboard == Keyboard(location_label=channel_words.BUTTON_SHARE_LOCATION)
 
 
 def test_edited_message_is_not_read():

@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.web import create_app, serve
 from conversations import Attachment, Inbound, Reply
 from conversations import words as engine_words
+from handlers import words as handler_words
 from handlers.delivery import OUTBOX_ID, DeliveryError
 from handlers.inbox.whatsapp import LEASE, InboxWorker
 from handlers.retry import RetryPolicy
@@ -278,14 +279,12 @@ async def test_unknown_number_is_refused_politely(bot, database):
 @pytest.mark.parametrize(
     "payload",
     [
-        payloads.image(wa_id=KADER_WA),
         payloads.voice(wa_id=KADER_WA),
         payloads.sticker(wa_id=KADER_WA),
-        payloads.location(wa_id=KADER_WA),
         payloads.contacts(wa_id=KADER_WA),
         payloads.unsupported(wa_id=KADER_WA),
     ],
-    ids=["image", "voice", "sticker", "location", "contacts", "unsupported"],
+    ids=["voice", "sticker", "contacts", "unsupported"],
 )
 async def test_kinds_the_bot_cannot_read_get_a_polite_answer(bot, graph, database, payload):
     assert (await bot.post(payload)).status_code == 200
@@ -306,7 +305,8 @@ async def test_a_batch_from_two_senders_is_answered_in_each_ones_order(bot, grap
     assert len(first) == 2 and first[0].startswith("Halo Siti") and "'12'" in first[1]
     assert len(second) == 3
     assert "Laporan apa yang ingin Anda isi?" in second[0]
-    assert second[1:] == [channel_words.WA_UNSUPPORTED, engine_words.CANCELLED]
+    assert second[1].startswith(handler_words.PHOTO_NOT_NOW) and "Laporan apa" in second[1]
+    assert second[2] == engine_words.CANCELLED
     assert [row.status for row in bot.inbox()] == ["done"] * 5
 
 
@@ -697,3 +697,14 @@ def test_inbox_and_sent_message_storage(database, clock):
         131047,
         None,
     )
+
+
+async def test_a_photo_or_a_pin_outside_a_form_is_explained(bot, graph):
+    await bot.phone(KADER_WA).say("halo")
+    for payload, answer in (
+        (payloads.image(wa_id=KADER_WA), handler_words.PHOTO_NOT_NOW),
+        (payloads.location(wa_id=KADER_WA), handler_words.LOCATION_NOT_NOW),
+    ):
+        before = len(graph.texts_to(KADER_WA))
+        assert (await bot.post(payload)).status_code == 200
+        assert graph.texts_to(KADER_WA)[before:] == [answer]

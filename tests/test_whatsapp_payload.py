@@ -14,6 +14,7 @@ import pytest
 from bot.channels import whatsapp_payload as wp
 from bot.channels.text import split_text
 from conversations import Attachment, Choice, Reply
+from conversations.messages import Location
 from handlers.inbox.whatsapp import replies_from_data, replies_to_data
 from tests import whatsapp_payloads as payloads
 from tests.whatsapp_graph_fake import _validate_message
@@ -97,15 +98,15 @@ WITHOUT_ID = {k: v for k, v in payloads.text_message("x").items() if k != "id"}
             ),
             ("Lapor ke tenaga…", "lapor_nakes", "4", True),
         ),
-        (payloads.image(), ("", None, None, False)),
+        (payloads.image(), ("", None, None, True)),
         (payloads.audio(), ("", None, None, False)),
         (payloads.voice(), ("", None, None, False)),
         (payloads.video(), ("", None, None, False)),
         (payloads.sticker(), ("", None, None, False)),
-        (payloads.location(), ("", None, None, False)),
+        (payloads.location(), ("", None, None, True)),
         (payloads.contacts(), ("", None, None, False)),
         (payloads.unsupported(unsupported_type="poll"), ("", None, None, False)),
-        (payloads.messages_payload(payloads.document_message()), ("", None, None, False)),
+        (payloads.messages_payload(payloads.document_message()), ("", None, None, True)),
         (
             payloads.messages_payload(
                 {
@@ -199,6 +200,28 @@ def test_a_hidden_number_uses_the_business_scoped_id_and_vouches_for_no_phone():
     assert message.inbound.phone is None
 
 
+def test_photos_files_and_pins_reach_the_core_as_evidence():
+    [photo] = wp.parse_webhook(payloads.image(), PHONE_ID).messages
+    assert photo.inbound.media is not None and photo.inbound.media.mime_type == "image/jpeg"
+    assert photo.inbound.media.file_id
+    [pin] = wp.parse_webhook(payloads.location(), PHONE_ID).messages
+    assert pin.inbound.location == Location(-6.2001, 106.8167)
+    document = payloads.messages_payload(payloads.document_message())
+    [file] = wp.parse_webhook(document, PHONE_ID).messages
+    assert file.inbound.media is not None and file.inbound.media.mime_type == "application/pdf"
+
+
+def test_a_location_question_is_a_location_request_message():
+    [body] = valid(wp.render_reply(TO, Reply("Kirim lokasi kegiatan", request_location=True)))
+    assert body["interactive"] == {
+        "type": "location_request_message",
+        "body": {"text": "Kirim lokasi kegiatan"},
+        "action": {"name": "send_location"},
+    }
+    [back] = replies_from_data(replies_to_data([Reply("x", request_location=True)]))
+    assert back.request_location
+
+
 def test_a_batch_keeps_order_and_senders():
     body = payloads.batch()
     messages = wp.parse_webhook(body, PHONE_ID).messages
@@ -206,7 +229,7 @@ def test_a_batch_keeps_order_and_senders():
         (payloads.DEFAULT_WA_ID, "Halo", True),
         (payloads.OTHER_WA_ID, "lapor", True),
         (payloads.DEFAULT_WA_ID, "12", True),
-        (payloads.OTHER_WA_ID, "", False),
+        (payloads.OTHER_WA_ID, "", True),
         (payloads.OTHER_WA_ID, "batal", True),
     ]
     assert messages[1].raw["contact"]["profile"]["name"] == payloads.OTHER_NAME

@@ -29,6 +29,7 @@ is not valid") for values breaking a documented limit (lengths, counts, uniquene
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import re
 import secrets
@@ -357,6 +358,8 @@ class FakeGraphAPI:
     ) -> None:
         self.phone_number_id = phone_number_id
         self.access_token = access_token
+        self.inbound_media: dict[str, tuple[bytes, str]] = {}
+        self.media_downloads: list[str] = []
         self.api_version = api_version
         #: Seconds every request waits before being answered (settable at any time).
         self.latency = latency
@@ -638,8 +641,35 @@ class FakeGraphAPI:
         finally:
             self._in_flight -= 1
 
+    def user_media(self, media_id: str, content: bytes, mime_type: str = "image/jpeg") -> None:
+        """A photo or file a user sent: ``GET /<version>/<media_id>`` gives its download URL."""
+        self.inbound_media[media_id] = (content, mime_type)
+
+    async def _download_media(self, request: web.Request, parts: list[str]) -> web.StreamResponse:
+        """``GET /<version>/<media_id>`` (the URL and size), then ``GET /download/<media_id>``."""
+        self._check_auth(request)
+        if parts[0] == "download":
+            content, mime_type = self.inbound_media[parts[1]]
+            self.media_downloads.append(parts[1])
+            return web.Response(body=content, content_type=mime_type)
+        if parts[1] not in self.inbound_media:
+            raise _RejectError(100, f"Unsupported get request. Object with ID '{parts[1]}'")
+        content, mime_type = self.inbound_media[parts[1]]
+        return web.json_response(
+            {
+                "messaging_product": "whatsapp",
+                "url": f"{self.origin}/download/{parts[1]}",
+                "mime_type": mime_type,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "file_size": len(content),
+                "id": parts[1],
+            }
+        )
+
     async def _route(self, request: web.Request, record: RecordedRequest) -> web.StreamResponse:
         parts = [p for p in request.path.split("/") if p]
+        if request.method == "GET" and len(parts) == 2:
+            return await self._download_media(request, parts)
         if (
             len(parts) != 3
             or not _VERSION_RE.match(parts[0])
@@ -918,9 +948,10 @@ def _validate_text(text: Any) -> None:
 def _validate_interactive(interactive: Any) -> None:
     interactive = _require_dict(interactive, "interactive")
     kind = interactive.get("type")
-    if kind not in ("button", "list"):
+    if kind not in ("button", "list", "location_request_message"):
         raise _invalid(
-            f"interactive type {kind!r} is not supported by FakeGraphAPI (accepts button, list)."
+            f"interactive type {kind!r} is not supported by FakeGraphAPI "
+            "(accepts button, list, location_request_message)."
         )
     _no_extra(interactive, {"type", "body", "action"}, "interactive")
     body = _require_dict(interactive.get("body"), "interactive['body']")
@@ -930,6 +961,10 @@ def _validate_interactive(interactive: Any) -> None:
     if kind == "button":
         _max_len(body_text, LIMITS["button_body"], "Body text")
         _validate_buttons(action)
+    elif kind == "location_request_message":
+        _max_len(body_text, LIMITS["button_body"], "Body text")
+        if action != {"name": "send_location"}:
+            raise _invalid("interactive['action'] must be {'name': 'send_location'}.")
     else:
         _max_len(body_text, LIMITS["list_body"], "Body text")
         _validate_list(action)

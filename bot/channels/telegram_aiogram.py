@@ -173,6 +173,11 @@ def _markup(keyboard: Keyboard | None) -> Markup | None:
         return ReplyKeyboardMarkup(
             keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
         )
+    if keyboard.location_label is not None:
+        button = KeyboardButton(text=keyboard.location_label, request_location=True)
+        return ReplyKeyboardMarkup(
+            keyboard=[[button]], resize_keyboard=True, one_time_keyboard=True
+        )
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row]

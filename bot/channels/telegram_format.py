@@ -19,6 +19,7 @@ from typing import Any, Final
 from bot.channels import words as T
 from bot.channels.text import split_text
 from conversations import Attachment, Inbound, Reply
+from conversations.messages import Location, Media
 from conversations.parsing import parse_choice_number
 
 CHANNEL: Final = "telegram"
@@ -61,12 +62,14 @@ class Button:
 class Keyboard:
     """The markup of one message, independent of the library that sends it.
 
-    Exactly one of the three is used: inline buttons under the message, a reply keyboard
-    with one "share my number" button, or removing a reply keyboard shown earlier.
+    Exactly one is used: inline buttons under the message, a reply keyboard with one
+    "share my number" or "share my location" button, or removing a reply keyboard shown
+    earlier.
     """
 
     inline: tuple[tuple[Button, ...], ...] = ()
     contact_label: str | None = None
+    location_label: str | None = None
     remove: bool = False
 
 
@@ -158,6 +161,8 @@ def reply_keyboard(reply: Reply) -> Keyboard | None:
     """The markup a reply asks for: the contact button, its choices as buttons, or none."""
     if reply.request_contact:
         return Keyboard(contact_label=T.BUTTON_SHARE_CONTACT)
+    if reply.request_location:
+        return Keyboard(location_label=T.BUTTON_SHARE_LOCATION)
     rows = inline_rows(reply)
     return Keyboard(inline=rows) if rows else None
 
@@ -282,10 +287,35 @@ def _parse_message(update_id: int | None, message: Mapping[str, Any]) -> Receive
         # The number as the contact card holds it: international, "+" or not.
         inbound = Inbound(CHANNEL, user_id, message_id, text=CONTACT_COMMAND, phone=phone)
         return Received(update_id, chat_id, inbound=inbound, contact_shared=True)
+    shared = _location_or_media(message)
+    if shared is not None:
+        inbound = replace(Inbound(CHANNEL, user_id, message_id), **shared)
+        return Received(update_id, chat_id, inbound=inbound, contact_shared="location" in shared)
     text = message.get("text")
     if not isinstance(text, str):
         return Received(update_id, chat_id, notice=Reply(T.TELEGRAM_NOT_TEXT))
     return Received(update_id, chat_id, inbound=Inbound(CHANNEL, user_id, message_id, text=text))
+
+
+def _location_or_media(message: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A shared location pin, or the largest size of a photo (or a file) sent; else None."""
+    pin = message.get("location")
+    if isinstance(pin, Mapping):
+        latitude, longitude = pin.get("latitude"), pin.get("longitude")
+        if isinstance(latitude, int | float) and isinstance(longitude, int | float):
+            return {"location": Location(float(latitude), float(longitude))}
+    photos = message.get("photo")
+    if isinstance(photos, list) and photos and isinstance(photos[-1], Mapping):
+        return {"media": _media(photos[-1], "image/jpeg")}
+    document = message.get("document")
+    if isinstance(document, Mapping):
+        return {"media": _media(document, str(document.get("mime_type") or ""))}
+    return None
+
+
+def _media(item: Mapping[str, Any], mime_type: str) -> Media:
+    size = item.get("file_size")
+    return Media(str(item.get("file_id", "")), mime_type, size if _is_id(size) else None)
 
 
 def _parse_press(update_id: int | None, query: Mapping[str, Any]) -> Received:

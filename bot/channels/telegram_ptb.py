@@ -152,6 +152,9 @@ def _markup(keyboard: Keyboard | None) -> Markup | None:
     if keyboard.contact_label is not None:
         button = KeyboardButton(keyboard.contact_label, request_contact=True)
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
+    if keyboard.location_label is not None:
+        button = KeyboardButton(keyboard.location_label, request_location=True)
+        return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
     return InlineKeyboardMarkup(
         [
             [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]

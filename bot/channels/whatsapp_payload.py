@@ -24,6 +24,7 @@ from bot.channels import words as T
 from bot.channels.text import split_text
 from bot.channels.whatsapp_client import WINDOW_CLOSED
 from conversations import Attachment, Choice, Inbound, Reply
+from conversations.messages import Location, Media
 from handlers.inbox.whatsapp import DeliveryStatus
 
 CHANNEL: Final = "whatsapp"
@@ -58,10 +59,11 @@ IGNORED_TYPES = ("reaction", "system", "request_welcome")
 class IncomingMessage:
     """One user message of a webhook.
 
-    ``supported`` is False for kinds the bot cannot read (photo, voice note,
-    sticker, location, ...): those get a short polite answer instead of going
-    to the core. ``raw`` is the message with its contact, as stored in the
-    inbox and parsed again when the message is processed.
+    ``supported`` is False for kinds the bot cannot read (voice note, sticker,
+    video, ...): those get a short polite answer instead of going to the
+    core. A photo, a file and a location pin go to the core (evidence).
+    ``raw`` is the message with its contact, as stored in the inbox and
+    parsed again when the message is processed.
     """
 
     inbound: Inbound
@@ -146,6 +148,7 @@ def parse_message(raw: dict[str, Any]) -> IncomingMessage | None:
     if not _text(message_id) or not _text(sender) or kind in IGNORED_TYPES:
         return None
     content = _content(message)
+    shared = _shared(message)
     text, choice, question_id = content or ("", None, None)
     inbound = Inbound(
         channel=CHANNEL,
@@ -155,8 +158,9 @@ def parse_message(raw: dict[str, Any]) -> IncomingMessage | None:
         choice=choice,
         question_id=question_id,
         phone="+" + wa_id if _text(wa_id) else None,
+        **shared,
     )
-    return IncomingMessage(inbound, content is not None, raw)
+    return IncomingMessage(inbound, content is not None or bool(shared), raw)
 
 
 def choice_id(question_id: str | None, value: str) -> str:
@@ -189,6 +193,21 @@ def _content(message: dict[str, Any]) -> tuple[str, str | None, str | None] | No
             question_id, value = parse_choice_id(reply["id"])
             return str(reply.get("title") or value), value, question_id
     return None
+
+
+def _shared(message: dict[str, Any]) -> dict[str, Any]:
+    """A location pin, or a photo or file (its media id and type), as Inbound fields."""
+    kind = message.get("type")
+    body = message.get(kind) if isinstance(kind, str) else None
+    if not isinstance(body, dict):
+        return {}
+    if kind == "location":
+        latitude, longitude = body.get("latitude"), body.get("longitude")
+        if isinstance(latitude, int | float) and isinstance(longitude, int | float):
+            return {"location": Location(float(latitude), float(longitude))}
+    if kind in ("image", "document") and _text(body.get("id")):
+        return {"media": Media(body["id"], str(body.get("mime_type") or ""))}
+    return {}
 
 
 def _status(status: dict[str, Any]) -> DeliveryStatus | None:
@@ -234,6 +253,9 @@ def render_reply(to: str, reply: Reply, media_id: str | None = None) -> list[dic
     """
     reply = _fixed_width(reply)
     attachment = reply.attachment
+    if attachment is None and reply.request_location:
+        action = {"name": "send_location"}
+        return [_interactive(to, "location_request_message", reply.text, action)]
     if attachment is None:
         return _text_and_choices(to, reply)
     if media_id is None:

@@ -23,6 +23,7 @@ TELEGRAM_COMMANDS = {
     "bantuan": "Petunjuk pemakaian",
     "batal": "Hentikan laporan yang sedang diisi",
 }
+BUTTON_SHARE_LOCATION = "📍 Kirim lokasi"
 TELEGRAM_NOT_TEXT = (
     "Maaf, saya hanya bisa membaca pesan teks dan tombol. Foto, stiker, pesan suara, lokasi "
     "dan berkas tidak dibaca. Silakan ketik jawaban Anda."

@@ -249,6 +249,7 @@ def replies_to_data(replies: Sequence[Reply]) -> list[dict[str, Any]]:
             "question_id": reply.question_id,
             "free_text": reply.free_text,
             "request_contact": reply.request_contact,
+            "request_location": reply.request_location,
             "attachment": None
             if reply.attachment is None
             else {
@@ -280,6 +281,7 @@ def replies_from_data(data: Sequence[dict[str, Any]]) -> list[Reply]:
                 question_id=item["question_id"],
                 free_text=item["free_text"],
                 request_contact=item["request_contact"],
+                request_location=item.get("request_location", False),
                 attachment=attachment,
             )
         )

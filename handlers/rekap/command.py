@@ -13,6 +13,10 @@ from __future__ import annotations
 from conversations import Choice, Reply
 from conversations.parsing import parse_month
 from conversations.periods import deadline_end, deadline_of, format_date, format_month, month_of
+from handlers.bok import command as bok_command
+from handlers.bok.words import REKAP_WORDS as BOK_WORDS
+from handlers.exports import kinerja
+from handlers.exports.words import KINERJA_WORDS
 from handlers.rekap import args as rekap_args
 from handlers.rekap import files
 from handlers.rekap import format as F
@@ -40,7 +44,15 @@ MISSING_SHOWN = 10
 
 
 def show(turn: TurnContext, args: list[str]) -> list[Reply]:
-    """``rekap``: the month's summary of an area the person may see, as text or a file."""
+    """``rekap``: the month's summary of an area the person may see, as text or a file.
+
+    ``rekap kinerja …`` is the achievement review (:mod:`handlers.exports.kinerja`),
+    ``rekap bok …`` the month's BOK activities (:mod:`handlers.bok.command`).
+    """
+    if args and args[0].casefold() in KINERJA_WORDS:
+        return kinerja.show(turn, args[1:])
+    if args and args[0].casefold() in BOK_WORDS:
+        return bok_command.show(turn, args[1:])
     profile = turn.profile
     today = turn.now.date()
     request = rekap_args.parse(args, today)

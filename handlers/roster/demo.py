@@ -77,6 +77,15 @@ OUTREACH_PLANS = {
     "sweeping": ("balita", (3, 8), (5, 12)),
 }
 FUNDING_WEIGHTS = {"bok": 4, "dana_desa": 4, "swadaya": 1, "apbd": 1}
+# Outreach type -> the BOK menu item a kader would name for it.
+DEMO_BOK_MENU = {
+    "penyuluhan": "Penyuluhan kesehatan di Posyandu",
+    "kelas_bumil": "Kelas ibu hamil",
+    "kelas_balita": "Kelas ibu balita",
+    "pmt_lokal": "PMT lokal balita",
+    "skrining_ptm": "Skrining PTM usia produktif",
+    "sweeping": "Sweeping sasaran tidak datang",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,8 +360,17 @@ class _History:
             "durasi": rng.choice((1.0, 1.5, 2.0, 2.5, 3.0)),
             "dana": rng.choices(list(FUNDING_WEIGHTS), list(FUNDING_WEIGHTS.values()))[0],
         }
+        # The times come from their own generator, so that adding them left every
+        # other demo number (drawn from the shared one) as it was.
+        clock = random.Random(f"{period}:{number}")
+        start = clock.choice((8, 9, 10)) * 60 + clock.choice((0, 15, 30))
+        end = start + int(data["durasi"] * 60)
+        data["mulai"] = f"{start // 60:02d}:{start % 60:02d}"
+        data["selesai"] = f"{end // 60:02d}:{end % 60:02d}"
         if kind == "penyuluhan":
             data["topik"] = rng.choice(list(OUTREACH_TOPICS))
+        if data["dana"] == "bok":
+            data["menu_bok_teks"] = DEMO_BOK_MENU[kind]
         self._store_event(OUTREACH, period, number, posyandu, data, day)
 
     def _vital_event(self, period: str, number: int, kind: str) -> None:

@@ -4,6 +4,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
+import storage.bok.models as bok_tables  # noqa: F401  (each Puskesmas' BOK plan)
+import storage.exports.models as export_tables  # noqa: F401  (targets per indicator)
 import storage.forms.models as form_tables  # noqa: F401  (the forms' profiles)
 import storage.meetings.models as meeting_tables  # noqa: F401  (meetings, invitees, RTL)
 import storage.models  # noqa: F401  (registers the tables on the metadata)
