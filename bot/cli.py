@@ -65,18 +65,45 @@ def run() -> None:
         raise typer.Exit(2)
     from bot.runner import build_channels, install_signal_handlers, run_channels
     from bot.scheduling import scheduling
+    from bot.web import web_app
 
     database = open_database(settings)
-    service = build_service(database)
+    service = build_service(database, settings.web_url)
 
     async def main() -> None:
         stop = asyncio.Event()
         install_signal_handlers(stop)
         channels = build_channels(settings, service)
         await run_channels(
-            settings, channels, stop, lambda: scheduling(database, channels, settings)
+            settings,
+            channels,
+            stop,
+            lambda: scheduling(database, channels, settings),
+            pages=[web_app(settings, database)],
         )
 
+    asyncio.run(main())
+
+
+@app.command()
+def web() -> None:
+    """Serve the web app alone (review pages, sign-in links; no channels) for local use and demos.
+
+    Links come from the console: ``python -m bot console --phone 081200000301``,
+    then type ``web``.
+    """
+    from bot.runner import install_signal_handlers, run_channels
+    from bot.web import web_app
+
+    settings = _settings()
+    database = open_database(settings)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        await run_channels(settings, [], stop, pages=[web_app(settings, database)])
+
+    typer.echo(f"Web app on {settings.web_url}", err=True)
     asyncio.run(main())
 
 
@@ -106,7 +133,7 @@ def console(
             "Basis data masih kosong: data demo sudah dimuat (nomor HP ada di README).", err=True
         )
     channel = ConsoleChannel(
-        build_service(database),
+        build_service(database, settings.web_url),
         phone,
         sys.stdin,
         sys.stdout,

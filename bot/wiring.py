@@ -18,8 +18,8 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
     return database
 
 
-def build_service(database: Database) -> Service:
-    return Service(database, Engine(ALL_FORMS))
+def build_service(database: Database, web_url: str = "") -> Service:
+    return Service(database, Engine(ALL_FORMS), web_url=web_url)
 
 
 def configure_logging(level: str) -> None:

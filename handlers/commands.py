@@ -1,4 +1,4 @@
-"""The chat commands: mulai/start, lapor, status, jadwal, rekap, tinjau, bantuan, batal."""
+"""The chat commands: mulai/start, lapor, status, jadwal, rekap, tinjau, bantuan, batal, web."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from handlers import words as T
 from handlers.names import addressed
 from handlers.reminders import jadwal
 from handlers.turn import TurnContext
+from handlers.web.command import sign_in_link
 from storage import people, regions, reports
 
 STATUS_LIST_LIMIT = 25
@@ -118,4 +119,5 @@ COMMANDS: dict[str, Command] = {
     "bantuan": help_text,
     "help": help_text,
     "batal": cancel,
+    "web": keeps_the_form(sign_in_link),
 }

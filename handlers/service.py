@@ -37,9 +37,15 @@ class Service:
     """
 
     def __init__(
-        self, database: Database, engine: Engine, clock: Callable[[], datetime] = utc_now
+        self,
+        database: Database,
+        engine: Engine,
+        clock: Callable[[], datetime] = utc_now,
+        *,
+        web_url: str = "",
     ) -> None:
         self._db = database
+        self._web_url = web_url
         self._engine = engine
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[tuple[str, str], threading.Lock] = (
@@ -120,7 +126,9 @@ class Service:
             people.touch_identity(session, inbound.channel, inbound.user_id, now)
         local_now = now.astimezone(ZoneInfo(profile.timezone))
         draft = drafts.load(session, profile.person_id)
-        turn = TurnContext(session, self._engine, profile, inbound, local_now, draft)
+        turn = TurnContext(
+            session, self._engine, profile, inbound, local_now, draft, web_url=self._web_url
+        )
         return replies + route(turn)
 
     def _lock_for(self, channel: str, user_id: str) -> threading.Lock:

@@ -21,3 +21,5 @@ class TurnContext:
     inbound: Inbound
     now: datetime
     draft: Draft | None
+    web_url: str = ""
+    """Where the web app is reached: the links that the ``web`` command sends start with it."""

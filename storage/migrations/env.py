@@ -8,6 +8,7 @@ import storage.models  # noqa: F401  (registers the tables on the metadata)
 import storage.rekap.models as rekap_tables  # noqa: F401  (the rekap's snapshots, reviews)
 import storage.reminders.models as reminder_tables  # noqa: F401  (the reminders' tables)
 from storage import models_whatsapp  # noqa: F401  (the WhatsApp channel's tables)
+from storage.web import models as web_tables  # noqa: F401  (sign-in links, browser sessions)
 
 config = context.config
 target_metadata = SQLModel.metadata
