@@ -58,6 +58,7 @@ HELP = {
     "rekap oktober excel\n"
     "• jadwal — hari Posyandu, batas laporan dan lokakarya mini\n"
     "• batal — hentikan laporan yang sedang diisi\n"
+    "• web — tautan untuk membuka rekap di peramban (laptop atau HP)\n"
     "• bantuan — pesan ini\n"
     "Anda juga dikabari bila kader melaporkan tanda bahaya atau kematian.\n" + HELP_FILLING,
     "puskesmas": "Petunjuk Lapor Posyandu untuk petugas Puskesmas:\n"
@@ -65,6 +66,7 @@ HELP = {
     "rekap oktober excel\n"
     "• status — Posyandu yang belum melapor bulan ini\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
+    "• web — tautan untuk membuka rekap di peramban (laptop atau HP)\n"
     "• bantuan — pesan ini",
     "dinkes": "Petunjuk Lapor Posyandu untuk Dinas Kesehatan:\n"
     "• rekap — rekap bulanan kabupaten, per Puskesmas dan Posyandu, mis. rekap oktober, "
@@ -72,11 +74,13 @@ HELP = {
     "• tinjau — tandai rekap sebuah bulan sudah ditinjau, mis. tinjau oktober\n"
     "• status — Posyandu yang belum melapor bulan ini\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
+    "• web — tautan untuk membuka rekap di peramban (laptop atau HP)\n"
     "• bantuan — pesan ini",
     "admin": "Petunjuk Lapor Posyandu untuk admin:\n"
     "• rekap — rekap bulanan kabupaten, mis. rekap oktober excel\n"
     "• status — Posyandu yang belum melapor bulan ini\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
+    "• web — tautan untuk membuka rekap di peramban (laptop atau HP)\n"
     "• bantuan — pesan ini\n"
     "Daftar petugas, jadwal pengingat dan ekspor diatur lewat baris perintah "
     "(python -m bot import, python -m bot schedule, python -m bot rekap); "

@@ -85,7 +85,7 @@ def test_a_puskesmas_officer_sees_only_their_puskesmas(demo):
     client = signed_in(demo, PUSKESMAS_SUKAMAJU)
     own = client.get("/rekap", params={"bulan": PERIOD})
     assert own.status_code == 200 and "Puskesmas Sukamaju" in own.text
-    cibening = {"wilayah": "32.99.02", "bulan": PERIOD}
+    cibening = {"wilayah": "P3299020", "bulan": PERIOD}
     assert client.get("/rekap", params={"wilayah": "32.99", "bulan": PERIOD}).status_code == 403
     assert client.get("/rekap", params=cibening).status_code == 403
     for output in ("xlsx", "csv", "png"):

@@ -140,7 +140,7 @@ def _cards(rekap: Rekap, compare: bool) -> list[Card]:
             Card(
                 W.TIMELINESS,
                 F.percent(now.timeliness),
-                F.count(now.on_time),
+                W.ON_TIME_OF.format(on_time=F.count(now.on_time), expected=F.count(now.expected)),
                 change(now.timeliness, before.timeliness),
             )
         )
@@ -267,16 +267,15 @@ async def posyandu(request: web.Request) -> web.StreamResponse:
             }
             for item in revisions
         ]
-        sections: list[dict[str, Any]] = []
+        sections: dict[str | None, dict[str, Any]] = {}
         for field in MONTHLY.fields:
             values = [item.data.get(field.name) for item in revisions]
             if all(value is None for value in values):
                 continue
             section = MONTHLY.section(field.section)
             title = section.title if section else ""
-            if not sections or sections[-1]["title"] != title:
-                sections.append({"title": title, "fields": []})
-            sections[-1]["fields"].append(
+            sections.setdefault(field.section, {"title": title, "fields": []})
+            sections[field.section]["fields"].append(
                 {
                     "label": field.label,
                     "cells": [
@@ -306,7 +305,7 @@ async def posyandu(request: web.Request) -> web.StreamResponse:
             "report_title": W.REVISIONS_TITLE.format(month=format_month(period)),
             "no_report": W.NO_REPORT.format(month=format_month(period)),
             "headers": headers,
-            "sections": sections,
+            "sections": list(sections.values()),
             "audit": audit,
             "contacts": contacts(session, [code]).get(code, []),
             "total": _row(rekap.total),

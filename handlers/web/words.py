@@ -26,6 +26,7 @@ CHANGE = "{change} poin dari {month}"
 NO_CHANGE = "belum bisa dibandingkan"
 TARGET = "Target {percent}"
 REPORTED_OF = "{reported} dari {expected} Posyandu"
+ON_TIME_OF = "{on_time} dari {expected} sebelum batas waktu"
 
 CHART_TITLE = "D/S per {level}"
 TABLE_TITLE = "Per {level}"
