@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from bot.cli_people import people_app
 from bot.cli_reminders import jobs_app, schedule_app
 from bot.config import Settings
 from bot.wiring import build_service, configure_logging, open_database
@@ -28,6 +29,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(schedule_app, name="schedule")
+app.add_typer(people_app, name="people")
 
 DEMO_KADER_PHONE = "+6281200000001"
 

@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
+import storage.identities  # (accounts linked by support staff, audited)
 import storage.models  # noqa: F401  (registers the tables on the metadata)
 import storage.rekap.models as rekap_tables  # noqa: F401  (the rekap's snapshots, reviews)
 import storage.reminders.models as reminder_tables  # noqa: F401  (the reminders' tables)

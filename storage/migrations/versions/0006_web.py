@@ -1,4 +1,4 @@
-"""Web: one-time sign-in links and browser sessions (hashes only)
+"""Web: one-time sign-in links and browser sessions (hashes only), audited account links
 
 Revision ID: 0006
 Revises: 0005
@@ -48,9 +48,24 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash"),
     )
     op.create_index("ix_web_session_person_id", "web_session", ["person_id"], unique=False)
+    op.create_table(
+        "identity_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("external_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("action", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("actor", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_identity_change_person_id", "identity_change", ["person_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_identity_change_person_id", table_name="identity_change")
+    op.drop_table("identity_change")
     op.drop_index("ix_web_session_person_id", table_name="web_session")
     op.drop_table("web_session")
     op.drop_index("ix_web_link_person_id", table_name="web_link")
