@@ -33,7 +33,9 @@ def web_app(settings: Settings, database: Database) -> RouteInstaller:
     """The installer of the review pages and sign-in links (``handlers/web``)."""
     from handlers.web.app import install
 
-    return lambda app: install(app, database, settings.web_url)
+    token = settings.telegram_bot_token
+    secret = token.get_secret_value() if token is not None else None
+    return lambda app: install(app, database, settings.web_url, bot_token=secret)
 
 
 async def serve(app: web.Application, host: str, port: int) -> web.AppRunner:

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -23,7 +21,14 @@ from handlers.rekap import export
 from handlers.roster.demo import seed_demo
 from storage import Database
 from tests.conftest import Clock
-from tests.web_app import DINKES, PUSKESMAS_SUKAMAJU, WebApp, chromium_path, running
+from tests.web_app import (
+    DINKES,
+    PUSKESMAS_SUKAMAJU,
+    WebApp,
+    chromium_path,
+    running,
+    shots_folder,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -60,12 +65,6 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     yield context.new_page()
     context.close()
-
-
-def shots_folder(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("WEB_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def csv_figures(app: WebApp, area: str, period: str) -> tuple[str, str]:

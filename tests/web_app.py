@@ -9,6 +9,10 @@ core service.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
+import os
 import re
 import shutil
 import socket
@@ -17,7 +21,9 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -63,6 +69,26 @@ class WebApp:
         return found.group(0)
 
 
+BOT_TOKEN = "123456:TEST-token-for-the-mini-app"
+
+
+def init_data(user_id: int, auth_date: datetime, token: str = BOT_TOKEN) -> str:
+    """``initData`` as Telegram signs it (core.telegram.org/bots/webapps, "Validating data").
+
+    The data-check string is every field but ``hash``, sorted, ``key=value`` per line; the key
+    is HMAC-SHA256 of the bot token under the constant ``WebAppData``.
+    """
+    fields = {
+        "auth_date": str(int(auth_date.timestamp())),
+        "query_id": "AAHdF6IQAAAAAN0XohDhrOrc",
+        "user": json.dumps({"id": user_id, "first_name": "Siti"}, separators=(",", ":")),
+    }
+    check = "\n".join(f"{key}={value}" for key, value in sorted(fields.items()))
+    secret = hmac.new(b"WebAppData", token.encode(), hashlib.sha256).digest()
+    fields["hash"] = hmac.new(secret, check.encode(), hashlib.sha256).hexdigest()
+    return urlencode(fields)
+
+
 @contextmanager
 def running(database: Database, clock: Clock) -> Iterator[WebApp]:
     """Serve the web app on a free port until the block ends."""
@@ -74,7 +100,7 @@ def running(database: Database, clock: Clock) -> Iterator[WebApp]:
 
     async def main() -> None:
         app = web.Application()
-        install(app, database, url, clock)
+        install(app, database, url, clock, bot_token=BOT_TOKEN)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -102,3 +128,10 @@ def chromium_path() -> str | None:
             return found
     path = Path("/usr/bin/chromium")
     return str(path) if path.exists() else None
+
+
+def shots_folder(tmp_path: Path) -> Path:
+    """Where a test keeps its screenshots: ``WEB_SCREENSHOTS`` when set, else its own folder."""
+    folder = Path(os.environ.get("WEB_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import aiohttp_jinja2
 import jinja2
@@ -11,9 +12,11 @@ from aiohttp import web
 
 from handlers.clock import utc_now
 from handlers.rekap import format as F
-from handlers.web import pages, session
+from handlers.web import lapor, pages, session
 from handlers.web import words as W
 from storage import Database
+
+STATIC = Path(__file__).with_name("static")
 
 
 async def _home(_request: web.Request) -> web.StreamResponse:
@@ -25,9 +28,13 @@ def install(
     database: Database,
     base_url: str,
     clock: Callable[[], datetime] = utc_now,
+    bot_token: str | None = None,
 ) -> None:
-    """Add the sign-in, review pages and downloads to ``app``, rendered from ``templates/``."""
-    app[session.OPTIONS] = session.Options(database, base_url, clock)
+    """Add the sign-in, review pages, downloads and the Mini App form to ``app``.
+
+    Pages are rendered from ``templates/``; the form's script is served from ``static/``.
+    """
+    app[session.OPTIONS] = session.Options(database, base_url, clock, bot_token)
     environment = aiohttp_jinja2.setup(
         app,
         loader=jinja2.PackageLoader("handlers.web", "templates"),
@@ -42,3 +49,7 @@ def install(
     app.router.add_get("/rekap", pages.overview)
     app.router.add_get("/posyandu/{code}", pages.posyandu)
     app.router.add_get("/unduh/{output}", pages.download)
+    app.router.add_get("/app/lapor", lapor.shell)
+    app.router.add_post("/app/lapor/data", lapor.data)
+    app.router.add_post("/app/lapor/kirim", lapor.send)
+    app.router.add_static("/static/", STATIC)

@@ -40,6 +40,8 @@ class Options:
     database: Database
     base_url: str
     clock: Callable[[], datetime]
+    bot_token: str | None = None
+    """The Telegram bot token: the Mini App's ``initData`` is signed with a key derived from it."""
 
     @property
     def secure(self) -> bool:

@@ -1,0 +1,90 @@
+"""The Mini App's routes: ``GET /app/lapor`` (the shell), then data and submission as JSON.
+
+Every data request carries Telegram's ``initData`` in the
+``X-Telegram-Init-Data`` header; nothing is read or stored without it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from conversations import ALL_FORMS, Engine
+from handlers.web import miniapp
+from handlers.web import words as W
+from handlers.web.session import in_transaction, options
+from storage import Transaction
+
+MAX_BODY = 64 * 1024
+
+
+async def shell(request: web.Request) -> web.StreamResponse:
+    """The page without data: its script asks for the form with ``initData``."""
+    return aiohttp_jinja2.render_template("lapor.html", request, {"title": W.APP_TITLE})
+
+
+def _json(status: int, body: dict[str, Any]) -> web.Response:
+    return web.json_response(body, status=status)
+
+
+async def _guarded(request: web.Request, work: Callable[[str], Awaitable[Any]]) -> web.Response:
+    """Check ``initData``, run ``work`` with the Telegram user id, answer JSON; refusals too."""
+    now = options(request).clock()
+    try:
+        user = miniapp.telegram_user(
+            request.headers.get(miniapp.INIT_DATA_HEADER, ""), options(request).bot_token, now
+        )
+        return _json(200, await work(user))
+    except miniapp.RefusedError as refused:
+        return _json(refused.status, {"error": refused.message, "warnings": refused.warnings})
+
+
+async def data(request: web.Request) -> web.Response:
+    """``POST /app/lapor/data``: the person's Posyandu, the form schema, last month's answers."""
+    engine = Engine(ALL_FORMS)
+    now = options(request).clock()
+
+    async def work(user: str) -> dict[str, Any]:
+        def gather(session: Transaction) -> dict[str, Any]:
+            profile = miniapp.reporter(session, user)
+            return miniapp.form_data(session, engine, profile, user, now)
+
+        return await in_transaction(request, gather)
+
+    return await _guarded(request, work)
+
+
+async def send(request: web.Request) -> web.Response:
+    """``POST /app/lapor/kirim``: check every rule with the chat's engine and store the report."""
+    engine = Engine(ALL_FORMS)
+    now = options(request).clock()
+
+    async def work(user: str) -> dict[str, Any]:
+        sent = _submission(await request.read())
+
+        def store(session: Transaction) -> str:
+            profile = miniapp.reporter(session, user)
+            return miniapp.submit(session, engine, profile, user, sent, now)
+
+        return {"message": await in_transaction(request, store)}
+
+    return await _guarded(request, work)
+
+
+def _submission(body: bytes) -> miniapp.Submission:
+    if len(body) > MAX_BODY:
+        raise miniapp.RefusedError(413, W.APP_BAD_REQUEST)
+    try:
+        sent = json.loads(body)
+        answers = sent["answers"]
+        if not isinstance(answers, dict):
+            raise TypeError(answers)
+        return miniapp.Submission(
+            str(sent["posyandu"]), answers, bool(sent.get("confirm")), str(sent["id"])[:64]
+        )
+    except (ValueError, KeyError, TypeError):
+        raise miniapp.RefusedError(400, W.APP_BAD_REQUEST) from None
