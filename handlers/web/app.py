@@ -50,6 +50,7 @@ def install(
     app.router.add_get("/posyandu/{code}", pages.posyandu)
     app.router.add_get("/unduh/{output}", pages.download)
     app.router.add_get("/app/lapor", lapor.shell)
+    app.router.add_get("/app/lapor/masuk/{token}", session.page(session.open_form))
     app.router.add_post("/app/lapor/data", lapor.data)
     app.router.add_post("/app/lapor/kirim", lapor.send)
     app.router.add_static("/static/", STATIC)

@@ -1,11 +1,13 @@
 """The Mini App's routes: ``GET /app/lapor`` (the shell), then data and submission as JSON.
 
 Every data request carries Telegram's ``initData`` in the
-``X-Telegram-Init-Data`` header; nothing is read or stored without it.
+``X-Telegram-Init-Data`` header (or, from a ``lapor formulir`` link, the
+session cookie and its CSRF token); nothing is read or stored without it.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,29 +18,52 @@ from aiohttp import web
 from conversations import ALL_FORMS, Engine
 from handlers.web import miniapp
 from handlers.web import words as W
-from handlers.web.session import in_transaction, options
+from handlers.web.session import in_transaction, options, signed_in
 from storage import Transaction
 
 MAX_BODY = 64 * 1024
 
 
+CSRF_HEADER = "X-CSRF-Token"
+
+
 async def shell(request: web.Request) -> web.StreamResponse:
-    """The page without data: its script asks for the form with ``initData``."""
-    return aiohttp_jinja2.render_template("lapor.html", request, {"title": W.APP_TITLE})
+    """The page without data: its script asks for the form with ``initData``.
+
+    Opened from a ``lapor formulir`` link instead, the browser is signed in:
+    the page then carries the session's CSRF token for its script to send.
+    """
+    who = await signed_in(request)
+    context = {"title": W.APP_TITLE, "csrf": who.csrf if who else ""}
+    return aiohttp_jinja2.render_template("lapor.html", request, context)
+
+
+async def _caller(request: web.Request) -> miniapp.Caller:
+    """Telegram's ``initData`` if sent, else the signed-in browser with its CSRF token."""
+    data = request.headers.get(miniapp.INIT_DATA_HEADER)
+    if data:
+        now = options(request).clock()
+        user = miniapp.telegram_user(data, options(request).bot_token, now)
+        return miniapp.Caller(miniapp.CHANNEL, user)
+    who = await signed_in(request)
+    if who is None:
+        raise miniapp.RefusedError(403, W.APP_FORGED)
+    if not hmac.compare_digest(request.headers.get(CSRF_HEADER, ""), who.csrf):
+        raise miniapp.RefusedError(403, W.PAGE_CSRF)
+    person = who.profile.person_id
+    return miniapp.Caller(miniapp.WEB_CHANNEL, f"person:{person}", person)
 
 
 def _json(status: int, body: dict[str, Any]) -> web.Response:
     return web.json_response(body, status=status)
 
 
-async def _guarded(request: web.Request, work: Callable[[str], Awaitable[Any]]) -> web.Response:
-    """Check ``initData``, run ``work`` with the Telegram user id, answer JSON; refusals too."""
-    now = options(request).clock()
+async def _guarded(
+    request: web.Request, work: Callable[[miniapp.Caller], Awaitable[Any]]
+) -> web.Response:
+    """Find who is asking, run ``work`` for them, answer JSON; refusals too."""
     try:
-        user = miniapp.telegram_user(
-            request.headers.get(miniapp.INIT_DATA_HEADER, ""), options(request).bot_token, now
-        )
-        return _json(200, await work(user))
+        return _json(200, await work(await _caller(request)))
     except miniapp.RefusedError as refused:
         return _json(refused.status, {"error": refused.message, "warnings": refused.warnings})
 
@@ -48,10 +73,10 @@ async def data(request: web.Request) -> web.Response:
     engine = Engine(ALL_FORMS)
     now = options(request).clock()
 
-    async def work(user: str) -> dict[str, Any]:
+    async def work(caller: miniapp.Caller) -> dict[str, Any]:
         def gather(session: Transaction) -> dict[str, Any]:
-            profile = miniapp.reporter(session, user)
-            return miniapp.form_data(session, engine, profile, user, now)
+            profile = miniapp.reporter(session, caller)
+            return miniapp.form_data(session, engine, profile, caller, now)
 
         return await in_transaction(request, gather)
 
@@ -63,12 +88,12 @@ async def send(request: web.Request) -> web.Response:
     engine = Engine(ALL_FORMS)
     now = options(request).clock()
 
-    async def work(user: str) -> dict[str, Any]:
+    async def work(caller: miniapp.Caller) -> dict[str, Any]:
         sent = _submission(await request.read())
 
         def store(session: Transaction) -> str:
-            profile = miniapp.reporter(session, user)
-            return miniapp.submit(session, engine, profile, user, sent, now)
+            profile = miniapp.reporter(session, caller)
+            return miniapp.submit(session, engine, profile, caller, sent, now)
 
         return {"message": await in_transaction(request, store)}
 

@@ -34,6 +34,8 @@ from storage import Transaction, inbox, outbox, people, reports
 from storage.people import Profile
 
 CHANNEL = "telegram-webapp"
+WEB_CHANNEL = "web"
+"""Reports sent from the form opened by a ``lapor formulir`` link (WhatsApp, console)."""
 TELEGRAM = "telegram"
 INIT_DATA_HEADER = "X-Telegram-Init-Data"
 MAX_AGE = timedelta(hours=1)
@@ -66,9 +68,21 @@ def telegram_user(init_data: str, bot_token: str | None, now: datetime) -> str:
     return str(data.user.id)
 
 
-def reporter(session: Transaction, telegram_id: str) -> Profile:
-    """The roster person whose Telegram account this is, if they file monthly reports."""
-    profile = people.by_identity(session, TELEGRAM, telegram_id)
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who is asking: a Telegram account (Mini App) or a signed-in browser (a person id)."""
+
+    channel: str
+    user_id: str
+    person_id: int | None = None
+
+
+def reporter(session: Transaction, caller: Caller) -> Profile:
+    """The roster person asking, if they file monthly reports."""
+    if caller.person_id is not None:
+        profile = people.by_id(session, caller.person_id)
+    else:
+        profile = people.by_identity(session, TELEGRAM, caller.user_id)
     if profile is None:
         raise RefusedError(403, W.APP_NOT_LINKED)
     if profile.role not in form_context.REPORTING_ROLES:
@@ -85,25 +99,21 @@ class Submission:
 
 
 def _turn(
-    session: Transaction,
-    engine: Engine,
-    profile: Profile,
-    telegram_id: str,
-    key: str,
-    now: datetime,
+    session: Transaction, engine: Engine, profile: Profile, caller: Caller, key: str, now: datetime
 ) -> TurnContext:
     local = now.astimezone(ZoneInfo(profile.timezone))
-    return TurnContext(session, engine, profile, Inbound(CHANNEL, telegram_id, key), local, None)
+    inbound = Inbound(caller.channel, caller.user_id, key)
+    return TurnContext(session, engine, profile, inbound, local, None)
 
 
 def form_data(
-    session: Transaction, engine: Engine, profile: Profile, telegram_id: str, now: datetime
+    session: Transaction, engine: Engine, profile: Profile, caller: Caller, now: datetime
 ) -> dict[str, Any]:
     """What the page needs: the Posyandu, the form's schema and last month's answers of each."""
     posyandu = people.posyandu_of(session, profile)
     if not posyandu:
         raise RefusedError(403, W.APP_NOT_REPORTER)
-    turn = _turn(session, engine, profile, telegram_id, "data", now)
+    turn = _turn(session, engine, profile, caller, "data", now)
     context = form_context.for_form(turn, MONTHLY.id, posyandu[0][0])
     default = context["default_period"]
     months = [shift_month(default, -offset) for offset in range(MONTHS_OFFERED)]
@@ -167,7 +177,7 @@ def submit(
     session: Transaction,
     engine: Engine,
     profile: Profile,
-    telegram_id: str,
+    caller: Caller,
     sent: Submission,
     now: datetime,
 ) -> str:
@@ -178,9 +188,9 @@ def submit(
     """
     if sent.posyandu not in {code for code, _ in people.posyandu_of(session, profile)}:
         raise RefusedError(403, W.APP_NOT_REPORTER)
-    if not inbox.mark_processed(session, CHANNEL, sent.id, profile.person_id, now):
+    if not inbox.mark_processed(session, caller.channel, sent.id, profile.person_id, now):
         return W.APP_ALREADY_SENT
-    turn = _turn(session, engine, profile, telegram_id, sent.id, now)
+    turn = _turn(session, engine, profile, caller, sent.id, now)
     context = form_context.for_form(turn, MONTHLY.id, sent.posyandu)
     step = engine.start(MONTHLY.id, context, turn.now)
     warnings: list[str] = []
@@ -190,14 +200,14 @@ def submit(
             break
         if state.pending is not None:
             warnings.append(step.replies[-1].text)
-            inbound = Inbound(CHANNEL, telegram_id, f"{sent.id}:{number}", YES.casefold())
+            inbound = Inbound(caller.channel, caller.user_id, f"{sent.id}:{number}", YES.casefold())
         elif state.current == SUMMARY:
             if warnings and not sent.confirmed:
                 raise RefusedError(409, W.APP_CONFIRM, tuple(warnings))
-            inbound = Inbound(CHANNEL, telegram_id, f"{sent.id}:{number}", WORD_SEND[0])
+            inbound = Inbound(caller.channel, caller.user_id, f"{sent.id}:{number}", WORD_SEND[0])
         else:
             key = f"{sent.id}:{number}"
-            inbound = _answer(MONTHLY, state.current, sent.answers, telegram_id, key, state.turn)
+            inbound = _answer(MONTHLY, state.current, sent.answers, caller, key, state.turn)
         asked = (state.current, state.pending is None)
         step = engine.resume(state, inbound, turn.now)
         after = step.state
@@ -216,7 +226,7 @@ def submit(
 
 
 def _answer(
-    form: Form, name: str, answers: dict[str, Any], user: str, key: str, question: int
+    form: Form, name: str, answers: dict[str, Any], caller: Caller, key: str, question: int
 ) -> Inbound:
     """What a person would type (or press) for ``name``: the sent answer, or skip, or refuse."""
     item = form.field(name)
@@ -224,10 +234,12 @@ def _answer(
     if value is None or value == "":
         section = form.section(item.section)
         if item.optional or (section is not None and section.skippable):
-            return Inbound(CHANNEL, user, key, WORD_SKIP[0])
+            return Inbound(caller.channel, caller.user_id, key, WORD_SKIP[0])
         raise RefusedError(422, W.APP_REQUIRED.format(label=item.label))
     if item.kind in (Kind.CHOICE, Kind.MULTI):
-        return Inbound(CHANNEL, user, key, choice=str(value), question_id=str(question))
+        return Inbound(
+            caller.channel, caller.user_id, key, choice=str(value), question_id=str(question)
+        )
     if item.kind is Kind.YES_NO and isinstance(value, bool):
         value = "ya" if value else "tidak"
-    return Inbound(CHANNEL, user, key, str(value))
+    return Inbound(caller.channel, caller.user_id, key, str(value))

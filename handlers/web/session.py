@@ -103,28 +103,45 @@ def page(handler: Handler) -> Handler:
 
 async def viewer(request: web.Request) -> Viewer:
     """The signed-in person, or a 401 page saying how to sign in."""
+    found = await signed_in(request)
+    if found is None:
+        raise PageError(401, W.PAGE_NOT_SIGNED_IN)
+    return found
+
+
+async def signed_in(request: web.Request) -> Viewer | None:
+    """The signed-in person of this browser, if any."""
     token = request.cookies.get(COOKIE)
     if not token:
-        raise PageError(401, W.PAGE_NOT_SIGNED_IN)
+        return None
     token_hash = tokens.digest(token)
     now = options(request).clock()
     found = await in_transaction(
         request, lambda session: web_store.find_session(session, token_hash, now)
     )
     if found is None:
-        raise PageError(401, W.PAGE_NOT_SIGNED_IN)
+        return None
     profile, csrf = found
     return Viewer(profile, csrf, token_hash)
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
     """``GET /masuk/{token}``: spend the one-time link, open a session, go to the overview."""
+    return await _spend(request, tokens.SIGN_IN, "/rekap")
+
+
+async def open_form(request: web.Request) -> web.StreamResponse:
+    """``GET /app/lapor/masuk/{token}`` (sent by ``lapor formulir``): the form, signed in."""
+    return await _spend(request, tokens.REPORT_FORM, "/app/lapor")
+
+
+async def _spend(request: web.Request, purpose: str, target: str) -> web.StreamResponse:
     token_hash = tokens.digest(request.match_info["token"])
     now = options(request).clock()
     session_token, csrf = tokens.new_token(), tokens.new_token()
 
     def spend(session: Transaction) -> Profile | None:
-        profile = web_store.spend_link(session, token_hash, tokens.SIGN_IN, now)
+        profile = web_store.spend_link(session, token_hash, purpose, now)
         if profile is not None:
             web_store.open_session(
                 session,
@@ -138,7 +155,7 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
 
     if await in_transaction(request, spend) is None:
         raise PageError(403, W.PAGE_LINK_REFUSED)
-    response = web.HTTPSeeOther("/rekap")
+    response = web.HTTPSeeOther(target)
     response.set_cookie(
         COOKIE,
         session_token,

@@ -70,6 +70,14 @@ PAGE_SIGNED_OUT = "Anda sudah keluar. Ketik web di chat bot untuk masuk lagi."
 PAGE_TITLE_ERROR = "Maaf"
 PAGE_TITLE_SIGNED_OUT = "Sampai jumpa"
 
+WORD_FORM = "formulir"
+"""``lapor formulir``: the monthly report as one web form."""
+APP_BUTTON = "Isi lewat formulir"
+APP_OPEN_BUTTON = "Tekan tombol di bawah untuk mengisi laporan bulanan dalam satu formulir."
+APP_LINK = (
+    "Buka tautan ini untuk mengisi laporan bulanan dalam satu formulir:\n{url}\n"
+    "Tautan berlaku {minutes} menit dan hanya bisa dipakai sekali."
+)
 APP_TITLE = "Laporan bulanan Posyandu"
 APP_LOADING = "Memuat formulir…"
 APP_OPEN_IN_TELEGRAM = "Buka formulir ini dari tombol di chat bot Telegram (ketik lapor)."
