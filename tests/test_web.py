@@ -60,6 +60,25 @@ def test_only_the_hash_of_a_link_is_stored(demo):
     assert token not in stored and tokens.digest(token) in stored
 
 
+def test_a_session_ends_after_twelve_hours(demo):
+    client = signed_in(demo, DINKES)
+    assert client.get("/rekap").status_code == 200
+    demo.clock.advance(hours=12)
+    try:
+        assert client.get("/rekap").status_code == 401
+    finally:
+        demo.clock.advance(hours=-12)
+
+
+def test_the_cookie_is_secure_when_the_app_is_reached_over_https(module_database):
+    with running(module_database, Clock(NOW), base_url="https://posyandu.example.go.id") as app:
+        link = app.link(DINKES)
+        assert link.startswith("https://posyandu.example.go.id/masuk/")
+        response = httpx.get(app.url + "/masuk/" + link.rsplit("/", 1)[1])
+    cookie = response.headers["set-cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
 def test_an_expired_link_is_refused(demo):
     link = demo.link(DINKES)
     demo.clock.advance(minutes=15, seconds=1)

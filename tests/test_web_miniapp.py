@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
+import httpx
 import pytest
 
 from conversations.form import Kind
@@ -161,6 +162,26 @@ def test_a_valid_form_is_stored_confirmed_in_chat_and_in_the_rekap(demo, phone):
             (reports.monthly_key(POSYANDU, "2026-11"),),
         ).all()
     assert sent == [("telegram-webapp", "webapp_report")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b'{"answers": []}', b'{"posyandu": "PY-001", "answers": {}}', b"x" * 70_000],
+)
+def test_a_malformed_submission_gets_a_clear_refusal_and_stores_nothing(demo, body):
+    before = revisions(demo, "2026-11")
+    headers = {"X-Telegram-Init-Data": init_data(KADER_TELEGRAM, NOW - timedelta(minutes=1))}
+    response = httpx.post(f"{demo.url}/app/lapor/kirim", content=body, headers=headers)
+    assert response.status_code in (400, 413)
+    assert "Muat ulang formulir" in response.json()["error"]
+    assert revisions(demo, "2026-11") == before
+
+
+def test_a_posyandu_not_ones_own_is_refused(demo):
+    headers = {"X-Telegram-Init-Data": init_data(KADER_TELEGRAM, NOW - timedelta(minutes=1))}
+    body = {"posyandu": "PY-010", "answers": {MONTH.name: "2026-11"}, "id": "other-1"}
+    response = httpx.post(f"{demo.url}/app/lapor/kirim", json=body, headers=headers)
+    assert response.status_code == 403
 
 
 @pytest.mark.parametrize(

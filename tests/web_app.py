@@ -90,17 +90,18 @@ def init_data(user_id: int, auth_date: datetime, token: str = BOT_TOKEN) -> str:
 
 
 @contextmanager
-def running(database: Database, clock: Clock) -> Iterator[WebApp]:
-    """Serve the web app on a free port until the block ends."""
+def running(database: Database, clock: Clock, base_url: str | None = None) -> Iterator[WebApp]:
+    """Serve the web app on a free port until the block ends (``base_url``: as configured)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    base_url = base_url or url
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     stop = asyncio.Event()
 
     async def main() -> None:
         app = web.Application()
-        install(app, database, url, clock, bot_token=BOT_TOKEN)
+        install(app, database, base_url, clock, bot_token=BOT_TOKEN)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -111,7 +112,7 @@ def running(database: Database, clock: Clock) -> Iterator[WebApp]:
     thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
     thread.start()
     assert ready.wait(10), "the web app did not start"
-    service = Service(database, Engine(ALL_FORMS), clock=clock, web_url=url)
+    service = Service(database, Engine(ALL_FORMS), clock=clock, web_url=base_url)
     try:
         yield WebApp(url, database, clock, service)
     finally:
