@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -19,6 +24,7 @@ from tests.web_app import (
     KADER,
     PUSKESMAS_SUKAMAJU,
     WebApp,
+    free_port,
     running,
 )
 
@@ -154,3 +160,33 @@ def test_the_month_after_the_current_one_is_not_offered(demo):
     client = signed_in(demo, DINKES)
     current = client.get("/rekap", params={"bulan": "2026-11"}).text
     assert "2026-12" not in current and shift_month("2026-11", -1) in current
+
+
+@pytest.mark.timeout(240)
+def test_python_m_bot_web_serves_the_web_app_alone(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/web.db",
+        "HTTP_PORT": str(port),
+        "TELEGRAM_BOT_TOKEN": "",
+        "WHATSAPP_ACCESS_TOKEN": "",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot", "web"], env=env, cwd=tmp_path, stderr=subprocess.PIPE
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90  # a loaded machine starts Python slowly
+        while True:
+            try:
+                if httpx.get(url + "/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "python -m bot web did not start"
+                time.sleep(0.2)
+        assert httpx.get(url + "/rekap").status_code == 401
+        assert httpx.get(url + "/app/lapor").status_code == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(10) == 0
