@@ -28,6 +28,7 @@ from handlers.web.command import REVIEW_ROLES
 from handlers.web.session import PageError, Viewer, in_transaction, options, page, viewer
 from storage import Transaction
 from storage.rekap import Area, Figures, Rekap, build, by_code, default_period, own_area, visible
+from storage.rekap.export import SKDN
 from storage.web.places import contacts, lineage, monthly_revisions
 
 DS_TARGET = 0.8
@@ -163,7 +164,7 @@ def _row(figures: Figures) -> dict[str, str]:
         "reported": f"{F.count(figures.reported)}/{F.count(figures.expected)}",
         "completeness": F.percent(figures.completeness),
         "on_time": F.percent(figures.timeliness),
-        **{key: F.count(answer(key)) for key in ("s", "k", "d", "n")},
+        **{key: F.count(answer(key)) for key in SKDN},
         "ds": F.percent(figures.ds),
     }
 
