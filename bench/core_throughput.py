@@ -1,9 +1,10 @@
 """How many inbound messages per second the core service handles, each committed.
 
-Pushes N complete monthly-report conversations (30 messages each: menu,
-29 answers and ``kirim``) through ``Service.handle`` on SQLite (WAL, with
-``synchronous=NORMAL`` and ``FULL``) and, when reachable, PostgreSQL, one
-after the other in one run, and prints messages per second and peak memory.
+Pushes N complete monthly-report conversations (47 messages each: menu,
+the answers of a question-by-question ILP report and ``kirim``) through
+``Service.handle`` on SQLite (WAL, with ``synchronous=NORMAL`` and ``FULL``)
+and, when reachable, PostgreSQL, one after the other in one run, and prints
+messages per second and peak memory.
 
     python -m bench.core_throughput --conversations 300
 """
@@ -31,9 +32,13 @@ from handlers import Service
 from storage import Database
 
 MENU = ["lapor", "1"]
-BALITA = ["2026-10", "ya", "80", "70", "60", "40", "10", "5", "5", "2", "1"]
-GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
-SCRIPT = [*MENU, *BALITA, *GROUPS, "kirim"]
+# periode, buka, tanggal, kader, nakes; S D N T O B 2T BGM UKUR GIZI RUJUK
+OPENING = ["2026-10", "ya", "12", "5", "1"]
+BALITA = ["80", "60", "40", "10", "5", "5", "2", "1", "50", "1", "2"]
+# bumil, nifas, remaja, dewasa, lansia, TBC
+GROUPS = ["8", "6", "1", "1", "6", "0", "1", "4", "0", "0", "30", "20", "3", "10", "1"]
+GROUPS += ["40", "25", "5", "2", "1", "20", "15", "4", "2", "1", "1", "30", "1"]
+SCRIPT = [*MENU, *OPENING, *BALITA, *GROUPS, "kirim"]
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 
 

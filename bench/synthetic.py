@@ -76,13 +76,14 @@ REPORT_COLUMNS = (
     "channel",
 )
 _MONTHLY_JSON = (
-    '{{"periode":"{p}","buka":true,"s":{s},"k":{k},"d":{d},"n":{n},"t":{t},"o":{o},"b":{b},'
-    '"t2":{t2},"bgm":{bgm},"bumil_hadir":{bh},"bumil_kek":{kek},"bumil_ttd":{bh},'
-    '"nifas_hadir":3,"remaja_hadir":12,"dewasa_hadir":{dh},"dewasa_ht":{dht},'
-    '"lansia_hadir":{lh},"lansia_ht":{lht},"terduga_tbc":{tb},"lahir":{born},"mati_bayi":0,'
-    '"mati_ibu":0,"balita_dirujuk":{bgm},"dirujuk":{ref},"kader_hadir":5}}'
+    '{{"periode":"{p}","POSY_BUKA":true,"POSY_KADER_HADIR":5,"BAL_S":{s},"BAL_D":{d},'
+    '"BAL_N":{n},"BAL_T":{t},"BAL_O":{o},"BAL_B":{b},"BAL_2T":{t2},"BAL_BGM":{bgm},'
+    '"BAL_RUJUK":{bgm},"BUMIL_SASARAN":{bs},"BUMIL_DATANG":{bh},"BUMIL_KEK":{kek},'
+    '"BUMIL_TTD":{bh},"NIFAS_DATANG":3,"REMAJA_DATANG":12,"DEWASA_DATANG":{dh},'
+    '"DEWASA_HT":{dht},"LANSIA_DATANG":{lh},"LANSIA_HT":{lht},"TBC_SKRINING":20,'
+    '"TBC_TERDUGA":{tb}}}'
 )
-_CLOSED_JSON = '{{"periode":"{p}","buka":false,"alasan_tutup":"libur"}}'
+_CLOSED_JSON = '{{"periode":"{p}","POSY_BUKA":false,"POSY_ALASAN":"libur"}}'
 _VISIT_JSON = (
     '{{"tanggal":"{day}","sasaran":"{target}","alasan":"absen","demam":{fever},'
     '"{sign_field}":{signs},"tindak_lanjut":"{follow}"}}'
@@ -255,10 +256,10 @@ def _monthly_json(rng: random.Random, period: str, s: int) -> str:
     n = int((d - b - o) * (0.6 + 0.25 * rng.random()))
     t = d - n - o - b
     adults, elderly = 10 + rng.randrange(25), 8 + rng.randrange(20)
+    came = 5 + rng.randrange(8)
     return _MONTHLY_JSON.format(
         p=period,
         s=s,
-        k=s - rng.randrange(5),
         d=d,
         n=n,
         t=t,
@@ -266,15 +267,14 @@ def _monthly_json(rng: random.Random, period: str, s: int) -> str:
         b=b,
         t2=min(t, rng.randrange(3)),
         bgm=rng.randrange(3),
-        bh=5 + rng.randrange(8),
+        bs=came + 3,
+        bh=came,
         kek=rng.randrange(2),
         dh=adults,
         dht=adults // 6,
         lh=elderly,
         lht=elderly // 4,
         tb=rng.randrange(2),
-        born=rng.randrange(3),
-        ref=rng.randrange(5),
     )
 
 

@@ -201,7 +201,9 @@ def rekap(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", help="text (as in chat), csv (one row per Posyandu), xlsx or png."
+            "--format",
+            help="text (as in chat), csv (one row per Posyandu), xlsx, png, or long "
+            "(one row per Posyandu and answer, old codes included).",
         ),
     ] = "csv",
     out: Annotated[

@@ -90,8 +90,10 @@ class Engine:
 
     def start(self, form_id: str, context: Mapping[str, Any], now: datetime) -> Turn:
         """Open a new conversation on ``form_id`` and ask its first question."""
-        state = State(form=form_id, context={**context, "today": now.date().isoformat()})
-        return self._advance(self.form(form_id), state, now, [])
+        form = self.form(form_id)
+        context = {**context, "today": now.date().isoformat()}
+        state = State(form=form_id, context=context, form_version=form.version)
+        return self._advance(form, state, now, [])
 
     def reprompt(self, state: State, now: datetime, note: str = "", *, hint: bool = False) -> Turn:
         """Show again what is open (question, warning or summary) after a command.
@@ -100,19 +102,36 @@ class Engine:
         otherwise shown only at a form's first question and after an error
         (the ``bantuan`` command asks for it).
         """
-        form = self.form(state.form)
+        form = self._forms.get(state.form)
+        if form is None:
+            return _gone(state)
         state = state.copy()
+        notes = self._carry_over(form, state)
+        if notes:
+            return self._advance(form, state, now, [note, *notes])
         return self._again(form, state, now, note, hint=hint)
 
     def resume(self, state: State, inbound: Inbound, now: datetime) -> Turn:
-        """Take the user's next message and move the conversation on."""
-        form = self.form(state.form)
+        """Take the user's next message and move the conversation on.
+
+        A draft of an older version of the form is carried over first; if
+        anything changed, the message answered a question that may be gone,
+        so the person is told and asked the next open question instead.
+        """
+        form = self._forms.get(state.form)
+        if form is None:
+            return _gone(state)
         state = state.copy()
         state.context["today"] = now.date().isoformat()
         if state.expired(now):
             text = T.EXPIRED.format(title=form.title, days=DRAFT_LIFETIME.days)
             return Turn(None, [Reply(text)], [Cancelled(form.id, "expired")])
+        notes = self._carry_over(form, state)
         raw = inbound.answer
+        if notes:
+            if normalize(raw).rstrip(_TRAILING_PUNCTUATION) in T.WORD_CANCEL:
+                return Turn(None, [Reply(T.CANCELLED)], [Cancelled(form.id, "user")])
+            return self._advance(form, state, now, notes)
         if len(raw) > MAX_INPUT_LENGTH:
             return self._again(form, state, now, T.ERR_TOO_LONG.format(length=len(raw)))
         if inbound.question_id is not None and inbound.question_id != str(state.turn):
@@ -131,6 +150,62 @@ class Engine:
             return self._skip(form, state, current, now)
         return self._answer(form, state, current, raw, now)
 
+    # --- versions -----------------------------------------------------------------
+
+    def _carry_over(self, form: Form, state: State) -> list[str]:
+        """Bring a draft up to the form's version; what to tell the person (nothing if unchanged).
+
+        Answers are renamed by the form's migrations; answers that have no
+        place any more (a removed field, an unknown code, a value the field
+        can no longer take) are dropped and named. A warning awaiting
+        confirmation is dropped, and a question that is gone is replaced by
+        the next open one. Works on any saved shape: it never raises.
+        """
+        old = state.form_version
+        kept: dict[str, Any] = {}
+        lost: list[str] = []
+        for name, value in state.answers.items():
+            code = form.code_now(name, old)
+            if code is not None and _fits(form.field(code), value, state.context):
+                kept[code] = value
+            else:
+                lost.append(form.label_of(name if code is None else code))
+        if old == form.version and not lost and self._in_place(form, state):
+            return []
+
+        def moved(names: Any) -> list[str]:
+            codes = (form.code_now(str(name), old) for name in names)
+            return [code for code in codes if code is not None]
+
+        state.answers = kept
+        state.skipped = moved(state.skipped)
+        state.remembered = {
+            code: value
+            for name, value in state.remembered.items()
+            if (code := form.code_now(name, old)) is not None
+        }
+        state.edit = {
+            code: value
+            for name, value in state.edit.items()
+            if (code := form.code_now(name, old)) is not None
+        }
+        checks = {check.name for check in form.checks}
+        state.confirmed = {name: sig for name, sig in state.confirmed.items() if name in checks}
+        state.pending = None
+        state.current = ""
+        state.form_version = form.version
+        if lost:
+            return [T.FORM_UPDATED_LOST.format(labels=", ".join(lost))]
+        return [T.FORM_UPDATED]
+
+    @staticmethod
+    def _in_place(form: Form, state: State) -> bool:
+        """Whether the open question and any pending warning still name fields of the form."""
+        pending = state.pending or {}
+        if pending and not form.has(str(pending.get("field"))):
+            return False
+        return state.current == SUMMARY or form.has(state.current)
+
     # --- moving around ---------------------------------------------------------
 
     def _advance(self, form: Form, state: State, now: datetime, notes: list[str]) -> Turn:
@@ -147,13 +222,21 @@ class Engine:
         return Turn(state, [self._summary(form, state, notes)])
 
     def _next_field(self, form: Form, state: State) -> Field | None:
-        for candidate in self._applicable(form, state):
+        for candidate in self._asked(form, state):
             if candidate.name not in state.answers and candidate.name not in state.skipped:
                 return candidate
         return None
 
     def _applicable(self, form: Form, state: State) -> list[Field]:
         return [f for f in form.fields if f.applies(state.answers, state.context)]
+
+    def _asked(self, form: Form, state: State) -> list[Field]:
+        """The applicable questions put in turn: those only offered count when being edited."""
+        return [
+            f
+            for f in self._applicable(form, state)
+            if f.name in state.edit or f.asked(state.answers, state.context)
+        ]
 
     def _back(self, form: Form, state: State, now: datetime, notes: list[str]) -> Turn:
         """Ask the previous answered question again.
@@ -177,7 +260,7 @@ class Engine:
             state.remembered[previous] = answer if before_edit is None else before_edit
             return self._advance(form, state, now, notes)
         if state.edit:
-            self._undo_edit(state)
+            self._undo_edit(form, state)
             return self._advance(form, state, now, notes)
         return self._again(form, state, now, T.ERR_NO_BACK)
 
@@ -216,7 +299,7 @@ class Engine:
     # --- answering ---------------------------------------------------------------
 
     def _answer(self, form: Form, state: State, current: Field, raw: str, now: datetime) -> Turn:
-        value, error = self._parse(current, raw, state.context, now.date())
+        value, error = self._parse(current, raw, state, now.date())
         if error:
             return self._again(form, state, now, error)
         return self._accept_typed(form, state, current, raw, value, now)
@@ -305,7 +388,7 @@ class Engine:
         current = form.field(pending["field"])
         yes = parse_yes_no(raw)
         if yes is None:
-            value, error = self._parse(current, raw, state.context, now.date())
+            value, error = self._parse(current, raw, state, now.date())
             if error:
                 return self._again(form, state, now, T.ERR_WARNING_ANSWER)
             return self._accept_typed(form, state, current, raw, value, now)
@@ -329,18 +412,17 @@ class Engine:
         # Free text: a typed number is a corrected answer on every channel, never button 1 or 2.
         return Reply("\n".join(lines), _YES_NO_BUTTONS, question_id=str(state.turn), free_text=True)
 
-    def _parse(
-        self, current: Field, raw: str, context: Mapping[str, Any], today: date
-    ) -> tuple[Any, str]:
+    def _parse(self, current: Field, raw: str, state: State, today: date) -> tuple[Any, str]:
         """Turn text into a stored value, or return the message saying what is expected."""
-        kind = current.kind
+        kind, context = current.kind, state.context
         if kind in (Kind.COUNT, Kind.DECIMAL):
             return _parse_number(current, raw)
         if kind is Kind.YES_NO:
             yes = _yes_no(raw)
             return (yes, "") if yes is not None else (None, T.ERR_YES_NO)
         if kind is Kind.DATE:
-            day = parse_date(raw, today)
+            month = state.answers.get(current.month_from) if current.month_from else None
+            day = parse_date(raw, today, month if isinstance(month, str) else None)
             if day is None:
                 return None, T.ERR_DATE.format(answer=_clip(raw))
             if current.not_future and day > today:
@@ -403,11 +485,13 @@ class Engine:
             elif item.name in state.answers:
                 shown = self.display(item, state.answers[item.name], state.context)
                 items.append((item.label, shown, (item.name,)))
+            elif not item.asked(state.answers, state.context):
+                items.append((item.label, T.SUMMARY_OFFERED, (item.name,)))
         return items
 
     def _summary(self, form: Form, state: State, notes: list[str]) -> Reply:
         lines = [note for note in notes if note]
-        lines.append(T.SUMMARY_HEADER.format(title=form.title, subject=_subject(state)))
+        lines.append(T.SUMMARY_HEADER.format(title=form.title, subject=_subject(form, state)))
         for number, (label, shown, _) in enumerate(self._summary_items(form, state), start=1):
             lines.append(f"{number}. {label}: {shown}")
         lines.append(T.SUMMARY_FOOTER)
@@ -420,7 +504,7 @@ class Engine:
         if word in T.WORD_SEND or parse_yes_no(word) is True:
             return self._submit(form, state, quiet=False)
         if word in T.WORD_BACK:
-            last = self._applicable(form, state)[-1]
+            last = self._asked(form, state)[-1]
             state.remembered[last.name] = state.answers.pop(last.name, None)
             state.skipped = [name for name in state.skipped if name != last.name]
             return self._advance(form, state, now, [])
@@ -444,8 +528,10 @@ class Engine:
         old answer is shown and offered as a button.
         """
         unit = form.unit(names)
-        for name in (f.name for f in form.fields if f.name in unit):
-            if name not in state.answers and name not in state.skipped:
+        for item in (f for f in form.fields if f.name in unit):
+            name = item.name
+            offered = not item.asked(state.answers, state.context)
+            if name not in state.answers and name not in state.skipped and not offered:
                 continue
             old = state.answers.pop(name, None)
             state.edit[name] = old
@@ -455,13 +541,14 @@ class Engine:
                 state.skipped.remove(name)
 
     @staticmethod
-    def _undo_edit(state: State) -> None:
-        """Put back every answer (and skip) the edit cleared."""
+    def _undo_edit(form: Form, state: State) -> None:
+        """Put back every answer (and skip) the edit cleared; an offered field goes back unasked."""
         for name, old in state.edit.items():
             state.remembered.pop(name, None)
             if old is None:
                 state.answers.pop(name, None)
-                if name not in state.skipped:
+                offered = not form.field(name).asked(state.answers, state.context)
+                if name not in state.skipped and not offered:
                     state.skipped.append(name)
             else:
                 state.answers[name] = old
@@ -476,7 +563,7 @@ class Engine:
         event = Submitted(form.id, answers, dict(state.context), alerts)
         if quiet:
             return Turn(None, [], [event])
-        text = T.SUBMITTED.format(title=form.title, subject=_subject(state))
+        text = T.SUBMITTED.format(title=form.title, subject=_subject(form, state))
         return Turn(None, [Reply(text)], [event])
 
     # --- rendering ------------------------------------------------------------------
@@ -486,7 +573,7 @@ class Engine:
     ) -> Reply:
         """One question; the full hint only at a report's first question or when ``hint``."""
         current = form.field(state.current)
-        applicable = [f.name for f in self._applicable(form, state)]
+        applicable = [f.name for f in self._asked(form, state)]
         index = applicable.index(current.name) + 1 if current.name in applicable else 1
         lines = [note for note in notes if note]
         section = form.section(current.section)
@@ -605,10 +692,40 @@ def _hints(form: Form, current: Field, *, full: bool) -> list[str]:
     return [typing, " · ".join(controls)]
 
 
-def _subject(state: State) -> str:
+def _gone(state: State) -> Turn:
+    """A draft of a form the bot no longer has: it ends, and the person is told why."""
+    return Turn(None, [Reply(T.FORM_GONE)], [Cancelled(state.form, "outdated")])
+
+
+def _fits(item: Field, value: Any, context: Mapping[str, Any]) -> bool:
+    """Whether ``value``, saved by an older version, is still an answer ``item`` could take.
+
+    A field the kabupaten's profile switched off takes none.
+    """
+    if not item.switched_on(context):
+        return False
+    kind = item.kind
+    if kind in (Kind.COUNT, Kind.DECIMAL):
+        whole = kind is Kind.COUNT
+        if isinstance(value, bool) or not isinstance(value, int if whole else int | float):
+            return False
+        low = item.minimum if item.minimum is not None else value
+        high = item.maximum if item.maximum is not None else value
+        return bool(low <= value <= high)
+    if kind is Kind.YES_NO:
+        return isinstance(value, bool)
+    if kind in (Kind.DATE, Kind.MONTH, Kind.TEXT):
+        return isinstance(value, str) and bool(value)
+    values = {choice.value for choice in item.choices(context)}
+    if kind is Kind.CHOICE:
+        return value in values
+    return isinstance(value, list) and all(v in values for v in value)
+
+
+def _subject(form: Form, state: State) -> str:
     """What the report is about, for its summary: the Posyandu name (and month)."""
     name = state.context.get("posyandu_name", "")
-    period = state.answers.get("periode")
+    period = state.answers.get(form.period_field) if form.period_field else None
     return f"{name} {format_month(period)}".strip() if period else name
 
 

@@ -263,11 +263,12 @@ def _squeezed(word: str) -> str:
     return _REPEATED_END.sub(r"\1", word)
 
 
-def parse_date(text: str, today: date) -> date | None:
+def parse_date(text: str, today: date, month: str | None = None) -> date | None:
     """A calendar day: ``12``, ``12/11``, ``12-11-2026``, ``12 Nov``, ``kemarin``, ``tgl 12``.
 
     A bare day means the most recent such day, so ``25`` typed on 22 November
-    is 25 October. A day and month without a year mean the nearer of this
+    is 25 October; with ``month`` (``2026-10``: the question is about that
+    month) it is that day of that month. A day and month without a year mean the nearer of this
     year's and last year's: ``30/11`` typed on 29 November is tomorrow (the
     engine says "not yet"), ``30/12`` typed on 2 January is three days ago.
     An impossible date (``13/13``, ``31/11``) and text without a day
@@ -288,14 +289,16 @@ def parse_date(text: str, today: date) -> date | None:
     for pattern in _DATE_NUMERIC:
         match = pattern.fullmatch(cleaned)
         if match:
-            return _date_from(match.groupdict(), today)
+            return _date_from(match.groupdict(), today, month)
     return None
 
 
-def _date_from(parts: dict[str, str | None], today: date) -> date | None:
+def _date_from(parts: dict[str, str | None], today: date, asked: str | None) -> date | None:
     day = int(parts["d"] or 0)
     name, typed_month = parts.get("name"), parts.get("m")
     if name is None and typed_month is None:
+        if asked is not None:
+            return _valid_date(int(asked[:4]), int(asked[5:7]), day)
         return _most_recent_day(day, today)
     month = _MONTHS[name] if name else int(typed_month or 0)
     if parts.get("y"):

@@ -29,7 +29,9 @@ class State:
     awaiting such confirmation; ``edit`` holds, while an ``ubah`` from the
     summary is under way, the answers it cleared (None: the field had been
     skipped), so ``kembali`` can put them all back; ``turn`` numbers the
-    questions, so a button from an old question is recognised.
+    questions, so a button from an old question is recognised;
+    ``form_version`` is the version of the form the answers were given on (a
+    draft saved before forms had versions was made on version 1).
     """
 
     form: str
@@ -44,6 +46,7 @@ class State:
     turn: int = 0
     expires_at: str = ""
     schema: int = SCHEMA
+    form_version: int = 1
 
     def copy(self) -> State:
         return copy.deepcopy(self)

@@ -59,11 +59,24 @@ WARN_CONFIRM_DATE = "⚠️ {message}\nApakah tanggal ini sudah benar?"
 WARN_REENTER = "Baik, silakan ketik ulang."
 SUMMARY_HEADER = "Periksa dulu laporan {title} {subject}:"
 SUMMARY_SKIPPED = "dilewati"
+SUMMARY_OFFERED = "tidak diisi (ubah untuk mengisi)"
 SUMMARY_FOOTER = "Ketik kirim untuk mengirim, ubah N untuk mengubah nomor N, atau batal."
 SUMMARY_UNKNOWN = "Laporan belum terkirim. " + SUMMARY_FOOTER
 SUBMITTED = "✅ Terima kasih! Laporan {title} {subject} sudah tersimpan."
 CANCELLED = "Laporan dibatalkan, tidak ada yang disimpan."
 EXPIRED = "Draf laporan {title} sudah kedaluwarsa (lebih dari {days} hari) dan dihapus."
+FORM_UPDATED = (
+    "ℹ️ Formulir ini sudah diperbarui. Jawaban Anda tetap tersimpan; "
+    "lanjutkan dari pertanyaan berikut."
+)
+FORM_UPDATED_LOST = (
+    "ℹ️ Formulir ini sudah diperbarui. Jawaban yang masih cocok tetap tersimpan; "
+    "yang ini tidak dipakai lagi: {labels}. Lanjutkan dari pertanyaan berikut."
+)
+FORM_GONE = (
+    "ℹ️ Formulir draf Anda sudah tidak dipakai lagi, jadi draf itu ditutup. "
+    "Ketik lapor untuk mulai laporan baru."
+)
 YES = "Ya"
 NO = "Tidak"
 BUTTON_SEND = "Kirim"

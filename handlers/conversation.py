@@ -14,7 +14,7 @@ from typing import Any
 
 from conversations import Reply, State, Submitted, Turn
 from conversations.engine import DRAFT_LIFETIME
-from conversations.forms import MENU, title_of
+from conversations.forms import ALL_FORMS, MENU, title_of
 from conversations.periods import format_month
 from conversations.words import EXPIRED
 from handlers import form_context, submission
@@ -80,8 +80,10 @@ def describe(draft: drafts.Draft) -> str:
     """``bulanan Posyandu Melati Oktober 2026``: which form, for which Posyandu (and month)."""
     state = State.from_json(draft.state)
     parts = [title_of(draft.form), state.context.get("posyandu_name", "")]
-    if state.answers.get("periode"):
-        parts.append(format_month(state.answers["periode"]))
+    form = ALL_FORMS.get(draft.form)
+    period = state.answers.get(form.period_field) if form and form.period_field else None
+    if isinstance(period, str):
+        parts.append(format_month(period))
     return " ".join(part for part in parts if part)
 
 

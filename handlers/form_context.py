@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from conversations.forms import REPORT_FORMS, menu_context
+from conversations.forms import MONTHLY, REPORT_FORMS, menu_context
 from conversations.forms.menu import MENU_CONTINUE
+from conversations.forms.monthly import HISTORY
 from conversations.periods import due_period, format_date, shift_month
 from handlers.turn import TurnContext
 from storage import people, reports
@@ -41,7 +42,7 @@ def for_form(turn: TurnContext, form_id: str, posyandu_code: str) -> dict[str, A
         "posyandu_code": posyandu_code,
         "posyandu_name": names.get(posyandu_code, posyandu_code),
     }
-    if form_id == "bulanan":
+    if form_id == MONTHLY.id:
         context.update(_monthly(turn, posyandu_code))
     elif form_id == "luar_gedung":
         context["desa_name"] = people.desa_name_of_posyandu(turn.session, posyandu_code)
@@ -53,7 +54,11 @@ def _monthly(turn: TurnContext, posyandu_code: str) -> dict[str, Any]:
     default = due_period(today, turn.profile.deadline_day)
     periods = [shift_month(default, -offset) for offset in range(-1, HISTORY_MONTHS)]
     filed = reports.monthly_filed(turn.session, [posyandu_code], periods)
-    previous_s = {f.period: f.data["s"] for f in filed if f.data.get("s") is not None}
+    counts = [field.name for field in MONTHLY.counts]
+    history = {
+        f.period: {code: f.data[code] for code in counts if isinstance(f.data.get(code), int)}
+        for f in filed
+    }
     existing = {
         f.period: f"dikirim {format_date(f.submitted_at.astimezone(turn.now.tzinfo).date())} "
         f"oleh {f.submitted_by}"
@@ -62,6 +67,6 @@ def _monthly(turn: TurnContext, posyandu_code: str) -> dict[str, Any]:
     return {
         "default_period": default,
         "earliest_period": shift_month(default, -LATE_MONTHS),
-        "previous_s": previous_s,
+        HISTORY: history,
         "existing": existing,
     }

@@ -47,9 +47,11 @@ def _new_report(turn: TurnContext, event: Submitted) -> reports.NewReport:
         "message_id": turn.inbound.message_id,
     }
     if event.form == reports.MONTHLY:
-        period = answers["periode"]
+        form = turn.engine.form(event.form)
+        period = answers[form.period_field]
         key = reports.monthly_key(posyandu, period)
-        return reports.NewReport(report_key=key, period=period, held=answers["buka"], **common)
+        held = answers[form.held_field]
+        return reports.NewReport(report_key=key, period=period, held=held, **common)
     day = date.fromisoformat(answers["tanggal"])
     key = f"{event.form}:{uuid.uuid4().hex}"
     return reports.NewReport(report_key=key, period=month_of(day), event_date=day, **common)

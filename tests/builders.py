@@ -161,7 +161,7 @@ def _person_id(row: dict[str, Any], ids: dict[str, int]) -> dict[str, Any]:
 def monthly_report(
     person: int, posyandu: str, period: str, data: dict[str, Any], *, channel: str = "console"
 ) -> reports.NewReport:
-    """A monthly report revision as the engine would submit it (``buka`` decides ``held``)."""
+    """A monthly report revision as the engine would submit it (``POSY_BUKA`` decides ``held``)."""
     return reports.NewReport(
         kind=reports.MONTHLY,
         report_key=reports.monthly_key(posyandu, period),
@@ -171,7 +171,7 @@ def monthly_report(
         submitted_by=person,
         channel=channel,
         message_id=None,
-        held=data["buka"],
+        held=data["POSY_BUKA"],
     )
 
 

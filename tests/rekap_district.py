@@ -39,23 +39,23 @@ PUSKESMAS_A = "+6281300000201"
 BIDAN_SUKARAME = "+6281300000101"
 KADER_MELATI = "+6281300000001"
 
-# (S, K, D, N, T, O, B, 2T, BGM, bumil KEK, dewasa HT, lansia HT, TBC, dirujuk, lahir,
-#  mati bayi, mati ibu)
+# (S, K, D, N, T, O, B, 2T, BGM, bumil KEK, dewasa HT, lansia HT, TBC, balita dirujuk, and
+#  births and deaths under the codes of version 1 of the form, as a migrated revision has them)
 _NAMES = (
-    "s",
-    "k",
-    "d",
-    "n",
-    "t",
-    "o",
-    "b",
-    "t2",
-    "bgm",
-    "bumil_kek",
-    "dewasa_ht",
-    "lansia_ht",
-    "terduga_tbc",
-    "dirujuk",
+    "BAL_S",
+    "BAL_K",
+    "BAL_D",
+    "BAL_N",
+    "BAL_T",
+    "BAL_O",
+    "BAL_B",
+    "BAL_2T",
+    "BAL_BGM",
+    "BUMIL_KEK",
+    "DEWASA_HT",
+    "LANSIA_HT",
+    "TBC_TERDUGA",
+    "BAL_RUJUK",
     "lahir",
     "mati_bayi",
     "mati_ibu",
@@ -112,7 +112,7 @@ def _reports(by: int) -> list[tuple[NewReport, datetime]]:
     """Every report of the district with the time it was sent, in the order they were sent."""
     filed = [
         (
-            _monthly(by, code, "2026-09", {"s": s, "k": s, "d": d, "n": d, "t": 0, "o": 0, "b": 0}),
+            _monthly(by, code, "2026-09", _counts((s, s, d, d, 0, 0, 0), _NAMES[:7])),
             at("2026-10-03T03:00:00"),
         )
         for code, (s, d) in SEPTEMBER.items()
@@ -163,8 +163,8 @@ def _reports(by: int) -> list[tuple[NewReport, datetime]]:
     return filed
 
 
-def _counts(values: tuple[int, ...]) -> dict[str, int]:
-    return dict(zip(_NAMES, values, strict=True))
+def _counts(values: tuple[int, ...], names: tuple[str, ...] = _NAMES) -> dict[str, int]:
+    return dict(zip(names, values, strict=True))
 
 
 def _balita(signs: list[str]) -> dict[str, Any]:
@@ -178,6 +178,6 @@ def _visit(target: str, *, fever: bool = False, danger: bool = False) -> dict[st
 def _monthly(by: int, code: str, period: str, numbers: dict[str, int] | None) -> NewReport:
     """A monthly report of ``code``; no numbers: the Posyandu was not held."""
     held = numbers is not None
-    data: dict[str, Any] = {"periode": period, "buka": held}
-    data.update(numbers if numbers is not None else {"alasan_tutup": "bencana"})
+    data: dict[str, Any] = {"periode": period, "POSY_BUKA": held}
+    data.update(numbers if numbers is not None else {"POSY_ALASAN": "bencana"})
     return monthly_report(by, code, period, data, channel="telegram")

@@ -46,15 +46,22 @@ def previous_s(url: str) -> int:
     with database.transaction() as session:
         [filed] = reports.monthly_filed(session, [PY], [last_month])
     database.dispose()
-    return filed.data["s"]
+    return filed.data["BAL_S"]
+
+
+# held on the 1st, 5 kader, 1 health worker
+OPENING = ["lapor", "1", "bulan ini", "ya", "1", "5", "1"]
 
 
 def monthly_script(s: int) -> list[str]:
     d = s * 3 // 4
-    balita = [str(s), str(s), str(d), str(d - 10), "5", "3", "2", "1", "1"]
-    vitamin_a = ["10", "20"] if date.today().month in (2, 8) else []
-    groups = ["lewati", "4", "lewati", "10", "2", "8", "3", "0", "1", "0", "0", "1", "2", "5"]
-    return ["lapor", "1", "bulan ini", "ya", *balita, *vitamin_a, *groups, "kirim"]
+    balita = [str(s), str(d), str(d - 10), "5", "3", "2", "1", "1", str(d // 2), "0", "1"]
+    month = date.today().month
+    vitamin_a = ["10", "20"] if month in (2, 8) else []
+    deworming = ["30"] if month == 8 else []
+    # bumil skipped, nifas 4 with no problem, remaja, dewasa and lansia skipped, TBC 10 and 1
+    groups = ["lewati", "4", "0", "0", "lewati", "lewati", "lewati", "10", "1"]
+    return [*OPENING, *balita, *vitamin_a, *deworming, *groups, "kirim"]
 
 
 VISIT = ["lapor", "2", "hari ini", "6", "1", "tidak", "tidak", "2", "lewati", "kirim"]
@@ -82,7 +89,8 @@ def test_fresh_database_three_reports_then_rekap_csv_shows_them(env):
     d = s * 3 // 4
     assert row["posyandu_code"] == PY and row["period"] == period
     assert (row["reported"], row["held"]) == ("1", "1")
-    assert (row["S"], row["K"], row["D"], row["N"]) == (str(s), str(s), str(d), str(d - 10))
+    assert (row["S"], row["K"], row["D"], row["N"]) == (str(s), "", str(d), str(d - 10))
+    assert (row["NIFAS_DATANG"], row["TBC_TERDUGA"]) == ("4", "1")
     assert (row["home_visits"], row["outreach_sessions"], row["outreach_participants"]) == (
         "1",
         "1",
@@ -91,7 +99,7 @@ def test_fresh_database_three_reports_then_rekap_csv_shows_them(env):
 
 
 def test_bad_answers_get_clear_messages_and_exit_zero_at_end_of_input(env):
-    lines = ["lapor", "1", "bulan ini", "ya", "banyak", "🙂", "x" * 5000, "-1"]
+    lines = [*OPENING, "banyak", "🙂", "x" * 5000, "-1"]
     run = bot(env, "console", stdin="\n".join(lines) + "\n")
     assert run.returncode == 0
     assert "'banyak' bukan angka" in run.stdout
@@ -119,14 +127,14 @@ def test_killed_mid_form_resumes_at_the_same_question(env, tmp_path):
             env=env,
         )
         assert process.stdin is not None
-        process.stdin.write("lapor\n1\nbulan ini\nya\n")
+        process.stdin.write("\n".join([*OPENING, ""]))
         process.stdin.flush()
         deadline = time.monotonic() + 60
-        while "S: berapa jumlah balita" not in out.read_text() and time.monotonic() < deadline:
+        while "S: berapa balita" not in out.read_text() and time.monotonic() < deadline:
             time.sleep(0.1)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
-    assert "S: berapa jumlah balita" in out.read_text()
+    assert "S: berapa balita" in out.read_text()
     s = previous_s(env["DATABASE_URL"])
     resumed = bot(env, "console", stdin=f"{s}\n")
-    assert "K: berapa balita yang punya KMS" in resumed.stdout
+    assert "D: berapa balita yang ditimbang" in resumed.stdout

@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import delete, func
 from sqlmodel import select
 
-from conversations import periods
 from conversations.form import Form, Kind
 from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
+from conversations.forms.monthly import HISTORY
 from handlers.roster.demo import roster_is_empty, roster_rows, seed_demo
 from storage import Database, people
 from storage.models import (
@@ -128,17 +128,16 @@ def test_history_is_what_the_forms_accept(database, now):
     seed_demo(database, now)
     reports = all_reports(database)
 
-    previous_s: dict[tuple[str, str], int] = {}
+    history: dict[str, dict[str, dict[str, Any]]] = {}
     for report in sorted(reports, key=lambda r: r.period):
         assert report.submitted_at <= now
         form = FORMS[report.kind]
         assert_valid_answers(form, report.data)
         context: dict[str, Any] = {}
         if report.kind == MONTHLY.id and report.held:
-            before = periods.shift_month(report.period, -1)
-            if (report.posyandu_code, before) in previous_s:
-                context = {"previous_s": {before: previous_s[report.posyandu_code, before]}}
-            previous_s[report.posyandu_code, report.period] = report.data["s"]
+            earlier = history.setdefault(report.posyandu_code, {})
+            context = {HISTORY: dict(earlier)}
+            earlier[report.period] = report.data
         failed = [
             check.name
             for check in form.checks
@@ -148,7 +147,7 @@ def test_history_is_what_the_forms_accept(database, now):
         ]
         assert failed == [], (report.report_key, report.data)
         if report.kind == MONTHLY.id and report.held:
-            assert 0.6 <= report.data["d"] / report.data["s"] <= 0.9
+            assert 0.6 <= report.data["BAL_D"] / report.data["BAL_S"] <= 0.9
         else:
             assert (
                 report.event_date is None
@@ -196,8 +195,8 @@ def test_history_has_one_not_held_one_correction_one_gap(demo):
     assert len(not_held) == 1
     assert not_held[0].data == {
         "periode": not_held[0].period,
-        "buka": False,
-        "alasan_tutup": "bencana",
+        "POSY_BUKA": False,
+        "POSY_ALASAN": "bencana",
     }
     revisions = Counter(r.report_key for r in monthly)
     assert sorted(revisions.values()) == [1] * 28 + [2]

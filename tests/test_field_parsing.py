@@ -29,6 +29,7 @@ from storage import Database
 from storage.models import Outbox, ProcessedMessage, Report
 from tests.chat import ServiceChat
 from tests.roster import KADER
+from tests.test_engine import GROUPS, HEADER, OCTOBER
 from tests.transcript import EngineChat
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -38,12 +39,10 @@ MONTHLY_CONTEXT = {
     "posyandu_name": "Posyandu Melati",
     "default_period": "2026-11",
     "earliest_period": "2025-11",
-    "previous_s": {},
+    "history": {},
     "existing": {},
 }
 VISIT_CONTEXT = {"posyandu_code": "PY1", "posyandu_name": "Melati"}
-GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
-SKDN = ["80", "70", "60", "40", "10", "5", "5", "2", "1"]
 
 
 def count(database: Database, table: type) -> int:
@@ -267,7 +266,7 @@ def test_bare_month_name_means_the_most_recent_past_month_and_is_read_back_with_
     chat = monthly()
     chat.say("Desember")
     assert chat.state.answers["periode"] == "2025-12"
-    chat.say_all("ya", *SKDN, *GROUPS)
+    chat.say_all("ya", "12", *OCTOBER[3:], *GROUPS)
     assert "Posyandu Melati Desember 2025" in chat.last
     assert "1. Bulan laporan: Desember 2025" in chat.last
 
@@ -365,7 +364,7 @@ def test_dates_are_read_back_with_weekday_and_the_warning_does_not_call_them_a_n
 def test_natural_yes_and_no(typed, held):
     chat = monthly()
     chat.say_all("2026-10", typed)
-    assert chat.state.answers["buka"] is held
+    assert chat.state.answers["POSY_BUKA"] is held
 
 
 @pytest.mark.parametrize("channel", ["whatsapp", "telegram", "console"])
@@ -374,53 +373,53 @@ def test_typed_1_and_2_at_yes_no_work_on_every_channel(service, channel, typed, 
     chat = ServiceChat(service, KADER, channel=channel, user_id=f"{channel}-1")
     chat.send_all("lapor", "1", "2026-10")
     reply = chat.send(typed)
-    expected = "S: berapa jumlah balita" if held else "Mengapa Posyandu tidak buka?"
+    expected = "Tanggal berapa Posyandu buka" if held else "Mengapa Posyandu tidak buka?"
     assert expected in reply
 
 
 @pytest.mark.parametrize(("typed", "stored"), [("25 orang", 25), ("60 balita", 60), ("0 orang", 0)])
 def test_counts_with_a_unit_word_take_the_number(typed, stored):
     chat = monthly()
-    chat.say_all("2026-10", "ya", typed)
-    assert chat.state.answers["s"] == stored
+    chat.say_all(*HEADER, typed)
+    assert chat.state.answers["BAL_S"] == stored
 
 
 @pytest.mark.parametrize("typed", ["sekitar 30", "kira-kira 30", "kurang lebih 30", "±30"])
 def test_an_approximate_count_takes_the_number_and_asks_to_confirm_it(typed):
     chat = monthly()
-    chat.say_all("2026-10", "ya")
+    chat.say_all(*HEADER)
     reply = chat.say(typed)
     assert "angka pasti" in reply and "dicatat 30" in reply and "sudah benar?" in reply
-    assert "s" not in chat.state.answers
+    assert "BAL_S" not in chat.state.answers
     chat.say("ya")
-    assert chat.state.answers["s"] == 30
+    assert chat.state.answers["BAL_S"] == 30
 
 
 def test_an_exact_number_typed_at_the_approximate_confirmation_replaces_it():
     chat = monthly()
-    chat.say_all("2026-10", "ya", "sekitar 30")
+    chat.say_all(*HEADER, "sekitar 30")
     chat.say("32")
-    assert chat.state.answers["s"] == 32
+    assert chat.state.answers["BAL_S"] == 32
 
 
 def test_a_guess_typed_again_at_the_confirmation_is_confirmed_again():
     chat = monthly()
-    chat.say_all("2026-10", "ya", "sekitar 30")
+    chat.say_all(*HEADER, "sekitar 30")
     assert "dicatat 35" in chat.say("kira-kira 35")
     chat.say("ya")
-    assert chat.state.answers["s"] == 35
+    assert chat.state.answers["BAL_S"] == 35
 
 
 def test_an_approximate_count_is_not_taken_when_the_kader_says_no():
     chat = monthly()
-    chat.say_all("2026-10", "ya", "sekitar 30")
+    chat.say_all(*HEADER, "sekitar 30")
     assert "ketik ulang" in chat.say("tidak")
-    assert "s" not in chat.state.answers
+    assert "BAL_S" not in chat.state.answers
 
 
 def test_negative_count_is_refused_as_negative_not_as_no_number():
     chat = monthly()
-    chat.say_all("2026-10", "ya")
+    chat.say_all(*HEADER)
     reply = chat.say("-5")
     assert "tidak boleh negatif" in reply and "bukan angka" not in reply
 
@@ -469,7 +468,7 @@ def test_lapor_at_the_summary_offers_to_continue_the_report_and_shows_its_summar
 
 def test_a_command_at_a_soft_warning_asks_the_warning_again(service):
     chat = ServiceChat(service, KADER)
-    chat.send_all("lapor", "1", "2026-10", "ya")
+    chat.send_all("lapor", "1", *HEADER)
     assert "sudah benar?" in chat.send("300")
     chat.send("bantuan")
     assert "S = 300 balita" in chat.replies[-1].text and "sudah benar?" in chat.replies[-1].text

@@ -21,13 +21,14 @@ from typer.testing import CliRunner
 from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from conversations import ALL_FORMS, Engine
+from conversations.forms import MONTHLY
 from handlers import Service
 from handlers.rekap import chart as rekap_chart
 from handlers.rekap import files as rekap_files
 from handlers.rekap import words as W
 from storage import Database, reports
 from storage.models import Posyandu
-from storage.rekap import COLUMNS, Area, build, by_code, take_snapshot, trend
+from storage.rekap import Area, build, by_code, columns, take_snapshot, trend
 from tests.builders import event_report, file_reports, monthly_report
 from tests.chat import ServiceChat
 from tests.rekap_district import (
@@ -41,7 +42,9 @@ from tests.rekap_district import (
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 22)
-RATIOS = {"Kelengkapan", "Ketepatan", "D/S", "K/S", "N/D"}
+RATIOS = {"Kelengkapan", "Ketepatan"} | {
+    indicator.label for indicator in MONTHLY.indicators if indicator.denominator is not None
+}
 COUNT_FORMATS = ("0", "#,##0")
 PERCENT_FORMATS = ("0%", "0.0%")
 BREAKDOWN_SHEETS = ("Kunjungan rumah", "Luar gedung - jenis", "Luar gedung - dana")
@@ -102,7 +105,7 @@ def test_summary_sheet_formats_each_row_by_its_kind(fresh_district):
                 assert 0 <= cell.value <= 1, (label, cell.value)
         displayed[label] = [shown(cell.value, cell.number_format) for cell in cells]
     # now, at the deadline (snapshot), last month: see the hand count in tests/test_rekap.py
-    assert displayed["S"] == ["210", "150", "280"]
+    assert displayed["S: balita sasaran"] == ["210", "150", "280"]
     assert displayed["D/S"] == ["73.3%", "80.0%", "67.9%"]
     assert displayed["K/S"][0] == "92.9%" and displayed["N/D"][0] == "71.4%"
     assert displayed["Kelengkapan"] == ["80.0%", "60.0%", "100.0%"]
@@ -154,10 +157,10 @@ def test_summary_compares_visits_and_outreach_with_last_month(fresh_district):
 @pytest.mark.parametrize("posyandu", ["PB2", "PA3"])  # Teratai: no report; Kenanga: not held
 def test_posyandu_without_numbers_shows_dashes_in_chat(district, posyandu):
     text = ServiceChat(service(district), DINKES).send(f"rekap oktober {posyandu}")
-    assert "S - · K - · D - · N -" in text
-    assert "BGM - · 2T - · Bumil KEK -" in text
-    assert "Hipertensi - · Terduga TBC -" in text
-    assert "Dirujuk - · Lahir - · Kematian bayi - · ibu -" in text
+    assert "S - · K - · D - · N - · T - · O - · B - · 2T - · BGM -" in text
+    assert "Ibu hamil: SASARAN - · DATANG - · KEK -" in text
+    assert "Hipertensi - · Dirujuk -" in text
+    assert "TBC: SKRINING - · TERDUGA -" in text
     assert " 0 ·" not in text
 
 
@@ -166,11 +169,12 @@ def test_posyandu_without_numbers_shows_dashes_in_excel_and_nothing_in_csv(distr
     header = [cell.value for cell in sheet[1]]
     rows = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
     teratai = {name: cell.value for name, cell in rows["PB2"].items()}
-    for name in ("S", "K", "D", "N", "D/S", "BGM", "2T", "Hipertensi", "Kematian ibu"):
+    s, d = MONTHLY.field("BAL_S").label, MONTHLY.field("BAL_D").label
+    for name in (s, d, "D/S", "BGM: di bawah garis merah", "Hipertensi", "Terduga TBC"):
         assert teratai[name] == W.REKAP_NO_VALUE, name
-    assert rows["PB2"]["S"].alignment.horizontal == "right"
+    assert rows["PB2"][s].alignment.horizontal == "right"
     assert (teratai["Lapor"], teratai["Kunjungan rumah"]) == (0, 0)  # counts, not report answers
-    assert rows["PA1"]["S"].value == 100
+    assert rows["PA1"][s].value == 100
 
     with district.transaction() as session:
         contract = rekap_files.file_bytes(session, area(session), PERIOD, "csv", TODAY)
@@ -196,8 +200,9 @@ def test_trend_has_no_figures_before_a_posyandu_joined(fresh_district):
             )
         )
         session.flush()
-        numbers = {"s": 20, "k": 20, "d": 10, "n": 5, "t": 5, "o": 0, "b": 0}
-        report = monthly_report(1, "PZ1", PERIOD, {"periode": PERIOD, "buka": True, **numbers})
+        numbers = {"BAL_S": 20, "BAL_K": 20, "BAL_D": 10, "BAL_N": 5, "BAL_T": 5}
+        data = {"periode": PERIOD, "POSY_BUKA": True, **numbers, "BAL_O": 0, "BAL_B": 0}
+        report = monthly_report(1, "PZ1", PERIOD, data)
         reports.add_revision(session, report, datetime(2026, 11, 2, tzinfo=UTC))
     with fresh_district.transaction() as session:
         baru = trend(session, build(session, area(session, "PZ1"), PERIOD))
@@ -275,9 +280,9 @@ def test_chat_csv_has_indonesian_headers_in_the_contract_order(district):
     [reply] = chat.replies
     assert reply.attachment is not None
     header, *rows = csv.reader(io.StringIO(reply.attachment.content.decode()))
-    assert header == INDONESIAN_HEADER
-    assert [W.CSV_COLUMNS[column] for column in COLUMNS] == INDONESIAN_HEADER
-    assert len(rows) == 5 and all(len(row) == len(COLUMNS) for row in rows)
+    assert header[: len(INDONESIAN_HEADER)] == INDONESIAN_HEADER
+    assert header[len(INDONESIAN_HEADER)] == "Kader bertugas"  # then the form's other counts
+    assert len(rows) == 5 and all(len(row) == len(columns()) for row in rows)
 
 
 def test_cli_csv_keeps_the_contract_header_and_offers_indonesian(district, monkeypatch):
@@ -287,10 +292,11 @@ def test_cli_csv_keeps_the_contract_header_and_offers_indonesian(district, monke
     base = ["rekap", "--period", PERIOD, "--area", KABUPATEN, "--format", "csv"]
     contract = runner.invoke(app, base)
     assert contract.exit_code == 0, contract.output
-    assert contract.output.split("\n")[0] == ",".join(COLUMNS)
+    assert contract.output.split("\n")[0] == ",".join(columns())
     indonesian = runner.invoke(app, [*base, "--headers", "id"])
     assert indonesian.exit_code == 0, indonesian.output
-    assert next(csv.reader(io.StringIO(indonesian.output))) == INDONESIAN_HEADER
+    header = next(csv.reader(io.StringIO(indonesian.output)))
+    assert header[: len(INDONESIAN_HEADER)] == INDONESIAN_HEADER
     assert indonesian.output.split("\n")[1:] == contract.output.split("\n")[1:]
     unknown = runner.invoke(app, [*base, "--headers", "fr"])
     assert unknown.exit_code == 2 and "en, id" in unknown.output

@@ -37,6 +37,7 @@ from storage import Database, drafts
 from storage.models import Person
 from tests.chat import ServiceChat
 from tests.roster import BIDAN, DINKES, KADER, KADER_TWO_POSYANDU, PUSKESMAS, load_roster
+from tests.test_engine import GROUPS, HEADER, OCTOBER
 from tests.transcript import EngineChat
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)  # 22 Nov 2026, 10:00 in Jakarta
@@ -118,7 +119,7 @@ MONTHLY_CONTEXT = {
     "posyandu_name": "Posyandu Melati",
     "default_period": "2026-11",
     "earliest_period": "2025-11",
-    "previous_s": {"2026-09": 80},
+    "history": {"2026-09": {"BAL_S": 80}},
     "existing": {},
 }
 VISIT_CONTEXT = {"posyandu_code": "PY1", "posyandu_name": "Melati"}
@@ -127,14 +128,14 @@ MENU_CONTEXT = {
     "forms": [("bulanan", "Laporan bulanan"), ("kunjungan", "Kunjungan rumah")],
     "posyandu": [("PY1", "Melati"), ("PY2", "Mawar")],
 }
-MONTHLY = ["2026-10", "ya", "80", "70", "60", "40", "10", "5", "5", "2", "1"]
-GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
+MONTHLY = OCTOBER
+TO_S = len(HEADER)
 VISIT_TO_NOTE = ["hari ini", "3", "1", "tidak", "tidak", "2"]
 OUTREACH_TO_HOURS = ["1", "hari ini", "Balai Desa", "1", "1", "5", "5", "10", "0"]
 
 # kind -> (form, context, answers that lead to it, words of the question it must be at)
 ENGINE_POSITIONS: dict[str, tuple[str, dict[str, Any], list[str], str]] = {
-    "count": ("bulanan", MONTHLY_CONTEXT, MONTHLY[:2], "S: berapa"),
+    "count": ("bulanan", MONTHLY_CONTEXT, MONTHLY[:TO_S], "S: berapa"),
     "decimal": ("luar_gedung", OUTREACH_CONTEXT, OUTREACH_TO_HOURS, "Berapa jam"),
     "yes_no": ("bulanan", MONTHLY_CONTEXT, MONTHLY[:1], "Apakah Posyandu buka"),
     "date": ("kunjungan", VISIT_CONTEXT, [], "Tanggal berapa"),
@@ -143,7 +144,7 @@ ENGINE_POSITIONS: dict[str, tuple[str, dict[str, Any], list[str], str]] = {
     "multi": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE[:4], "Tanda bahaya apa"),
     "text": ("kunjungan", VISIT_CONTEXT, VISIT_TO_NOTE, "Catatan singkat"),
     "summary": ("bulanan", MONTHLY_CONTEXT, [*MONTHLY, *GROUPS], "Periksa dulu"),
-    "warning": ("bulanan", MONTHLY_CONTEXT, [*MONTHLY[:2], "300"], "sudah benar?"),
+    "warning": ("bulanan", MONTHLY_CONTEXT, [*MONTHLY[:TO_S], "300"], "sudah benar?"),
     "menu": ("pilih", MENU_CONTEXT, [], "Laporan apa"),
 }
 
@@ -188,8 +189,8 @@ SERVICE_POSITIONS: dict[str, tuple[list[str], str]] = {
     "menu": (["lapor"], "Laporan apa"),
     "month": (["lapor", "1"], "Laporan bulan apa"),
     "yes_no": (["lapor", "1", *MONTHLY[:1]], "Apakah Posyandu buka"),
-    "count": (["lapor", "1", *MONTHLY[:2]], "S: berapa"),
-    "warning": (["lapor", "1", *MONTHLY[:2], "300"], "sudah benar?"),
+    "count": (["lapor", "1", *MONTHLY[:TO_S]], "S: berapa"),
+    "warning": (["lapor", "1", *MONTHLY[:TO_S], "300"], "sudah benar?"),
     "summary": (["lapor", "1", *MONTHLY, *GROUPS], "Periksa dulu"),
     "date": (["lapor", "2"], "Tanggal berapa"),
     "choice": (["lapor", "2", *VISIT_TO_NOTE[:1]], "Siapa sasaran"),

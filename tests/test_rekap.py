@@ -9,9 +9,11 @@ October 2026, Kabupaten Uji Rekap (5 active Posyandu), live (latest revisions):
     D/S = 154/210 = 73%   K/S = 93%   N/D = 110/154 = 71%
     September D/S = (70+35+30+40+15)/(100+50+40+60+30) = 190/280 = 68%: +5 points
     completeness 4/5 = 80%, September 5/5: -20 points; timeliness 3/5 = 60%
+    T 10+4+5 = 19, O 5+5+3 = 13, B 5+5+2 = 12,
     BGM 2+1+3 = 6, 2T 3+1+0 = 4, bumil KEK 1+1+2 = 4, high blood pressure
-    (4+6)+(2+3)+(5+1) = 21, TB suspects 1+2+0 = 3, referred 5+3+4 = 12, births 3,
-    infant deaths 1, maternal deaths 1
+    (4+6)+(2+3)+(5+1) = 21, TB suspects 1+2+0 = 3, balita referred 5+3+4 = 12; births 3,
+    infant deaths 1, maternal deaths 1 are stored under version 1's codes: no field of the
+    form sums them, the long table still shows them
     home visits 5: balita 2 (1 with danger signs), bumil 2 (1 with fever), lansia 1 (1)
     outreach 3, participants 30+12+20 = 62: BOK 2 (42), Dana Desa 1 (20);
     penyuluhan 2 (50), kelas ibu hamil 1 (12)
@@ -38,6 +40,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from conversations import ALL_FORMS, Engine
+from conversations.forms import MONTHLY
 from handlers import Service
 from handlers.rekap import files as rekap_files
 from storage.models import Person
@@ -59,20 +62,20 @@ from tests.rekap_district import ADMIN, DINKES, KABUPATEN, PERIOD
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 LIVE_SUMS = {
-    "s": 210,
-    "k": 195,
-    "d": 154,
-    "n": 110,
-    "bgm": 6,
-    "t2": 4,
-    "bumil_kek": 4,
-    "dewasa_ht": 11,
-    "lansia_ht": 10,
-    "terduga_tbc": 3,
-    "dirujuk": 12,
-    "lahir": 3,
-    "mati_bayi": 1,
-    "mati_ibu": 1,
+    "BAL_S": 210,
+    "BAL_K": 195,
+    "BAL_D": 154,
+    "BAL_N": 110,
+    "BAL_T": 19,
+    "BAL_O": 13,
+    "BAL_B": 12,
+    "BAL_2T": 4,
+    "BAL_BGM": 6,
+    "BAL_RUJUK": 12,
+    "BUMIL_KEK": 4,
+    "DEWASA_HT": 11,
+    "LANSIA_HT": 10,
+    "TBC_TERDUGA": 3,
 }
 HEADLINE = [
     "📊 Rekap Oktober 2026",
@@ -81,10 +84,18 @@ HEADLINE = [
     "Tepat waktu: 3 (60%)",
     "Tidak buka: 1 Posyandu",
     "D/S 73% ▲5 dari Sep · K/S 93% · N/D 71%",
-    "S 210 · K 195 · D 154 · N 110",
-    "BGM 6 · 2T 4 · Bumil KEK 4",
-    "Hipertensi 21 · Terduga TBC 3",
-    "Dirujuk 12 · Lahir 3 · Kematian bayi 1 · ibu 1",
+    "Cakupan bumil - · Cakupan remaja - · Cakupan dewasa -",
+    "Cakupan lansia - · Hipertensi 21 · Dirujuk 12",
+    "Umum: KADER - · NAKES -",
+    "Balita 0-59 bulan: S 210 · K 195 · D 154 · N 110 · T 19 · O 13 · B 12 · 2T 4 · BGM 6 · "
+    "UKUR - · GIZI - · RUJUK 12",
+    "Vitamin A dan obat cacing: BIRU - · MERAH - · CACING -",
+    "Ibu hamil: SASARAN - · DATANG - · KEK 4 · MT - · TTD - · HT - · RUJUK -",
+    "Ibu nifas/menyusui: DATANG - · MASALAH - · RUJUK -",
+    "Usia sekolah dan remaja (6-18 th): SASARAN - · DATANG - · MASALAH - · TTD - · RUJUK -",
+    "Usia dewasa (19-59 th): SASARAN - · DATANG - · HT 11 · GDS - · RUJUK -",
+    "Lansia (60 th ke atas): SASARAN - · DATANG - · HT 10 · GDS - · AKS - · RUJUK -",
+    "TBC: SKRINING - · TERDUGA 3",
     "🏠 Kunjungan rumah 5 (tanda bahaya 3)",
     "  Bayi/balita 2 (1 bahaya), Ibu hamil 2 (1 bahaya), Lansia 1 (1 bahaya)",
     "📣 Kegiatan luar gedung 3, peserta 62",
@@ -122,12 +133,12 @@ def test_live_figures_match_the_hand_count(district):
         rekap = build(session, kabupaten(session), PERIOD)
     total = rekap.total
     assert (total.expected, total.reported, total.on_time, total.not_held) == (5, 4, 3, 1)
-    assert total.sums == LIVE_SUMS and total.hypertension == 21
+    assert total.sums == LIVE_SUMS and total.value(MONTHLY.indicator("HIPERTENSI")) == 21
     assert round(total.ds, 4) == round(154 / 210, 4) and total.completeness == 0.8
     assert total.visits == {"balita": [2, 1], "bumil": [2, 1], "lansia": [1, 1]}
     assert total.outreach_by_fund == {"bok": [2, 42], "dana_desa": [1, 20]}
     assert total.outreach_by_type == {"penyuluhan": [2, 50], "kelas_bumil": [1, 12]}
-    assert (rekap.previous.reported, rekap.previous.get("s"), rekap.previous.get("d")) == (
+    assert (rekap.previous.reported, rekap.previous.get("BAL_S"), rekap.previous.get("BAL_D")) == (
         5,
         280,
         190,
@@ -135,13 +146,13 @@ def test_live_figures_match_the_hand_count(district):
     rows = {row.name: row for row in rekap.rows}
     assert list(rows) == ["Puskesmas Anggrek", "Puskesmas Bakung"]
     anggrek, bakung = rows["Puskesmas Anggrek"].figures, rows["Puskesmas Bakung"].figures
-    assert (anggrek.expected, anggrek.reported, anggrek.get("s"), anggrek.get("d")) == (
+    assert (anggrek.expected, anggrek.reported, anggrek.get("BAL_S"), anggrek.get("BAL_D")) == (
         3,
         3,
         150,
         124,
     )
-    assert (bakung.expected, bakung.reported, bakung.on_time, bakung.get("d")) == (2, 1, 0, 30)
+    assert (bakung.expected, bakung.reported, bakung.on_time, bakung.get("BAL_D")) == (2, 1, 0, 30)
     assert [place.name for place in rekap.missing] == ["Teratai"]
 
 
@@ -151,7 +162,7 @@ def test_inactive_posyandu_and_other_districts_never_count(district):
         country = build(session, Area(None, None, ""), PERIOD)
     [province] = country.rows
     assert (province.code, province.figures.expected, province.figures.reported) == ("35", 6, 5)
-    assert province.figures.get("s") == 210 + 70
+    assert province.figures.get("BAL_S") == 210 + 70
 
 
 @pytest.mark.backends
@@ -169,7 +180,7 @@ def test_trend_covers_six_months_against_todays_posyandu(district):
     ]
     september, october = months[-2][1], months[-1][1]
     assert (september.completeness, round(september.ds, 4)) == (1.0, round(190 / 280, 4))
-    assert (october.completeness, october.get("d")) == (0.8, 154)
+    assert (october.completeness, october.get("BAL_D")) == (0.8, 154)
     # Before the district's first report (September) there is nothing to show, not 0%.
     assert [figures for _, figures in months[:3]] == [None, None, None]
 
@@ -200,10 +211,11 @@ def test_snapshot_keeps_what_was_known_at_the_deadline(fresh_district):
     then = stored.figures
     assert stored.as_of == datetime(2026, 11, 5, 17, 0, tzinfo=UTC)
     assert (then.expected, then.reported, then.on_time, then.not_held) == (5, 3, 3, 1)
-    assert (then.get("s"), then.get("k"), then.get("d"), then.get("n")) == (150, 135, 120, 80)
-    assert then.ds == 0.8 and then.get("terduga_tbc") == 1 and then.get("mati_ibu") == 0
+    skdn = ("BAL_S", "BAL_K", "BAL_D", "BAL_N")
+    assert tuple(then.get(code) for code in skdn) == (150, 135, 120, 80)
+    assert then.ds == 0.8 and then.get("TBC_TERDUGA") == 1 and "mati_ibu" not in then.sums
     assert (then.visit_count, then.visit_danger) == (4, 3)
-    assert posyandu["PA2"].figures.get("d") == 40  # the correction came after the deadline
+    assert posyandu["PA2"].figures.get("BAL_D") == 40  # the correction came after the deadline
     assert posyandu["PB1"].figures.reported == 0  # late: unknown at the deadline
     assert posyandu["PA1"].figures.on_time == 1  # 23:59 WIB on the deadline day
 
@@ -273,7 +285,7 @@ def test_snapshot_and_live_figures_show_side_by_side(fresh_district):
         )
     summary = _rows(load_workbook(io.BytesIO(made.content))["Ringkasan"])
     assert summary["Lapor"] == (4, 3, 5)
-    assert summary["D/S"][1] == 0.8 and summary["D"] == (154, 120, 190)
+    assert summary["D/S"][1] == 0.8 and summary["D: ditimbang"] == (154, 120, 190)
 
 
 def test_csv_has_the_contract_columns_and_the_hand_count(district):
@@ -317,10 +329,9 @@ def test_workbook_holds_every_level_with_formats(district):
     assert summary["Posyandu aktif"][0] == 5 and summary["Lapor"] == (4, None, 5)
     assert summary["Kelengkapan"][0] == 0.8 and summary["Ketepatan"][0] == 0.6
     assert summary["Tidak buka"][0] == 1 and summary["Hipertensi"][0] == 21
-    for name, value in LIVE_SUMS.items():
-        header = {"s": "S", "k": "K", "d": "D", "n": "N", "bgm": "BGM", "t2": "2T"}.get(name)
-        if header:
-            assert summary[header][0] == value
+    for code, value in LIVE_SUMS.items():
+        assert summary[MONTHLY.field(code).label][0] == value
+    assert summary["Ibu hamil sasaran"][0] == "-" and summary["Cakupan bumil"][0] == "-"
     assert summary["Kunjungan tanda bahaya"][0] == 3 and summary["Peserta luar gedung"][0] == 62
 
     puskesmas = book["Puskesmas"]
@@ -328,7 +339,11 @@ def test_workbook_holds_every_level_with_formats(district):
     header = [cell.value for cell in puskesmas[1]]
     anggrek = dict(zip(header, [cell.value for cell in puskesmas[2]], strict=True))
     assert anggrek["Nama"] == "Puskesmas Anggrek" and anggrek["Induk"] == "Kabupaten Uji Rekap"
-    assert (anggrek["Lapor"], anggrek["S"], anggrek["D"]) == (3, 150, 124)
+    assert (anggrek["Lapor"], anggrek["S: balita sasaran"], anggrek["D: ditimbang"]) == (
+        3,
+        150,
+        124,
+    )
     assert round(anggrek["D/S bulan lalu"], 4) == round(135 / 190, 4)
     ds_cell = puskesmas.cell(row=2, column=header.index("D/S") + 1)
     assert ds_cell.number_format == "0.0%" and round(ds_cell.value, 4) == round(124 / 150, 4)
@@ -408,3 +423,16 @@ def test_command_line_prints_the_same_rekap_in_every_format(district, tmp_path, 
 def _rows(sheet) -> dict[str, tuple]:
     """The summary sheet as indicator -> (now, at the deadline, last month)."""
     return {row[0].value: tuple(c.value for c in row[1:4]) for row in sheet.iter_rows(min_row=5)}
+
+
+def test_long_table_keeps_answers_to_fields_the_form_no_longer_has(district):
+    with district.transaction() as session:
+        long = rekap_files.file_bytes(
+            session, kabupaten(session), PERIOD, "long", date(2026, 11, 22), headers="id"
+        )
+    rows = list(csv.DictReader(io.StringIO(long.decode("utf-8"))))
+    births = [row for row in rows if row["Kode isian"] == "lahir"]
+    assert sum(int(row["Nilai"]) for row in births) == 3
+    assert {row["Isian"] for row in births} == {"Kelahiran"}
+    weighed = {row["Kode Posyandu"]: row["Nilai"] for row in rows if row["Kode isian"] == "BAL_D"}
+    assert weighed == {"PA1": "80", "PA2": "44", "PB1": "30"}

@@ -62,7 +62,9 @@ EXPECTED = [
 
 
 def file_monthly(database: Database, posyandu: str, by: int, at: datetime) -> None:
-    report = monthly_report(by, posyandu, "2026-10", {"buka": True, "s": 50}, channel="whatsapp")
+    report = monthly_report(
+        by, posyandu, "2026-10", {"POSY_BUKA": True, "BAL_S": 50}, channel="whatsapp"
+    )
     file_reports(database, (report, at))
 
 

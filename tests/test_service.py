@@ -13,16 +13,13 @@ from storage.models import (
     ChannelIdentity,
     Conversation,
     Outbox,
-    Person,
     ProcessedMessage,
     Report,
 )
 from storage.rekap import export
 from tests.chat import ServiceChat
 from tests.roster import BIDAN, DINKES, KADER, KADER_TWO_POSYANDU, PUSKESMAS, STRANGER, load_roster
-
-OCTOBER = ["2026-10", "ya", "80", "70", "60", "40", "10", "5", "5", "2", "1"]
-GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
+from tests.test_engine import GROUPS, HEADER, OCTOBER
 
 
 def count(database: Database, table: type) -> int:
@@ -72,19 +69,20 @@ def test_sender_without_a_vouched_number_is_asked_to_share_it(service):
 def test_monthly_report_is_stored_and_shows_in_the_export(service, database):
     chat = ServiceChat(service, KADER)
     assert "Laporan apa yang ingin Anda isi?" in chat.send("lapor")
-    assert "(1/27) Umum" in chat.send("1")
+    assert "(1/44) Umum" in chat.send("1")
     assert "✅ Terima kasih" in file_october(chat)
     with database.transaction() as session:
         [row] = [r for r in export.monthly_rows(session, "2026-10", "posyandu", "PY1")]
-    assert (row["S"], row["K"], row["D"], row["N"], row["reported"]) == (80, 70, 60, 40, 1)
+    assert (row["S"], row["K"], row["D"], row["N"], row["reported"]) == (80, "", 60, 40, 1)
+    assert (row["POSY_KADER_HADIR"], row["TBC_TERDUGA"], row["BAL_DS"]) == (5, 1, 0.75)
     assert count(database, Conversation) == 0
 
 
 @pytest.mark.backends
 def test_same_message_id_twice_changes_nothing(service, database):
     chat = ServiceChat(service, KADER)
-    chat.send_all("lapor", "1", "2026-10", "ya")
-    assert "K: berapa" in chat.send("80", message_id="dup-1")
+    chat.send_all("lapor", "1", *HEADER)
+    assert "D: berapa" in chat.send("80", message_id="dup-1")
     with database.transaction() as session:
         state = session.exec(select(Conversation.state, Conversation.version)).one()
     assert chat.send("80", message_id="dup-1") == ""
@@ -100,10 +98,10 @@ def test_correction_creates_a_revision_and_keeps_the_old_one(service, database):
     chat.send_all("lapor", "1")
     assert "sudah pernah dikirim (dikirim 22 Nov 2026 oleh Siti)" in chat.send("2026-10")
     chat.send("ya")
-    assert "✅" in chat.send_all("ya", "85", *OCTOBER[3:], *GROUPS, "kirim")
+    assert "✅" in chat.send_all(*HEADER[1:], "85", *OCTOBER[6:], *GROUPS, "kirim")
     with database.transaction() as session:
         history = reports.revisions(session, reports.monthly_key("PY1", "2026-10"))
-    assert [(r.revision, r.is_latest, r.data["s"]) for r in history] == [
+    assert [(r.revision, r.is_latest, r.data["BAL_S"]) for r in history] == [
         (1, False, 80),
         (2, True, 85),
     ]
@@ -122,23 +120,10 @@ def test_declining_to_replace_keeps_the_existing_report(service, database):
 def test_conversation_survives_a_restart(database, clock):
     load_roster(database)
     first = Service(database, Engine(ALL_FORMS), clock=clock)
-    ServiceChat(first, KADER).send_all("lapor", "1", "2026-10", "ya", "80")
+    ServiceChat(first, KADER).send_all("lapor", "1", *HEADER, "80")
     restarted = Service(Database(database.url), Engine(ALL_FORMS), clock=clock)
     reply = ServiceChat(restarted, KADER).send("70")
-    assert "D: berapa balita yang ditimbang" in reply
-
-
-@pytest.mark.backends
-def test_a_death_queues_an_alert_to_the_bidan_of_the_desa(service, database):
-    chat = ServiceChat(service, KADER)
-    chat.send_all("lapor", "1")
-    deaths = [*GROUPS[:11], "1", "0", *GROUPS[13:]]
-    chat.send_all(*OCTOBER, *deaths, "kirim")
-    with database.transaction() as session:
-        [alert] = session.exec(select(Outbox)).all()
-        bidan = session.exec(select(Person).where(Person.phone == BIDAN)).one()
-    assert alert.person_id == bidan.id and alert.rule == "alert_kematian"
-    assert "Kematian bayi 1" in alert.payload["text"] and "Posyandu Melati" in alert.payload["text"]
+    assert "N: dari yang ditimbang" in reply
 
 
 def test_a_home_visit_with_a_danger_sign_alerts_the_bidan(service, database):
@@ -206,11 +191,11 @@ def test_status_lists_what_is_still_owed(service):
 
 def test_command_in_the_middle_of_a_form_keeps_the_draft(service):
     chat = ServiceChat(service, KADER)
-    chat.send_all("lapor", "1", "2026-10", "ya", "80")
+    chat.send_all("lapor", "1", *HEADER, "80")
     reply = chat.send("status")
     assert "Status laporan bulanan" in reply
-    assert "Anda sedang mengisi laporan bulanan" in reply and "K: berapa" in reply
-    assert "D: berapa" in chat.send("70")
+    assert "Anda sedang mengisi laporan bulanan" in reply and "D: berapa" in reply
+    assert "N: dari yang ditimbang" in chat.send("70")
 
 
 def test_cancel_outside_a_form_and_unknown_text(service):

@@ -31,7 +31,8 @@ def person_id(database: Database, phone: str) -> int:
 
 
 def monthly(person: int, posyandu: str, period: str, s: int, **extra: object) -> reports.NewReport:
-    data = {"periode": period, "buka": True, "s": s, "k": s, "d": s - 10, "n": s - 20, **extra}
+    data = {"periode": period, "POSY_BUKA": True, "BAL_S": s, "BAL_K": s, **extra}
+    data |= {"BAL_D": s - 10, "BAL_N": s - 20}
     return monthly_report(person, posyandu, period, data)
 
 
@@ -51,11 +52,11 @@ def test_revisions_append_and_only_the_latest_counts(roster):
     with roster.transaction() as session:
         history = reports.revisions(session, reports.monthly_key("PY1", "2026-10"))
         latest = session.exec(select(Report).where(Report.is_latest)).all()
-    assert [(r.revision, r.is_latest, r.data["s"]) for r in history] == [
+    assert [(r.revision, r.is_latest, r.data["BAL_S"]) for r in history] == [
         (1, False, 80),
         (2, True, 85),
     ]
-    assert [r.data["s"] for r in latest] == [85]
+    assert [r.data["BAL_S"] for r in latest] == [85]
     assert history[0].submitted_at == NOW
     assert history[0].submitted_at.tzinfo is not None
 

@@ -34,6 +34,8 @@ from storage.models import ChannelIdentity, Conversation, Outbox, ProcessedMessa
 from storage.rekap import export
 from tests.roster import KADER, KADER_TWO_POSYANDU
 from tests.telegram_emulator import TINY_PNG, BotMessage, SimulatedUser, TelegramEmulator
+from tests.test_engine import BALITA as BALITA_COUNTS
+from tests.test_engine import GROUPS, HEADER
 
 # PTB 22 warns inside its own RetryAfter constructor that retry_after will become a timedelta.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -43,8 +45,8 @@ SECRET = "rahasia_webhook-123"
 SITI_ID = 1001
 
 # The monthly report of October 2026, after "buka: ya": S K D N T O B 2T BGM, then the groups.
-BALITA = ["80", "70", "60", "40", "10", "5", "5", "2", "1"]
-GROUPS = ["6", "1", "6", "4", "10", "20", "3", "15", "5", "1", "1", "0", "0", "2", "3", "5"]
+# held on the 12th, 5 kader, 1 health worker, then the balita counts
+BALITA = [*HEADER[2:], *BALITA_COUNTS]
 
 
 # --- the kader on her phone -------------------------------------------------------------------
@@ -235,26 +237,26 @@ async def test_someone_elses_contact_or_a_typed_number_does_not_register(bot, tg
 
 async def test_monthly_report_with_a_typo_and_a_correction(siti, database):
     opened = await open_monthly_report(siti)
-    await siti.taps(opened, "Ya", expect="S: berapa jumlah balita")
+    await siti.taps(opened, "Ya", expect="Tanggal berapa Posyandu buka")
     await siti.answers(*BALITA)
 
     oops = await siti.says("enam")
     assert oops.text.startswith("Maaf, 'enam' bukan angka.")
-    assert "Berapa ibu hamil yang datang?" in oops.text
+    assert "Berapa ibu hamil sasaran" in oops.text
 
     summary = await siti.answers(*GROUPS)
     assert "Periksa dulu laporan bulanan Posyandu Melati Oktober 2026" in summary.text
-    assert "3. S (balita di wilayah): 80" in summary.text
+    assert "6. S: balita sasaran: 80" in summary.text
 
-    await siti.says("ubah 3", expect="Jawaban sebelumnya: 80.")
+    await siti.says("ubah 6", expect="Jawaban sebelumnya: 80.")
     summary = await siti.says("85", expect="Periksa dulu laporan")
-    assert "3. S (balita di wilayah): 85" in summary.text
+    assert "6. S: balita sasaran: 85" in summary.text
     assert summary.button_texts == ["Kirim", "Batal"]
 
     await siti.taps(summary, "Kirim", expect="✅ Terima kasih! Laporan bulanan Posyandu Melati")
     with database.transaction() as session:
         [row] = list(export.monthly_rows(session, "2026-10", "posyandu", "PY1"))
-    assert (row["S"], row["K"], row["D"], row["N"], row["reported"]) == (85, 70, 60, 40, 1)
+    assert (row["S"], row["K"], row["D"], row["N"], row["reported"]) == (85, "", 60, 40, 1)
     assert not siti.user.emulator.chat(SITI_ID).message(summary.message_id).inline_keyboard
 
 
@@ -293,18 +295,18 @@ async def test_cancel_with_batal(siti, database):
 
 async def test_press_on_an_old_question_is_stale_and_changes_nothing(siti, tg, database):
     opened = await open_monthly_report(siti)
-    await siti.says("ya", expect="S: berapa")  # typed, so the Ya/Tidak buttons stay
-    await siti.says("80", expect="K: berapa")
+    await siti.says("ya", expect="Tanggal berapa")  # typed, so the Ya/Tidak buttons stay
+    await siti.says("12", expect="Berapa kader")
     before = draft_answers(database)
-    assert (before["buka"], before["s"]) == (True, 80)
+    assert (before["POSY_BUKA"], before["POSY_TANGGAL"]) == (True, "2026-10-12")
 
     stale = await siti.taps(opened, "Tidak", expect=engine_words.STALE_BUTTON)
-    assert "K: berapa balita yang punya KMS" in stale.text
+    assert "Berapa kader yang bertugas" in stale.text
     assert draft_answers(database) == before
     await tg.wait_for_call("editMessageReplyMarkup", lambda c: c.ok)
     assert not tg.chat(SITI_ID).message(opened.message_id).inline_keyboard
 
-    await siti.says("70", expect="D: berapa balita yang ditimbang")
+    await siti.says("5", expect="Berapa tenaga kesehatan")
 
 
 async def test_every_button_press_is_answered_and_spent(siti, tg):
@@ -370,15 +372,15 @@ async def test_a_slow_core_keeps_every_message_in_order(tg, library, service):
             "lapor": "Laporan apa yang ingin Anda isi?",
             "1": "Laporan bulan apa?",
             "2026-10": "Apakah Posyandu buka",
-            "ya": "S: berapa",
-            "80": "K: berapa",
+            "ya": "Tanggal berapa",
+            "12": "Berapa kader",
         },
         Kader(tg.user(1002, "Dewi", phone=KADER_TWO_POSYANDU)): {
             "lapor": "Laporan apa yang ingin Anda isi?",
             "1": "Untuk Posyandu yang mana?",
             "2": "Laporan bulan apa?",
             "2026-10": "Apakah Posyandu buka",
-            "ya": "S: berapa",
+            "ya": "Tanggal berapa",
         },
     }
     async with polling_bot(tg, library, SlowCore(service, 0.05)):
@@ -451,7 +453,7 @@ async def test_webhook_conversation(tg, library, service):
         siti = Kader(tg.user(SITI_ID, "Siti", phone=KADER))
         await register(siti)
         opened = await open_monthly_report(siti)
-        await siti.taps(opened, "Ya", expect="S: berapa")
+        await siti.taps(opened, "Ya", expect="Tanggal berapa")
     assert all(delivery.status == 200 for delivery in tg.deliveries)
     assert not tg.calls_to("getUpdates")
 

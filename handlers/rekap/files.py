@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from conversations import Attachment
+from conversations.form import Form
+from conversations.forms import MONTHLY
 from conversations.parsing import parse_month
 from handlers.rekap import format as F
 from handlers.rekap import text as rekap_text
@@ -24,19 +26,24 @@ from handlers.rekap import words as W
 from storage import Transaction
 from storage.db import Database
 from storage.rekap import (
-    COLUMNS,
+    LONG_COLUMNS,
     Area,
     build,
     by_code,
+    columns,
     default_period,
     detail,
+    long_rows,
     monthly_rows,
     trend,
 )
 
 FORMATS = ("csv", "xlsx", "png")
-OUTPUTS = ("text", *FORMATS)
-"""What ``python -m bot rekap --format`` accepts: the chat text or a file."""
+OUTPUTS = ("text", *FORMATS, "long")
+"""What ``python -m bot rekap --format`` accepts: the chat text, a file, or the long table.
+
+``long`` is a CSV with one row per Posyandu and answer of the latest
+revisions, including answers to fields the form no longer has."""
 BINARY = ("xlsx", "png")
 """Formats that are never printed to a terminal."""
 HEADERS = ("en", "id")
@@ -91,27 +98,45 @@ def export(
 
 def file_name(area: Area, period: str, output: str) -> str:
     """``rekap-32.99-2026-10.xlsx``: the name a file is sent or saved under."""
-    return f"{F.slug(area, period)}.{output}"
+    suffix = "-long.csv" if output == "long" else f".{output}"
+    return f"{F.slug(area, period)}{suffix}"
 
 
 def file_bytes(
-    session: Transaction, area: Area, period: str, output: str, made: date, *, headers: str = "en"
+    session: Transaction,
+    area: Area,
+    period: str,
+    output: str,
+    made: date,
+    *,
+    headers: str = "en",
+    form: Form = MONTHLY,
 ) -> bytes:
     """The rekap as bytes for the command line: the chat text with every row, or a file.
 
-    A CSV has the contract's header unless ``headers`` is ``id``.
+    A CSV has the contract's header unless ``headers`` is ``id``. ``form``
+    is the monthly form whose fields and indicators are shown.
     """
     if output == "text":
-        rekap = build(session, area, period)
+        rekap = build(session, area, period, form=form)
         text = rekap_text.render(rekap, today=made, page_size=max(1, len(rekap.rows)))
         return (text + "\n").encode("utf-8")
     if output == "csv":
-        return _csv(session, area, period, headers)
-    return attachment(session, area, period, output, made).content
+        return _csv(session, area, period, headers, form)
+    if output == "long":
+        rows = long_rows(session, [period], area, form)
+        return _table(rows, LONG_COLUMNS, W.LONG_COLUMNS, headers).encode("utf-8")
+    return attachment(session, area, period, output, made, form=form).content
 
 
 def attachment(
-    session: Transaction, area: Area, period: str, output: str, made: date
+    session: Transaction,
+    area: Area,
+    period: str,
+    output: str,
+    made: date,
+    *,
+    form: Form = MONTHLY,
 ) -> Attachment:
     """The rekap of ``area`` for ``period`` as a file: ``xlsx``, ``csv`` or ``png`` (a photo).
 
@@ -121,8 +146,8 @@ def attachment(
     """
     name = file_name(area, period, output)
     if output == "csv":
-        return Attachment(name, _csv(session, area, period, "id"), CSV_MIME)
-    rekap = build(session, area, period)
+        return Attachment(name, _csv(session, area, period, "id", form), CSV_MIME)
+    rekap = build(session, area, period, form=form)
     months = trend(session, rekap)
     if output == "xlsx":
         from handlers.rekap import xlsx
@@ -137,21 +162,32 @@ def attachment(
     raise ValueError(f"unknown rekap file format {output!r}")
 
 
-def csv_text(rows: Iterable[dict[str, Any]], headers: str = "en") -> str:
+def csv_text(rows: Iterable[dict[str, Any]], headers: str = "en", form: Form = MONTHLY) -> str:
     """Rows of :func:`storage.rekap.monthly_rows` as CSV in the contract's column order.
 
-    ``headers`` ``en`` writes the contract's names, ``id`` the Indonesian ones.
+    ``headers`` ``en`` writes the contract's names (and the form's codes),
+    ``id`` the Indonesian ones (and the form's labels).
     """
+    labels = {f.name: f.label for f in form.counts} | {i.code: i.label for i in form.indicators}
+    return _table(rows, columns(form), {**labels, **W.CSV_COLUMNS}, headers)
+
+
+def _table(
+    rows: Iterable[dict[str, Any]],
+    names: Sequence[str],
+    indonesian: Mapping[str, str],
+    headers: str,
+) -> str:
     stream = io.StringIO()
-    writer = csv.DictWriter(stream, fieldnames=COLUMNS, extrasaction="ignore")
+    writer = csv.DictWriter(stream, fieldnames=names, extrasaction="ignore")
     if headers == "id":
-        writer.writerow(W.CSV_COLUMNS)
+        writer.writerow({name: indonesian.get(name, name) for name in names})
     else:
         writer.writeheader()
     writer.writerows(rows)
     return stream.getvalue()
 
 
-def _csv(session: Transaction, area: Area, period: str, headers: str) -> bytes:
-    rows = monthly_rows(session, period, area.level, area.code)
-    return csv_text(rows, headers).encode("utf-8")
+def _csv(session: Transaction, area: Area, period: str, headers: str, form: Form) -> bytes:
+    rows = monthly_rows(session, period, area.level, area.code, form)
+    return csv_text(rows, headers, form).encode("utf-8")

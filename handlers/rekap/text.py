@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from conversations.form import Form, Indicator
 from conversations.forms.home_visit import TARGET_GROUPS
 from conversations.forms.outreach import FUNDING, OUTREACH_TYPES
 from conversations.periods import format_date, format_month, shift_month, short_month
@@ -97,31 +98,40 @@ def headline(rekap: Rekap, *, compare: bool = True) -> list[str]:
         )
     if now.not_held:
         lines.append(W.REKAP_NOT_HELD.format(count=F.count(now.not_held)))
-    lines.extend(figures_lines(now, change(now.ds, before.ds)))
+    lines.extend(figures_lines(now, rekap.form, change(now.ds, before.ds)))
     return lines
 
 
-def figures_lines(figures: Figures, ds_change: str = "") -> list[str]:
-    """The report figures of one area, a few per line."""
-    get = figures.answer
+INDICATORS_PER_LINE = 3
+
+
+def figures_lines(figures: Figures, form: Form, ds_change: str = "") -> list[str]:
+    """The report figures of one area: the form's indicators, then its counts section by section.
+
+    The headline indicator (D/S) comes first, with ``ds_change``; a figure
+    nobody reported is ``-``.
+    """
+    indicators = sorted(form.indicators, key=lambda item: item.code != form.headline)
+    shown = [
+        W.REKAP_FIGURE.format(label=item.label, value=indicator_text(figures, item))
+        + (ds_change if item.code == form.headline else "")
+        for item in indicators
+    ]
     lines = [
-        W.REKAP_RATIOS.format(
-            ds=F.percent(figures.ds),
-            change=ds_change,
-            ks=F.percent(figures.ks),
-            nd=F.percent(figures.nd),
-        ),
-        W.REKAP_SKDN.format(**{key: F.count(get(key)) for key in ("s", "k", "d", "n")}),
-        W.REKAP_RISKS.format(
-            bgm=F.count(get("bgm")), t2=F.count(get("t2")), kek=F.count(get("bumil_kek"))
-        ),
-        W.REKAP_ADULTS.format(ht=F.count(figures.hypertension), tbc=F.count(get("terduga_tbc"))),
-        W.REKAP_VITAL.format(
-            referred=F.count(get("dirujuk")),
-            born=F.count(get("lahir")),
-            infant=F.count(get("mati_bayi")),
-            mother=F.count(get("mati_ibu")),
-        ),
+        W.REKAP_SEPARATOR.join(shown[start : start + INDICATORS_PER_LINE])
+        for start in range(0, len(shown), INDICATORS_PER_LINE)
+    ]
+    for section in form.sections:
+        counts = [f for f in form.counts if f.section == section.name]
+        if counts:
+            cells = W.REKAP_SEPARATOR.join(
+                W.REKAP_FIGURE.format(
+                    label=f.short or f.label, value=F.count(figures.answer(f.name))
+                )
+                for f in counts
+            )
+            lines.append(W.REKAP_GROUP.format(title=section.title, figures=cells))
+    lines += [
         W.REKAP_VISITS.format(
             count=F.count(figures.visit_count), danger=F.count(figures.visit_danger)
         ),
@@ -154,14 +164,19 @@ def table(
     level = rekap.child_level
     header = W.REKAP_LEVELS[level]
     names = [F.without_level(level, row.name) for row in rows]
+    form = rekap.form
+    headline = form.indicator(form.headline)
+    titles = {**W.REKAP_COLUMNS, "ds": headline.label}
     if level == "posyandu":
-        headers = [header, *(W.REKAP_COLUMNS[key] for key in ("s", "d", "ds", "status"))]
+        parts = [form.field(name) for name in (*(headline.denominator or ()), *headline.numerator)]
+        headers = [header, *(f.short for f in parts), titles["ds"], titles["status"]]
         cells = [
-            [name, *_posyandu_cells(row.figures)] for name, row in zip(names, rows, strict=True)
+            [name, *_posyandu_cells(row.figures, [f.name for f in parts])]
+            for name, row in zip(names, rows, strict=True)
         ]
     else:
         keys = ("reported", "ds", "change") if compare else ("reported", "ds")
-        headers = [header, *(W.REKAP_COLUMNS[key] for key in keys)]
+        headers = [header, *(titles[key] for key in keys)]
         cells = [[name, *_area_cells(row, compare)] for name, row in zip(names, rows, strict=True)]
     return aligned(headers, cells)
 
@@ -190,8 +205,16 @@ def status(figures: Figures) -> str:
     return W.REKAP_STATUS["on_time" if figures.on_time else "late"]
 
 
-def _posyandu_cells(figures: Figures) -> list[str]:
-    numbers = [F.count(figures.answer(key)) for key in ("s", "d")]
+def indicator_text(figures: Figures, indicator: Indicator) -> str:
+    """An indicator as shown: a percentage for a ratio, a whole number for a sum."""
+    value = figures.value(indicator)
+    if indicator.denominator is not None and indicator.percent:
+        return F.percent(None if value is None else float(value))
+    return F.count(None if value is None else int(value))
+
+
+def _posyandu_cells(figures: Figures, parts: list[str]) -> list[str]:
+    numbers = [F.count(figures.answer(name)) for name in parts]
     return [*numbers, F.percent(figures.ds), status(figures)]
 
 

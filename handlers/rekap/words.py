@@ -47,11 +47,11 @@ REKAP_IN_PROGRESS = "⏳ Sedang berjalan, batas laporan {deadline}: angka belum 
 REKAP_REPORTED = "Laporan masuk: {reported}/{expected} Posyandu ({percent}){change}"
 REKAP_ON_TIME = "Tepat waktu: {count} ({percent})"
 REKAP_NOT_HELD = "Tidak buka: {count} Posyandu"
-REKAP_RATIOS = "D/S {ds}{change} · K/S {ks} · N/D {nd}"
-REKAP_SKDN = "S {s} · K {k} · D {d} · N {n}"
-REKAP_RISKS = "BGM {bgm} · 2T {t2} · Bumil KEK {kek}"
-REKAP_ADULTS = "Hipertensi {ht} · Terduga TBC {tbc}"
-REKAP_VITAL = "Dirujuk {referred} · Lahir {born} · Kematian bayi {infant} · ibu {mother}"
+# The monthly form's figures: its indicators, then one line per section of its counts
+# (labels are the form's, in conversations/forms/monthly.py).
+REKAP_FIGURE = "{label} {value}"
+REKAP_GROUP = "{title}: {figures}"
+REKAP_SEPARATOR = " · "
 REKAP_VISITS = "🏠 Kunjungan rumah {count} (tanda bahaya {danger})"
 REKAP_VISIT_ITEM = "{label} {count}"
 REKAP_VISIT_ITEM_DANGER = "{label} {count} ({danger} bahaya)"
@@ -71,10 +71,7 @@ REKAP_MISSING_MORE = "… dan {count} lainnya (lengkapnya di Excel)"
 REKAP_ALL_REPORTED = "Semua Posyandu sudah lapor 👍"
 REKAP_COLUMNS = {
     "reported": "Lapor",
-    "ds": "D/S",
     "change": "±",
-    "s": "S",
-    "d": "D",
     "status": "Ket",
 }
 # One word per Posyandu row: reported on time, late, not held, not reported.
@@ -141,22 +138,6 @@ XLSX_COLUMNS = {
     "on_time": "Tepat waktu",
     "timeliness": "Ketepatan",
     "not_held": "Tidak buka",
-    "s": "S",
-    "k": "K",
-    "d": "D",
-    "n": "N",
-    "ds": "D/S",
-    "ks": "K/S",
-    "nd": "N/D",
-    "bgm": "BGM",
-    "t2": "2T",
-    "bumil_kek": "Bumil KEK",
-    "hypertension": "Hipertensi",
-    "terduga_tbc": "Terduga TBC",
-    "dirujuk": "Dirujuk",
-    "lahir": "Lahir",
-    "mati_bayi": "Kematian bayi",
-    "mati_ibu": "Kematian ibu",
     "visits": "Kunjungan rumah",
     "visit_danger": "Kunjungan tanda bahaya",
     "outreach": "Kegiatan luar gedung",
@@ -178,7 +159,8 @@ XLSX_COLUMNS = {
     "people": "Peserta",
     "period": "Bulan",
 }
-# The CSV sent in chat: the contract's columns (storage/rekap/export.py COLUMNS), in its order.
+# The CSV sent in chat: the contract's columns (storage/rekap/export.py), in its order; the
+# count columns (S, K, D, N and the others) are headed by the form's short labels and labels.
 CSV_COLUMNS = {
     "period": "Bulan",
     "kabupaten": "Kabupaten",
@@ -189,11 +171,19 @@ CSV_COLUMNS = {
     "reported": "Lapor (1=ya)",
     "on_time": "Tepat waktu (1=ya)",
     "held": "Buka (1=ya)",
-    "S": "S",
-    "K": "K",
-    "D": "D",
-    "N": "N",
     "home_visits": "Kunjungan rumah",
     "outreach_sessions": "Kegiatan luar gedung",
     "outreach_participants": "Peserta luar gedung",
+}
+# The long table (rekap --format long): one row per Posyandu and answer.
+LONG_COLUMNS = {
+    "period": "Bulan",
+    "kabupaten": "Kabupaten",
+    "puskesmas": "Puskesmas",
+    "desa": "Desa",
+    "posyandu_code": "Kode Posyandu",
+    "posyandu": "Posyandu",
+    "code": "Kode isian",
+    "label": "Isian",
+    "value": "Nilai",
 }

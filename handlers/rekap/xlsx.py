@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from conversations.form import Form, Indicator
 from conversations.forms.home_visit import TARGET_GROUPS
 from conversations.forms.outreach import FUNDING, OUTREACH_TYPES
 from conversations.periods import format_date, format_month
@@ -42,15 +43,20 @@ RIGHT = Alignment(horizontal="right")
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    """One figure of an area: its row or column header, how to read it, and its number format."""
+    """One figure of an area: its row or column header, how to read it, and its number format.
+
+    ``title`` is the header of a figure of the form (its label); the others
+    are named in the rekap's words by ``key``.
+    """
 
     key: str
     value: Callable[[Figures], int | float | None]
     number_format: str = INTEGER
+    title: str = ""
 
     @property
     def header(self) -> str:
-        return W.XLSX_COLUMNS[self.key]
+        return self.title or W.XLSX_COLUMNS[self.key]
 
     def cell(self, figures: Figures) -> int | float | str:
         """The value to write: ``-`` when it is unknown (nothing reported, nothing to divide)."""
@@ -62,29 +68,40 @@ def _answer(name: str) -> Callable[[Figures], int | None]:
     return lambda figures: figures.answer(name)
 
 
-METRICS = (
-    Metric("expected", lambda f: f.expected),
-    Metric("reported", lambda f: f.reported),
-    Metric("completeness", lambda f: f.completeness, PERCENT),
-    Metric("on_time", lambda f: f.on_time),
-    Metric("timeliness", lambda f: f.timeliness, PERCENT),
-    Metric("not_held", lambda f: f.not_held),
-    *(Metric(name, _answer(name)) for name in ("s", "k", "d", "n")),
-    Metric("ds", lambda f: f.ds, PERCENT),
-    Metric("ks", lambda f: f.ks, PERCENT),
-    Metric("nd", lambda f: f.nd, PERCENT),
-    Metric("bgm", _answer("bgm")),
-    Metric("t2", _answer("t2")),
-    Metric("bumil_kek", _answer("bumil_kek")),
-    Metric("hypertension", lambda f: f.hypertension),
-    *(Metric(name, _answer(name)) for name in ("terduga_tbc", "dirujuk", "lahir", "mati_bayi")),
-    Metric("mati_ibu", _answer("mati_ibu")),
-    Metric("visits", lambda f: f.visit_count),
-    Metric("visit_danger", lambda f: f.visit_danger),
-    Metric("outreach", lambda f: f.outreach_sessions),
-    Metric("participants", lambda f: f.outreach_participants),
-)
-BY_KEY = {metric.key: metric for metric in METRICS}
+def _indicator(indicator: Indicator) -> Callable[[Figures], int | float | None]:
+    return lambda figures: figures.value(indicator)
+
+
+HEADLINE = "headline"
+"""The key of the form's headline indicator (D/S) among the metrics."""
+
+
+def metrics(form: Form) -> tuple[Metric, ...]:
+    """Every figure of an area, in column order: reporting, the form's indicators and counts,
+    home visits and outreach. The headline indicator has the key :data:`HEADLINE`."""
+    indicators = sorted(form.indicators, key=lambda item: item.code != form.headline)
+    return (
+        Metric("expected", lambda f: f.expected),
+        Metric("reported", lambda f: f.reported),
+        Metric("completeness", lambda f: f.completeness, PERCENT),
+        Metric("on_time", lambda f: f.on_time),
+        Metric("timeliness", lambda f: f.timeliness, PERCENT),
+        Metric("not_held", lambda f: f.not_held),
+        *(
+            Metric(
+                HEADLINE if item.code == form.headline else item.code,
+                _indicator(item),
+                PERCENT if item.denominator is not None and item.percent else INTEGER,
+                item.label,
+            )
+            for item in indicators
+        ),
+        *(Metric(f.name, _answer(f.name), INTEGER, f.label) for f in form.counts),
+        Metric("visits", lambda f: f.visit_count),
+        Metric("visit_danger", lambda f: f.visit_danger),
+        Metric("outreach", lambda f: f.outreach_sessions),
+        Metric("participants", lambda f: f.outreach_participants),
+    )
 
 
 class _Writer:
@@ -141,10 +158,11 @@ def workbook(
     book = Workbook()
     first = book.active
     assert isinstance(first, Worksheet), "a new workbook starts with one worksheet"
-    _summary(first, rekap, made)
+    table = metrics(rekap.form)
+    _summary(first, rekap, made, table)
     names = {rekap.area.code or "": F.area_label(rekap.area)}
     for level in levels:
-        _level(book.create_sheet(W.REKAP_LEVELS[level.level]), level, names)
+        _level(book.create_sheet(W.REKAP_LEVELS[level.level]), level, names, table)
         names.update({row.code: row.name for row in level.rows})
     areas = [(row.code, row.name, row.figures) for row in levels[0].rows]
     whole = (rekap.area.code or "", F.area_label(rekap.area), rekap.total)
@@ -168,14 +186,14 @@ def workbook(
             pick,
             labels,
         )
-    _trend(book.create_sheet(W.XLSX_SHEETS["trend"]), trend)
+    _trend(book.create_sheet(W.XLSX_SHEETS["trend"]), trend, table)
     _missing(book.create_sheet(W.XLSX_SHEETS["missing"]), rekap)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _summary(sheet: Worksheet, rekap: Rekap, made: date) -> None:
+def _summary(sheet: Worksheet, rekap: Rekap, made: date, table: Sequence[Metric]) -> None:
     """One row per indicator, formatted by its kind (count or ratio) across the three columns."""
     sheet.title = W.XLSX_SHEETS["summary"]
     out = _Writer(sheet)
@@ -190,7 +208,7 @@ def _summary(sheet: Worksheet, rekap: Rekap, made: date) -> None:
         out.blank()
     out.header(W.XLSX_SUMMARY_HEADERS)
     at_deadline = rekap.at_deadline.figures if rekap.at_deadline else None
-    for metric in METRICS:
+    for metric in table:
         values = [
             metric.cell(rekap.total),
             metric.cell(at_deadline) if at_deadline else None,
@@ -200,26 +218,27 @@ def _summary(sheet: Worksheet, rekap: Rekap, made: date) -> None:
     out.finish()
 
 
-def _level(sheet: Worksheet, level: Level, names: dict[str, str]) -> None:
+def _level(sheet: Worksheet, level: Level, names: dict[str, str], table: Sequence[Metric]) -> None:
     out = _Writer(sheet)
     extra = ("previous_completeness", "previous_ds", "deadline_reported", "deadline_ds")
     out.header(
         [
             *(W.XLSX_COLUMNS[key] for key in ("code", "name", "parent")),
-            *(metric.header for metric in METRICS),
+            *(metric.header for metric in table),
             *(W.XLSX_COLUMNS[key] for key in extra),
         ]
     )
     sheet.freeze_panes = f"C{out.row + 1}"
     formats = [
         *(None for _ in range(3)),
-        *(m.number_format for m in METRICS),
+        *(m.number_format for m in table),
         PERCENT,
         PERCENT,
         INTEGER,
         PERCENT,
     ]
-    completeness, ds, reported = BY_KEY["completeness"], BY_KEY["ds"], BY_KEY["reported"]
+    by_key = {metric.key: metric for metric in table}
+    completeness, ds, reported = (by_key[key] for key in ("completeness", HEADLINE, "reported"))
     for row in level.rows:
         stored = level.at_deadline.get(row.code)
         then = stored.figures if stored else None
@@ -227,7 +246,7 @@ def _level(sheet: Worksheet, level: Level, names: dict[str, str]) -> None:
             row.code,
             row.name,
             names.get(row.parent_code or "", row.parent_code),
-            *(metric.cell(row.figures) for metric in METRICS),
+            *(metric.cell(row.figures) for metric in table),
             completeness.cell(row.previous),
             ds.cell(row.previous),
             reported.cell(then) if then else None,
@@ -265,17 +284,20 @@ def _breakdown(
     out.finish()
 
 
-def _trend(sheet: Worksheet, trend: Sequence[tuple[str, Figures | None]]) -> None:
+def _trend(
+    sheet: Worksheet, trend: Sequence[tuple[str, Figures | None]], table: Sequence[Metric]
+) -> None:
     """One row per month; ``-`` throughout for a month before the area was in the system."""
     out = _Writer(sheet)
-    metrics = [BY_KEY[key] for key in ("expected", "reported", "completeness", "ds")]
-    out.header([W.XLSX_COLUMNS["period"], *(metric.header for metric in metrics)])
-    formats = [None, *(metric.number_format for metric in metrics)]
+    by_key = {metric.key: metric for metric in table}
+    shown = [by_key[key] for key in ("expected", "reported", "completeness", HEADLINE)]
+    out.header([W.XLSX_COLUMNS["period"], *(metric.header for metric in shown)])
+    formats = [None, *(metric.number_format for metric in shown)]
     for period, figures in trend:
         values: list[int | float | str] = (
-            [W.REKAP_NO_VALUE for _ in metrics]
+            [W.REKAP_NO_VALUE for _ in shown]
             if figures is None
-            else [metric.cell(figures) for metric in metrics]
+            else [metric.cell(figures) for metric in shown]
         )
         out.line([format_month(period), *values], formats)
     out.finish()

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from conversations.form import Form
 from conversations.forms import HOME_VISIT, MONTHLY, OUTREACH
 from conversations.forms.home_visit import DANGER_SIGNS
-from conversations.forms.monthly import VITAMIN_A_MONTHS
+from conversations.forms.monthly import PERIOD, REPLACE, WEIGHED_PARTS, closed, example
 from conversations.forms.outreach import OUTREACH_TOPICS
 from conversations.periods import day_in_month, deadline_of, month_of, shift_month
 from conversations.phone import mask_phone
@@ -36,6 +36,9 @@ ROSTER_FILE = "demo_roster.csv"
 SEED = 20260105
 NO_REMAJA = ("PY-004", "PY-010")
 """Posyandu without an adolescents' session: their reports skip that section."""
+REMAJA_SECTION = "remaja"
+# Sasaran of the groups the roster has no column for: (low, high) per Posyandu.
+OTHER_TARGETS = {"remaja": (30, 60), "dewasa": (40, 90), "lansia": (20, 50)}
 _T = TypeVar("_T")
 
 # The history's deliberate gaps and mistakes (month index 0..2 = three, two, one month ago).
@@ -203,8 +206,13 @@ class _History:
         self.kader = {
             code: [people[phone] for phone in phones] for code, phones in district.kader.items()
         }
-        self.s = {
-            p.code: round(p.target_balita * self.rng.uniform(0.92, 1.05)) for p in district.posyandu
+        self.targets = {
+            p.code: {
+                "balita": round(p.target_balita * self.rng.uniform(0.92, 1.05)),
+                "bumil": p.target_bumil,
+                **{group: self.rng.randint(*span) for group, span in OTHER_TARGETS.items()},
+            }
+            for p in district.posyandu
         }
         self.reports: list[tuple[NewReport, datetime]] = []
 
@@ -242,13 +250,12 @@ class _History:
         submitter = kader[index % len(kader)]
         held_on = day_in_month(period, posyandu.day)
         if (code, index) == NOT_HELD:
-            data: dict[str, Any] = {
-                "periode": period,
-                "buka": False,
-                "alasan_tutup": NOT_HELD_REASON,
-            }
+            data = closed(period, NOT_HELD_REASON)
         else:
-            data = self._counts(period, posyandu)
+            targets = self.targets[code]
+            targets["balita"] = max(30, targets["balita"] + self.rng.randint(-2, 3))
+            skipped = () if posyandu.serves_remaja else (REMAJA_SECTION,)
+            data = example(self.rng, period, held_on, targets, skipped)
         deadline = deadline_of(period, self.district.deadline_day)
         if (code, index) == LATE:
             submitted = self._at(deadline + timedelta(days=3), 10)
@@ -258,65 +265,12 @@ class _History:
             submitted = self._at(held_on + timedelta(days=days), self.rng.randint(9, 20))
         if (code, index) == CORRECTED:
             # The kader first swapped part of N and T, then sent the corrected numbers.
-            first = data | {"n": data["n"] - 4, "t": data["t"] + 4}
+            n, t = WEIGHED_PARTS[:2]
+            first = data | {n: data[n] - 4, t: data[t] + 4}
             self._store_monthly(code, period, first, submitter, submitted)
-            data = {"periode": period, "ganti": True, **data}
+            data = {PERIOD: period, REPLACE: True, **data}
             submitted = self._at(submitted.astimezone(self.zone).date() + timedelta(days=2), 16)
         self._store_monthly(code, period, data, submitter, submitted)
-
-    def _counts(self, period: str, posyandu: DemoPosyandu) -> dict[str, Any]:
-        """One held Posyandu day's numbers, consistent by construction (K, D <= S;
-        N+T+O+B = D; 2T <= T; BGM <= D; D/S 62-88%)."""
-        rng = self.rng
-        s = self.s[posyandu.code] = max(30, self.s[posyandu.code] + rng.randint(-2, 3))
-        k = s - rng.randint(0, s // 15)
-        d = min(k, round(s * rng.uniform(0.62, 0.88)))
-        b, o = rng.randint(0, 2), rng.randint(0, 3)
-        n = round((d - b - o) * rng.uniform(0.65, 0.85))
-        t = d - n - o - b
-        bgm = rng.randint(0, 2)
-        data: dict[str, Any] = {
-            "periode": period,
-            "buka": True,
-            "s": s,
-            "k": k,
-            "d": d,
-            "n": n,
-            "t": t,
-            "o": o,
-            "b": b,
-            "t2": rng.randint(0, min(t, 3)),
-            "bgm": bgm,
-        }
-        if period[5:] in VITAMIN_A_MONTHS:
-            data["vit_a_biru"] = round(s * rng.uniform(0.10, 0.14))
-            data["vit_a_merah"] = round(s * rng.uniform(0.70, 0.80))
-        bumil = rng.randint(posyandu.target_bumil // 2, posyandu.target_bumil)
-        kek = rng.randint(0, min(2, bumil))
-        data |= {
-            "bumil_hadir": bumil,
-            "bumil_kek": kek,
-            "bumil_ttd": rng.randint(bumil // 2, bumil),
-            "nifas_hadir": rng.randint(1, 5),
-        }
-        if posyandu.serves_remaja:
-            data["remaja_hadir"] = rng.randint(5, 25)
-        adults, elderly = rng.randint(10, 35), rng.randint(8, 30)
-        referred = min(d, bgm + rng.randint(0, 1))
-        data |= {
-            "dewasa_hadir": adults,
-            "dewasa_ht": rng.randint(1, adults // 5),
-            "lansia_hadir": elderly,
-            "lansia_ht": rng.randint(2, max(2, elderly // 3)),
-            "terduga_tbc": rng.choice((0, 0, 0, 1)),
-            "lahir": rng.randint(0, 3),
-            "mati_bayi": 0,
-            "mati_ibu": 0,
-            "balita_dirujuk": referred,
-            "dirujuk": referred + kek + rng.randint(0, 3),
-            "kader_hadir": rng.randint(4, 7),
-        }
-        return data
 
     def _store_monthly(
         self, code: str, period: str, data: dict[str, Any], by: int, at: datetime
@@ -330,7 +284,7 @@ class _History:
             submitted_by=by,
             channel=self.rng.choice(CHANNELS),
             message_id=None,
-            held=data["buka"],
+            held=data[MONTHLY.held_field],
         )
         self.reports.append((new, at))
 

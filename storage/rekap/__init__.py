@@ -5,11 +5,13 @@ counted by a handful of set-based queries (:mod:`.queries`) into
 :class:`Figures` (:mod:`.figures`), for an area found and checked by
 :mod:`.areas`. The figures as they stood at the deadline are kept in
 :mod:`.snapshots`, the district's reviews in :mod:`.reviews`, both tables in
-:mod:`.models`; :mod:`.export` is the contract's one-row-per-Posyandu table.
+:mod:`.models`; :mod:`.export` is the contract's one-row-per-Posyandu table and
+the long table of every stored answer. What is counted and shown comes from
+the monthly form (:mod:`conversations.forms.monthly`), passed in as ``form``.
 """
 
 from storage.rekap.areas import SEARCH_ORDER, Area, by_code, by_name, own_area, visible
-from storage.rekap.export import COLUMNS, monthly_rows
+from storage.rekap.export import LONG_COLUMNS, columns, long_rows, monthly_rows
 from storage.rekap.figures import Figures
 from storage.rekap.models import SummaryReview, SummarySnapshot
 from storage.rekap.reviews import Review, mark_reviewed, review_of
@@ -27,7 +29,7 @@ from storage.rekap.summary import (
 )
 
 __all__ = [
-    "COLUMNS",
+    "LONG_COLUMNS",
     "SEARCH_ORDER",
     "Area",
     "Figures",
@@ -41,9 +43,11 @@ __all__ = [
     "build",
     "by_code",
     "by_name",
+    "columns",
     "default_period",
     "detail",
     "last_closed_period",
+    "long_rows",
     "mark_reviewed",
     "monthly_rows",
     "own_area",

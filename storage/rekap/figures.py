@@ -11,23 +11,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Monthly-report answers summed per area, in display order (field names of the form).
-MONTHLY_SUMS = (
-    "s",
-    "k",
-    "d",
-    "n",
-    "bgm",
-    "t2",
-    "bumil_kek",
-    "dewasa_ht",
-    "lansia_ht",
-    "terduga_tbc",
-    "dirujuk",
-    "lahir",
-    "mati_bayi",
-    "mati_ibu",
-)
+from conversations.form import Form, Indicator
+from conversations.forms.monthly import MONTHLY
+
+
+def summed(form: Form = MONTHLY) -> tuple[str, ...]:
+    """The monthly-report answers summed per area: the form's counts, in form order."""
+    return tuple(item.name for item in form.counts)
 
 
 @dataclass(slots=True)
@@ -53,12 +43,19 @@ class Figures:
         return self.sums.get(name, 0)
 
     def answer(self, name: str) -> int | None:
-        """A summed answer to show: None when no Posyandu day was reported.
+        """A summed answer to show: None when nobody reported it.
 
         An area without a report of a day that took place has no S, K, D, N:
-        they are unknown, and a 0 would read as "nobody came".
+        they are unknown, and a 0 would read as "nobody came". The same goes
+        for a field no report answered (a skipped group, a field switched off).
         """
-        return self.get(name) if self.held else None
+        return self.sums.get(name) if self.held else None
+
+    def value(self, indicator: Indicator) -> float | int | None:
+        """An indicator of the form from the summed answers (None: unknown or nothing to divide)."""
+        if not self.held or not any(name in self.sums for name in indicator.numerator):
+            return None
+        return indicator.value(self.sums)
 
     @property
     def held(self) -> int:
@@ -70,13 +67,6 @@ class Figures:
         return self.expected - self.reported
 
     @property
-    def hypertension(self) -> int | None:
-        """Adults and elderly with blood pressure of 140/90 or more (None: nothing reported)."""
-        if not self.held:
-            return None
-        return self.get("dewasa_ht") + self.get("lansia_ht")
-
-    @property
     def completeness(self) -> float | None:
         return ratio(self.reported, self.expected)
 
@@ -86,16 +76,9 @@ class Figures:
 
     @property
     def ds(self) -> float | None:
-        """D/S, participation: the headline KPI of the Posyandu."""
-        return ratio(self.get("d"), self.get("s"))
-
-    @property
-    def ks(self) -> float | None:
-        return ratio(self.get("k"), self.get("s"))
-
-    @property
-    def nd(self) -> float | None:
-        return ratio(self.get("n"), self.get("d"))
+        """The headline indicator of the monthly form (D/S, participation)."""
+        value = self.value(MONTHLY.indicator(MONTHLY.headline))
+        return None if value is None else float(value)
 
     @property
     def visit_count(self) -> int:

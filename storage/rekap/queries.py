@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from conversations.periods import deadline_end
 from storage.models import Desa, Kabupaten, Posyandu, Puskesmas, Report
 from storage.regions import LEVELS
-from storage.rekap.figures import MONTHLY_SUMS, Figures, add_pair
+from storage.rekap.figures import Figures, add_pair
 from storage.reports import MONTHLY
 from storage.types import UTCDateTime
 
@@ -82,8 +82,12 @@ def monthly(
     by: str | None,
     periods: Sequence[str],
     as_of: datetime | None = None,
+    *,
+    summed: Sequence[str],
 ) -> dict[tuple[str, str], Figures]:
     """Monthly-report figures per ``(period, code at level by)`` ("" for code when by is None).
+
+    ``summed`` are the answers added up (the form's counts, by code).
 
     ``expected`` is left at 0: it comes from :func:`groups`. On time means the
     first revision was submitted before the end of the kabupaten's deadline
@@ -103,7 +107,7 @@ def monthly(
             func.sum(case((counted, 1), else_=0)),
             func.sum(case((first_on_time, 1), else_=0)),
             func.sum(case((and_(counted, Report.held == false()), 1), else_=0)),
-            *(func.sum(case((counted, Report.data[name].as_integer()))) for name in MONTHLY_SUMS),
+            *(func.sum(case((counted, Report.data[name].as_integer()))) for name in summed),
         )
         .select_from(Report)
         .join(Posyandu, Posyandu.code == Report.posyandu_code)
@@ -119,7 +123,7 @@ def monthly(
         reported, timely, closed, *values = row[width:]
         sums_row = {
             name: int(value)
-            for name, value in zip(MONTHLY_SUMS, values, strict=True)
+            for name, value in zip(summed, values, strict=True)
             if value is not None
         }
         result[(period, code)] = Figures(

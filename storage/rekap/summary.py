@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from conversations.form import Form
+from conversations.forms.monthly import MONTHLY
 from conversations.periods import (
     DEFAULT_DEADLINE_DAY,
     deadline_end,
@@ -27,7 +29,7 @@ from conversations.zones import DEFAULT_TIMEZONE
 from storage.models import Kabupaten
 from storage.rekap import queries as rq
 from storage.rekap.areas import Area, kabupaten_of
-from storage.rekap.figures import Figures, add_pair, total
+from storage.rekap.figures import Figures, add_pair, summed, total
 from storage.rekap.reviews import Review, review_of
 from storage.rekap.snapshots import Stored, save_snapshots, stored
 
@@ -68,7 +70,8 @@ class Rekap:
     of the area and ``rows_at_deadline`` those of its rows, when taken.
     ``deadline`` and ``timezone`` are the reporting deadline for the month and
     the zone it is kept in; within a kabupaten, ``review`` says whether the
-    month was reviewed.
+    month was reviewed. ``form`` is the monthly form whose fields and
+    indicators the rekap counts and shows.
     """
 
     area: Area
@@ -84,6 +87,7 @@ class Rekap:
     deadline: date | None = None
     timezone: str | None = None
     review: Review | None = None
+    form: Form = MONTHLY
 
     def in_progress(self, today: date) -> bool:
         """True until the deadline day is over (``today`` in the area's zone).
@@ -94,14 +98,21 @@ class Rekap:
         return self.deadline is not None and today <= self.deadline
 
 
-def build(session: Session, area: Area, period: str, *, missing_limit: int | None = None) -> Rekap:
+def build(
+    session: Session,
+    area: Area,
+    period: str,
+    *,
+    missing_limit: int | None = None,
+    form: Form = MONTHLY,
+) -> Rekap:
     """The live rekap of ``area`` for ``period`` (latest revisions), with its stored snapshot.
 
     Above a kabupaten the deadline is the common practice's (day 5, Jakarta
-    time), as for :func:`default_period`.
+    time), as for :func:`default_period`. ``form`` decides what is counted.
     """
     by = CHILD_LEVEL[area.level]
-    rows = sub_areas(session, area, by, period, previous=shift_month(period, -1))
+    rows = sub_areas(session, area, by, period, previous=shift_month(period, -1), form=form)
     rekap = Rekap(
         area=area,
         period=period,
@@ -110,6 +121,7 @@ def build(session: Session, area: Area, period: str, *, missing_limit: int | Non
         total=total([row.figures for row in rows]),
         previous=total([row.previous for row in rows]),
         missing=rq.places(session, area.where, unreported=period, limit=missing_limit),
+        form=form,
     )
     if area.level is not None and area.code is not None:
         rekap.at_deadline = stored(session, period, area.level, [area.code]).get(area.code)
@@ -142,7 +154,9 @@ def detail(session: Session, rekap: Rekap, depth: int = DETAIL_DEPTH) -> list[Le
     start = LEVEL_CHAIN.index(rekap.child_level) + 1
     previous = shift_month(rekap.period, -1)
     for level in LEVEL_CHAIN[start : start + depth - 1]:
-        rows = sub_areas(session, rekap.area, level, rekap.period, previous=previous)
+        rows = sub_areas(
+            session, rekap.area, level, rekap.period, previous=previous, form=rekap.form
+        )
         snapshots = stored(session, rekap.period, level, [row.code for row in rows])
         levels.append(Level(level, rows, snapshots))
     return levels
@@ -156,15 +170,17 @@ def sub_areas(
     *,
     previous: str | None = None,
     as_of: datetime | None = None,
+    form: Form = MONTHLY,
 ) -> list[Row]:
     """The figures of every sub-area at level ``by``: four grouped queries in all.
 
     With ``previous`` (a month) each row also carries that month's report
     figures; with ``as_of`` only revisions submitted before it count.
+    ``form`` gives the answers summed.
     """
     where = area.where
     periods = [period] if previous is None else [period, previous]
-    monthly = rq.monthly(session, where, by, periods, as_of)
+    monthly = rq.monthly(session, where, by, periods, as_of, summed=summed(form))
     visits = rq.visits(session, where, by, periods, as_of)
     outreach = rq.outreach(session, where, by, periods, as_of)
 
@@ -201,7 +217,7 @@ def trend(
     not in the system yet, which is not a month without reports.
     """
     periods = [shift_month(rekap.period, offset) for offset in range(1 - months, 1)]
-    monthly = rq.monthly(session, rekap.area.where, None, periods)
+    monthly = rq.monthly(session, rekap.area.where, None, periods, summed=summed(rekap.form))
     joined = rq.joined(session, rekap.area.where)
     start = min((first for first in joined if first is not None), default=rekap.period)
     result: list[tuple[str, Figures | None]] = []
