@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import openpyxl
 import pytest
 
+from conversations.forms import MONTHLY
 from handlers.rekap import export
 from handlers.roster.demo import seed_demo
 from storage import Database
@@ -37,6 +38,7 @@ PERIOD = "2026-10"
 CORRECTED_PERIOD = "2026-09"
 """The demo corrects Mawar's (PY-003) report two months back."""
 PAGE_LIMIT = 150 * 1024
+HEADLINE = MONTHLY.indicator(MONTHLY.headline).label
 CHROMIUM = chromium_path()
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
@@ -88,7 +90,7 @@ def test_a_dinkes_officer_signs_in_and_sees_the_rekap_of_the_csv(demo, page):
     page.goto(f"{demo.url}/rekap?wilayah=32.99&bulan={PERIOD}")
     completeness, ds = csv_figures(demo, "32.99", PERIOD)
     assert card(page, "Kelengkapan") == completeness
-    assert card(page, "D/S (partisipasi)") == ds
+    assert card(page, HEADLINE) == ds
     assert "Seruni" in page.inner_text("ul.missing")  # PY-010 has not reported
     assert "+6281200000010" in page.inner_text("ul.missing")
 
@@ -100,7 +102,7 @@ def test_drill_down_to_a_posyandu_shows_its_revisions(demo, page):
     assert "Puskesmas Sukamaju" in page.inner_text("main")
     page.click("#rows >> text=Mekarsari")
     completeness, ds = csv_figures(demo, "32.99.01.2002", CORRECTED_PERIOD)
-    assert (card(page, "Kelengkapan"), card(page, "D/S (partisipasi)")) == (completeness, ds)
+    assert (card(page, "Kelengkapan"), card(page, HEADLINE)) == (completeness, ds)
     page.click("#rows >> text=Mawar")
     assert page.url.startswith(f"{demo.url}/posyandu/PY-003")
     headers = page.locator("#revisions thead th").all_inner_texts()

@@ -37,6 +37,9 @@ pytestmark = pytest.mark.skipif(
 )
 COUNTS = [item for item in MONTHLY.fields if item.kind is Kind.COUNT]
 MONTH = next(item for item in MONTHLY.fields if item.kind is Kind.MONTH)
+DATES = [item for item in MONTHLY.fields if item.kind is Kind.DATE]
+HELD_ON = "2026-11-12"
+"""The Posyandu day of the month reported (before the test clock's 22 November)."""
 ASKED_YES = [item for item in MONTHLY.fields if item.kind is Kind.YES_NO and item.ask_if is None]
 TOTAL, *PARTS = next(
     block.fields
@@ -125,6 +128,7 @@ def test_an_impossible_skdn_is_refused_by_the_server_too(demo, phone):
     before = revisions(demo, "2026-11")
     answers = {k: v for k, v in last_month(demo, "2026-10").items() if v is not None}
     answers[MONTH.name] = "2026-11"
+    answers.update({item.name: HELD_ON for item in DATES})
     answers[TOTAL] = sum(answers[name] for name in PARTS) + 1
     phone.fill(f"#f-{TOTAL}", str(answers[TOTAL]))
     assert "off" in phone.get_attribute(f"#sum-{TOTAL}", "class")  # the page's own check
@@ -144,6 +148,8 @@ def test_a_valid_form_is_stored_confirmed_in_chat_and_in_the_rekap(demo, phone):
     phone.select_option(f"#f-{MONTH.name}", "2026-11")
     for item in ASKED_YES:
         phone.select_option(f"#f-{item.name}", "ya")
+    for item in DATES:
+        phone.fill(f"#f-{item.name}", HELD_ON)
     phone.click("#send")
     phone.wait_for_selector("#message.ok, #message.error, #confirm:not([hidden])")
     if phone.is_visible("#confirm"):  # soft warnings: the kader confirms
@@ -154,7 +160,8 @@ def test_a_valid_form_is_stored_confirmed_in_chat_and_in_the_rekap(demo, phone):
         (latest,) = reports.monthly_filed(session, [POSYANDU], ["2026-11"])
         rows = {row["posyandu_code"]: row for row in monthly_rows(session, "2026-11", None, None)}
     assert rows[POSYANDU]["reported"] == 1
-    assert rows[POSYANDU]["S"] == latest.data[COUNTS[0].name]
+    s_code = MONTHLY.columns[0]
+    assert rows[POSYANDU][MONTHLY.field(s_code).short] == latest.data[s_code]
     with demo.database.engine.connect() as connection:
         sent = connection.exec_driver_sql(
             "SELECT r.channel, o.rule FROM report r, outbox o "

@@ -63,7 +63,7 @@ def test_without_https_telegram_gets_no_button_and_the_console_a_one_time_link(d
 def test_the_form_link_opens_the_form_once_and_stores_a_web_revision(demo):
     from playwright.sync_api import sync_playwright
 
-    from tests.test_web_miniapp import ASKED_YES, MONTH
+    from tests.test_web_miniapp import ASKED_YES, DATES, HELD_ON, MONTH
 
     link = FORM_LINK.search(demo.say(KADER, "lapor formulir")).group(0)
     with sync_playwright() as driver:
@@ -74,6 +74,8 @@ def test_the_form_link_opens_the_form_once_and_stores_a_web_revision(demo):
         page.select_option(f"#f-{MONTH.name}", "2026-11")
         for item in ASKED_YES:
             page.select_option(f"#f-{item.name}", "ya")
+        for item in DATES:
+            page.fill(f"#f-{item.name}", HELD_ON)
         page.click("#send")
         page.wait_for_selector("#message.ok, #message.error, #confirm:not([hidden])")
         if page.is_visible("#confirm"):

@@ -15,7 +15,6 @@ from handlers.rekap import format as F
 from handlers.web import lapor, pages, session
 from handlers.web import words as W
 from storage import Database
-from storage.rekap.export import SKDN
 
 STATIC = Path(__file__).with_name("static")
 
@@ -43,7 +42,7 @@ def install(
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.globals.update(W=W, percent=F.percent, csrf_field=session.CSRF_FIELD, skdn=SKDN)
+    environment.globals.update(W=W, percent=F.percent, csrf_field=session.CSRF_FIELD)
     app.router.add_get("/", _home)
     app.router.add_get("/masuk/{token}", session.page(session.sign_in))
     app.router.add_post("/keluar", session.page(session.sign_out))

@@ -18,17 +18,18 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from conversations import ALL_FORMS, Engine
+from conversations.form import Form, Indicator
 from conversations.forms import MONTHLY
 from conversations.periods import format_date, format_month, month_of, shift_month, short_month
 from handlers.rekap import files
 from handlers.rekap import format as F
+from handlers.rekap import text as rekap_text
 from handlers.rekap import words as RW
 from handlers.web import words as W
 from handlers.web.command import REVIEW_ROLES
 from handlers.web.session import PageError, Viewer, in_transaction, options, page, viewer
 from storage import Transaction
 from storage.rekap import Area, Figures, Rekap, build, by_code, default_period, own_area, visible
-from storage.rekap.export import SKDN
 from storage.web.places import contacts, lineage, monthly_revisions
 
 DS_TARGET = 0.8
@@ -115,7 +116,11 @@ def _months(request: web.Request, url: Any, period: str, timezone: str) -> dict[
 
 
 def _cards(rekap: Rekap, compare: bool) -> list[Card]:
-    """The headline figures, each with its change from last month (the chat rekap's headline)."""
+    """Completeness, timeliness and the form's indicators (its headline first), with change.
+
+    As the chat rekap's headline: without ``compare`` (a month in progress)
+    nothing is compared with last month and timeliness is left out.
+    """
     now, before = rekap.total, rekap.previous
     month = short_month(shift_month(rekap.period, -1))
 
@@ -127,12 +132,11 @@ def _cards(rekap: Rekap, compare: bool) -> list[Card]:
             W.NO_CHANGE if points is None else W.CHANGE.format(change=F.signed(points), month=month)
         )
 
-    reported = W.REPORTED_OF.format(reported=F.count(now.reported), expected=F.count(now.expected))
     cards = [
         Card(
             W.COMPLETENESS,
             F.percent(now.completeness),
-            reported,
+            W.REPORTED_OF.format(reported=F.count(now.reported), expected=F.count(now.expected)),
             change(now.completeness, before.completeness),
         )
     ]
@@ -145,26 +149,31 @@ def _cards(rekap: Rekap, compare: bool) -> list[Card]:
                 change(now.timeliness, before.timeliness),
             )
         )
-    cards.append(
-        Card(
-            W.DS,
-            F.percent(now.ds),
-            W.TARGET.format(percent=F.percent(DS_TARGET)),
-            change(now.ds, before.ds),
+    form = rekap.form
+    for item in sorted(form.indicators, key=lambda item: item.code != form.headline):
+        ratio = item.denominator is not None and item.percent
+        cards.append(
+            Card(
+                item.label,
+                rekap_text.indicator_text(now, item),
+                W.TARGET.format(percent=F.percent(DS_TARGET)) if item.code == form.headline else "",
+                change(_ratio(now, item), _ratio(before, item)) if ratio else "",
+            )
         )
-    )
-    cards.append(Card(W.KS, F.percent(now.ks), "", change(now.ks, before.ks)))
-    cards.append(Card(W.ND, F.percent(now.nd), "", change(now.nd, before.nd)))
     return cards
 
 
-def _row(figures: Figures) -> dict[str, str]:
-    answer = figures.answer
+def _ratio(figures: Figures, indicator: Indicator) -> float | None:
+    value = figures.value(indicator)
+    return None if value is None else float(value)
+
+
+def _row(figures: Figures, form: Form) -> dict[str, Any]:
     return {
         "reported": f"{F.count(figures.reported)}/{F.count(figures.expected)}",
         "completeness": F.percent(figures.completeness),
         "on_time": F.percent(figures.timeliness),
-        **{key: F.count(answer(key)) for key in SKDN},
+        "counts": [F.count(figures.answer(code)) for code in form.columns],
         "ds": F.percent(figures.ds),
     }
 
@@ -214,11 +223,12 @@ async def overview(request: web.Request) -> web.StreamResponse:
                         if child == "posyandu"
                         else rekap_url(row.code, period)
                     ),
-                    **_row(row.figures),
+                    **_row(row.figures, rekap.form),
                 }
                 for row in rekap.rows
             ],
-            "total": _row(rekap.total),
+            "total": _row(rekap.total, rekap.form),
+            "columns": [rekap.form.field(code).short for code in rekap.form.columns],
             "missing_title": W.MISSING_TITLE.format(count=rekap.total.missing),
             "missing": [
                 {
@@ -309,7 +319,6 @@ async def posyandu(request: web.Request) -> web.StreamResponse:
             "sections": list(sections.values()),
             "audit": audit,
             "contacts": contacts(session, [code]).get(code, []),
-            "total": _row(rekap.total),
         }
 
     return aiohttp_jinja2.render_template(

@@ -57,8 +57,9 @@
       return element("select", {name: field.name, id: "f-" + field.name}, choices);
     }
     var numeric = field.kind === "count" || field.kind === "decimal";
+    var type = numeric ? "number" : field.kind === "date" ? "date" : "text";
     return element("input", {
-      name: field.name, id: "f-" + field.name, type: numeric ? "number" : "text",
+      name: field.name, id: "f-" + field.name, type: type,
       inputmode: numeric ? "numeric" : null, min: field.min, max: field.max,
       step: field.kind === "count" ? 1 : null
     });
