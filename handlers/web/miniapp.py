@@ -165,6 +165,7 @@ def _field(item: Field, context: dict[str, Any], months: list[str]) -> dict[str,
     return {
         "name": item.name,
         "label": item.label,
+        "short": item.short or item.label,
         "kind": str(item.kind),
         "min": None if item.minimum is None else float(item.minimum),
         "max": None if item.maximum is None else float(item.maximum),

@@ -114,7 +114,7 @@
   }
 
   function label(name) {
-    return fields().filter(function (field) { return field.name === name; })[0].label.split(" ")[0];
+    return fields().filter(function (field) { return field.name === name; })[0].short;
   }
 
   function value(name) {
