@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from conversations.periods import shift_month
+from handlers.exports.targets import set_targets
 from handlers.roster.demo import seed_demo
 from handlers.web import tokens
 from storage import Database
@@ -192,3 +193,16 @@ def test_python_m_bot_web_serves_the_web_app_alone(tmp_path):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_the_chart_draws_the_kabupaten_s_own_d_s_target(demo):
+    client = signed_in(demo, DINKES)
+    assert "Target 85%" in client.get("/rekap", params={"bulan": PERIOD}).text  # national
+    with demo.database.transaction() as session:
+        set_targets(session, [(None, "32.99", "BAL_DS", "90")], NOW)
+    try:
+        page = client.get("/rekap", params={"bulan": PERIOD}).text
+        assert "Target 90%" in page and "Target 85%" not in page
+    finally:
+        with demo.database.transaction() as session:
+            set_targets(session, [(None, "32.99", "BAL_DS", "85")], NOW)

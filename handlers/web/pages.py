@@ -21,6 +21,7 @@ from conversations import ALL_FORMS, Engine
 from conversations.form import Form, Indicator
 from conversations.forms import MONTHLY
 from conversations.periods import format_date, format_month, month_of, shift_month, short_month
+from handlers.exports.targets import percents
 from handlers.rekap import files
 from handlers.rekap import format as F
 from handlers.rekap import text as rekap_text
@@ -30,10 +31,9 @@ from handlers.web.command import REVIEW_ROLES
 from handlers.web.session import PageError, Viewer, in_transaction, options, page, viewer
 from storage import Transaction
 from storage.rekap import Area, Figures, Rekap, build, by_code, default_period, own_area, visible
+from storage.rekap.areas import kabupaten_of
 from storage.web.places import contacts, lineage, monthly_revisions
 
-DS_TARGET = 0.8
-"""The D/S line drawn on the chart: the old national target (DOMAIN.md: 80-85%)."""
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -115,7 +115,13 @@ def _months(request: web.Request, url: Any, period: str, timezone: str) -> dict[
     }
 
 
-def _cards(rekap: Rekap, compare: bool) -> list[Card]:
+def _headline_target(session: Transaction, area: Area, form: Form) -> float | None:
+    """The headline indicator's target for the area's kabupaten (``targets``), as a fraction."""
+    percent = percents(session, kabupaten_of(session, area), form).get(form.headline)
+    return None if percent is None else percent / 100
+
+
+def _cards(rekap: Rekap, compare: bool, target: float | None) -> list[Card]:
     """Completeness, timeliness and the form's indicators (its headline first), with change.
 
     As the chat rekap's headline: without ``compare`` (a month in progress)
@@ -156,7 +162,9 @@ def _cards(rekap: Rekap, compare: bool) -> list[Card]:
             Card(
                 item.label,
                 rekap_text.indicator_text(now, item),
-                W.TARGET.format(percent=F.percent(DS_TARGET)) if item.code == form.headline else "",
+                W.TARGET.format(percent=F.percent(target))
+                if item.code == form.headline and target is not None
+                else "",
                 change(_ratio(now, item), _ratio(before, item)) if ratio else "",
             )
         )
@@ -196,6 +204,7 @@ async def overview(request: web.Request) -> web.StreamResponse:
         child = rekap.child_level
         in_chart = [row for row in rekap.rows if row.figures.ds is not None]
         people = contacts(session, [place.code for place in rekap.missing])
+        target = _headline_target(session, area, rekap.form)
         return {
             "who": who,
             "title": W.TITLE_OVERVIEW.format(month=format_month(period)),
@@ -207,13 +216,13 @@ async def overview(request: web.Request) -> web.StreamResponse:
                 if not compare and rekap.deadline
                 else ""
             ),
-            "cards": _cards(rekap, compare),
+            "cards": _cards(rekap, compare, target),
             "chart_title": W.CHART_TITLE.format(level=RW.REKAP_LEVELS[child]),
             "chart": [
                 {"name": F.without_level(child, row.name), "ds": row.figures.ds or 0.0}
                 for row in in_chart
             ],
-            "target": DS_TARGET,
+            "target": target,
             "table_title": W.TABLE_TITLE.format(level=RW.REKAP_LEVELS[child]),
             "rows": [
                 {
