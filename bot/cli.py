@@ -15,6 +15,7 @@ import typer
 from bot.cli_exports import bok_app, export_app, targets_app
 from bot.cli_forms import forms_app
 from bot.cli_meetings import meetings_app
+from bot.cli_people import people_app
 from bot.cli_reminders import jobs_app, schedule_app
 from bot.config import Settings
 from bot.wiring import build_service, configure_logging, open_database
@@ -36,6 +37,7 @@ app.add_typer(targets_app, name="targets")
 app.add_typer(bok_app, name="bok")
 app.add_typer(forms_app, name="forms")
 app.add_typer(meetings_app, name="meetings")
+app.add_typer(people_app, name="people")
 
 DEMO_KADER_PHONE = "+6281200000001"
 
@@ -73,6 +75,7 @@ def run() -> None:
         raise typer.Exit(2)
     from bot.runner import build_channels, install_signal_handlers, run_channels
     from bot.scheduling import scheduling
+    from bot.web import web_app
 
     database = open_database(settings)
     service = build_service(database, settings)
@@ -82,9 +85,35 @@ def run() -> None:
         install_signal_handlers(stop)
         channels = build_channels(settings, service)
         await run_channels(
-            settings, channels, stop, lambda: scheduling(database, channels, settings)
+            settings,
+            channels,
+            stop,
+            lambda: scheduling(database, channels, settings),
+            pages=[web_app(settings, database)],
         )
 
+    asyncio.run(main())
+
+
+@app.command()
+def web() -> None:
+    """Serve the web app alone (review pages, sign-in links; no channels) for local use and demos.
+
+    Links come from the console: ``python -m bot console --phone 081200000301``,
+    then type ``web``.
+    """
+    from bot.runner import install_signal_handlers, run_channels
+    from bot.web import web_app
+
+    settings = _settings()
+    database = open_database(settings)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        install_signal_handlers(stop)
+        await run_channels(settings, [], stop, pages=[web_app(settings, database)])
+
+    typer.echo(f"Web app on {settings.web_url}", err=True)
     asyncio.run(main())
 
 
@@ -114,7 +143,7 @@ def console(
             "Basis data masih kosong: data demo sudah dimuat (nomor HP ada di README).", err=True
         )
     channel = ConsoleChannel(
-        build_service(database),
+        build_service(database, settings),
         phone,
         sys.stdin,
         sys.stdout,

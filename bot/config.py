@@ -42,6 +42,8 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)
+    web_base_url: str | None = None
+    """Where people's browsers reach the web app (sign-in links in chat); default the server."""
     default_timezone: str = DEFAULT_TIMEZONE
     holidays: str = ""
     log_level: str = "INFO"
@@ -52,6 +54,11 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return self.telegram_bot_token is not None
+
+    @property
+    def web_url(self) -> str:
+        """``WEB_BASE_URL`` without a trailing slash, or this server's own address."""
+        return (self.web_base_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
 
     @property
     def whatsapp_enabled(self) -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager, nullcontext
 
-from bot.channels.base import Channel, Core
+from bot.channels.base import Channel, Core, RouteInstaller
 from bot.config import Settings
 from bot.web import create_app, serve
 
@@ -33,14 +33,15 @@ async def run_channels(
     channels: list[Channel],
     stop: asyncio.Event,
     background: Callable[[], AbstractAsyncContextManager[None]] = nullcontext,
+    pages: Iterable[RouteInstaller] = (),
 ) -> None:
-    """Serve webhooks and run every channel until ``stop`` is set.
+    """Serve webhooks (and ``pages``: the web app) and run every channel until ``stop`` is set.
 
     ``background`` (the scheduler and the outbox dispatcher) runs while the
     channels are up: started after them, so proactive sends find them ready,
     and stopped before them.
     """
-    app = create_app([channel.add_routes for channel in channels])
+    app = create_app([*pages, *(channel.add_routes for channel in channels)])
     runner = await serve(app, settings.http_host, settings.http_port)
     log.info("web server on http://%s:%d", settings.http_host, settings.http_port)
     started: list[Channel] = []

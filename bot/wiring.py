@@ -19,14 +19,15 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
 
 
 def build_service(database: Database, settings: Settings | None = None) -> Service:
-    """The core service; with ``settings``, photos sent as evidence are fetched and stored."""
+    """The core service; with ``settings``, photos sent as evidence are fetched and stored,
+    and the ``web`` command's links start with ``WEB_BASE_URL``."""
     if settings is None:
         return Service(database, Engine(ALL_FORMS))
     from bot.media import fetchers
     from handlers.media import inbox
 
     media = inbox(settings.media_dir, fetchers(settings), settings.media_max_bytes)
-    return Service(database, Engine(ALL_FORMS), media=media)
+    return Service(database, Engine(ALL_FORMS), media=media, web_url=settings.web_url)
 
 
 def configure_logging(level: str) -> None:

@@ -95,7 +95,9 @@ class Reply:
     read as text (a count question with a "0" button); otherwise the answer
     must be one of the choices, and a channel may let the user type its number.
     ``monospace`` asks for a fixed-width font where the channel has one, so a
-    table's columns line up on a phone.
+    table's columns line up on a phone. ``web_app`` is a button that opens a
+    page inside the chat app (a Telegram Mini App: its value is the page's
+    HTTPS address); channels without such buttons leave it out.
     """
 
     text: str
@@ -106,3 +108,4 @@ class Reply:
     request_location: bool = False
     attachment: Attachment | None = None
     monospace: bool = False
+    web_app: Choice | None = None

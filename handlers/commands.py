@@ -1,4 +1,4 @@
-"""The chat commands: mulai/start, lapor, status, jadwal, rekap, tinjau, bantuan, batal."""
+"""The chat commands: mulai/start, lapor, status, jadwal, rekap, tinjau, bantuan, batal, web."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from handlers.meetings import followup, mentoring
 from handlers.names import addressed
 from handlers.reminders import jadwal
 from handlers.turn import TurnContext
+from handlers.web import command as web_command
+from handlers.web import words as web_words
 from storage import people, regions, reports
 
 STATUS_LIST_LIMIT = 25
@@ -44,14 +46,20 @@ def greet(turn: TurnContext, _args: list[str]) -> list[Reply]:
     return [Reply(T.GREETING[profile.role].format(name=name, area=area))]
 
 
-def report(turn: TurnContext, _args: list[str]) -> list[Reply]:
-    """``lapor``: the menu of forms this person may file, offering to continue any put aside."""
+def report(turn: TurnContext, args: list[str]) -> list[Reply]:
+    """``lapor``: the menu of forms this person may file, offering to continue any put aside.
+
+    ``lapor formulir`` opens the monthly report as one web form instead (a
+    Mini App button on Telegram, a one-time link elsewhere).
+    """
     if turn.profile.role not in form_context.REPORTING_ROLES:
         return [Reply(T.NO_FORMS_FOR_ROLE)]
     posyandu = people.posyandu_of(turn.session, turn.profile)
     if not posyandu:
         return [Reply(T.NO_POSYANDU)]
-    return conversation.open_menu(turn, posyandu)
+    if [arg.casefold() for arg in args] == [web_words.WORD_FORM]:
+        return web_command.form_link(turn)
+    return web_command.with_form_button(turn, conversation.open_menu(turn, posyandu))
 
 
 @keeps_the_form
@@ -132,6 +140,7 @@ COMMANDS: dict[str, Command] = {
     "selesai": followup.done,
     "pendampingan": mentoring.schedule,
     "pantau": mentoring.monitor,
+    "web": keeps_the_form(web_command.sign_in_link),
     **review.COMMANDS,
 }
 MITRA_COMMANDS = frozenset(

@@ -43,9 +43,12 @@ class Service:
         engine: Engine,
         clock: Callable[[], datetime] = utc_now,
         media: MediaInbox | None = None,
+        *,
+        web_url: str = "",
     ) -> None:
         self._db = database
         self._media = media
+        self._web_url = web_url
         self._engine = engine
         self._clock = clock
         self._locks: weakref.WeakValueDictionary[tuple[str, str], threading.Lock] = (
@@ -126,7 +129,16 @@ class Service:
             people.touch_identity(session, inbound.channel, inbound.user_id, now)
         local_now = now.astimezone(ZoneInfo(profile.timezone))
         draft = drafts.load(session, profile.person_id)
-        turn = TurnContext(session, self._engine, profile, inbound, local_now, draft, self._media)
+        turn = TurnContext(
+            session,
+            self._engine,
+            profile,
+            inbound,
+            local_now,
+            draft,
+            self._media,
+            web_url=self._web_url,
+        )
         return replies + route(turn)
 
     def _lock_for(self, channel: str, user_id: str) -> threading.Lock:

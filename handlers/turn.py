@@ -26,3 +26,5 @@ class TurnContext:
     now: datetime
     draft: Draft | None
     media: MediaInbox | None = None
+    web_url: str = ""
+    """Where the web app is reached: the links that the ``web`` command sends start with it."""

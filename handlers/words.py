@@ -66,6 +66,7 @@ HELP = {
     "• rapat — undangan rapat Anda; jawab dengan hadir, tidak bisa atau diwakilkan NAMA; "
     "di tempat rapat: hadir KODE\n"
     "• batal — hentikan laporan yang sedang diisi\n"
+    "• web — tautan untuk membuka rekap di peramban (laptop atau HP)\n"
     "• bantuan — pesan ini\n"
     "Anda juga dikabari bila kader melaporkan tanda bahaya atau kematian.\n" + HELP_FILLING,
     "puskesmas": "Petunjuk Lapor Posyandu untuk petugas Puskesmas:\n"
@@ -75,6 +76,7 @@ HELP = {
     "• lihat laporan oktober Melati — laporan bulanan sebuah Posyandu seperti dikirim\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
     "• rapat — rapat yang akan datang; rapat baru — buat undangan rapat\n"
+    "• web — tautan untuk membuka rekap di peramban (laptop atau HP)\n"
     "• bantuan — pesan ini",
     "dinkes": "Petunjuk Lapor Posyandu untuk Dinas Kesehatan:\n"
     "• rekap — rekap bulanan kabupaten, per Puskesmas dan Posyandu, mis. rekap oktober, "
@@ -84,12 +86,14 @@ HELP = {
     "• lihat laporan oktober Melati — laporan bulanan sebuah Posyandu seperti dikirim\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
     "• rapat — rapat yang akan datang; rapat baru — buat undangan rapat\n"
+    "• web — tautan untuk membuka rekap di peramban (laptop atau HP)\n"
     "• bantuan — pesan ini",
     "admin": "Petunjuk Lapor Posyandu untuk admin:\n"
     "• rekap — rekap bulanan kabupaten, mis. rekap oktober excel\n"
     "• status — Posyandu yang belum melapor bulan ini\n"
     "• jadwal — batas laporan dan lokakarya mini\n"
     "• rapat — rapat yang akan datang; rapat baru — buat undangan rapat\n"
+    "• web — tautan untuk membuka rekap di peramban (laptop atau HP)\n"
     "• bantuan — pesan ini\n"
     "Daftar petugas, jadwal pengingat dan ekspor diatur lewat baris perintah "
     "(python -m bot import, python -m bot schedule, python -m bot rekap); "

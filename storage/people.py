@@ -48,6 +48,7 @@ _BY_IDENTITY = _PROFILE.join(
     col(Person.active),
 )
 _BY_PHONE = _PROFILE.where(col(Person.phone) == bindparam("phone"), col(Person.active))
+_BY_ID = _PROFILE.where(col(Person.id) == bindparam("person_id"), col(Person.active))
 _TOUCH = (
     update(ChannelIdentity)
     .where(
@@ -74,6 +75,11 @@ def by_identity(session: Session, channel: str, external_id: str) -> Profile | N
 def by_phone(session: Session, phone: str) -> Profile | None:
     """The active person with this E.164 number."""
     return _to_profile(session.connection().execute(_BY_PHONE, {"phone": phone}).first())
+
+
+def by_id(session: Session, person_id: int) -> Profile | None:
+    """The active person with this roster id."""
+    return _to_profile(session.connection().execute(_BY_ID, {"person_id": person_id}).first())
 
 
 def link_identity(

@@ -41,6 +41,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
     TelegramObject,
     Update,
+    WebAppInfo,
 )
 
 from bot.channels.telegram import UpdateHandler
@@ -180,7 +181,12 @@ def _markup(keyboard: Keyboard | None) -> Markup | None:
         )
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row]
+            [
+                InlineKeyboardButton(text=b.label, web_app=WebAppInfo(url=b.web_app))
+                if b.web_app
+                else InlineKeyboardButton(text=b.label, callback_data=b.data)
+                for b in row
+            ]
             for row in keyboard.inline
         ]
     )

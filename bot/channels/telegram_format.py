@@ -52,10 +52,11 @@ _BY_POSITION: Final = "#"
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """One inline button: ``data`` comes back in the callback query."""
+    """One inline button: ``data`` comes back in the callback query; ``web_app`` opens a page."""
 
     label: str
     data: str
+    web_app: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,11 +176,15 @@ def inline_rows(reply: Reply) -> tuple[tuple[Button, ...], ...]:
         data = encode_callback(reply.question_id, choice.value, position, by_position=by_position)
         if data is not None:
             buttons.append(Button(choice.label, data))
+    web_app = (
+        () if reply.web_app is None else ((Button(reply.web_app.label, "", reply.web_app.value),),)
+    )
     if not buttons:
-        return ()
+        return web_app
     widest = max(len(button.label) for button in buttons)
     per_row = max(1, min(MAX_BUTTONS_PER_ROW, MAX_ROW_LABEL_CHARS // max(widest, 1)))
-    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+    rows = tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+    return rows + web_app
 
 
 def split_message(text: str) -> list[str]:

@@ -26,6 +26,7 @@ from telegram import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
+    WebAppInfo,
 )
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter
 from telegram.error import TelegramError as PtbError
@@ -157,7 +158,12 @@ def _markup(keyboard: Keyboard | None) -> Markup | None:
         return ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True)
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            [
+                InlineKeyboardButton(b.label, web_app=WebAppInfo(b.web_app))
+                if b.web_app
+                else InlineKeyboardButton(b.label, callback_data=b.data)
+                for b in row
+            ]
             for row in keyboard.inline
         ]
     )

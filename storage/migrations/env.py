@@ -7,12 +7,14 @@ from sqlmodel import SQLModel
 import storage.bok.models as bok_tables  # noqa: F401  (each Puskesmas' BOK plan)
 import storage.exports.models as export_tables  # noqa: F401  (targets per indicator)
 import storage.forms.models as form_tables  # noqa: F401  (the forms' profiles)
+import storage.identities
 import storage.meetings.models as meeting_tables  # noqa: F401  (meetings, invitees, RTL)
 import storage.models  # noqa: F401  (registers the tables on the metadata)
 import storage.rekap.models as rekap_tables  # noqa: F401  (the rekap's snapshots, reviews)
 import storage.reminders.models as reminder_tables  # noqa: F401  (the reminders' tables)
 import storage.review.models as review_tables  # noqa: F401  (supervision: states, approvals, audit)
 from storage import models_whatsapp  # noqa: F401  (the WhatsApp channel's tables)
+from storage.web import models as web_tables  # noqa: F401  (sign-in links, browser sessions)
 
 config = context.config
 target_metadata = SQLModel.metadata
