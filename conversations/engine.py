@@ -847,7 +847,11 @@ class Engine:
             return ""
         if any(f.name in state.answers or f.name in state.skipped for f in members):
             return ""
-        return lines.example(form, members, self._last_month(form, state))
+        last = self._last_month(form, state)
+        # Last month's numbers decide which questions the example line answers
+        # (a KEK of 0 leaves out KEK_MT), as they will when the line is read back.
+        shown = lines.section_fields(form, current.section, {**last, **state.answers}, asked)
+        return lines.example(form, shown, last)
 
     @staticmethod
     def _asked_with(state: State) -> lines.Asked:

@@ -345,3 +345,17 @@ def test_the_menu_does_not_read_lines():
     chat = EngineChat("pilih", context, NOW)
     assert "tidak ada" in chat.say("form 1\nposyandu 1")
     assert chat.events == [] and chat.state is not None
+
+
+def test_the_example_line_leaves_out_what_last_month_s_numbers_did_not_ask():
+    """Nobody weighed last month, so N and T were not asked: the example has S and D only,
+    and the bot accepts its own example line."""
+    nobody_weighed = {**LAST_MONTH, "d": 0, "n": 0, "t": 0}
+    chat = Chat({HISTORY: {"2026-10": nobody_weighed}})
+    chat.say("2026-11")
+    chat.say("ya")
+    example = chat.say("6")
+    assert "BAL 60 0" in example and "BAL 60 0 0" not in example
+    assert "Hanya sedikit balita ditimbang" in chat.say("BAL 60 0")  # read, then the soft rule
+    chat.say("ya")
+    assert chat.answers["s"] == 60 and chat.answers["d"] == 0 and "n" not in chat.answers
