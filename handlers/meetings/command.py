@@ -78,12 +78,7 @@ def _list(turn: TurnContext) -> list[Reply]:
 
 
 def _counts(found: dict[str | None, int]) -> str:
-    return T.COUNTS.format(
-        yes=found.get("hadir", 0),
-        no=found.get("tidak", 0),
-        delegate=found.get("wakil", 0),
-        none=found.get(None, 0),
-    )
+    return T.COUNTS.format(**count_words(found))
 
 
 def _show(turn: TurnContext, meeting_id: int) -> list[Reply]:
@@ -103,7 +98,7 @@ def _show(turn: TurnContext, meeting_id: int) -> list[Reply]:
         counts: dict[str | None, int] = {}
         for person in invited:
             counts[person.rsvp] = counts.get(person.rsvp, 0) + 1
-        lines.append(T.DETAIL_COUNTS.format(**_count_words(counts)))
+        lines.append(T.DETAIL_COUNTS.format(**count_words(counts)))
         for person in invited:
             delegate = f" ({person.delegate})" if person.delegate else ""
             present = " ✅" if person.checked_in_at else ""
@@ -117,7 +112,8 @@ def _show(turn: TurnContext, meeting_id: int) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
-def _count_words(found: dict[str | None, int]) -> dict[str, int]:
+def count_words(found: dict[str | None, int]) -> dict[str, int]:
+    """The answers per RSVP (None: not yet) as the fields of :data:`words.COUNTS`."""
     return {
         "yes": found.get("hadir", 0),
         "no": found.get("tidak", 0),
@@ -134,7 +130,7 @@ def hadir(turn: TurnContext, args: list[str]) -> list[Reply]:
     given = number(args[0]) if args else None
     if given is not None:
         if len(args) > 1:
-            return _mark(turn, given, " ".join(args[1:]))
+            return mark(turn, given, name=" ".join(args[1:]))
         checked = _check_in(turn, args[0])
         if checked is not None:
             return checked
@@ -154,10 +150,20 @@ def diwakilkan(turn: TurnContext, args: list[str]) -> list[Reply]:
 def _answer(turn: TurnContext, args: list[str], rsvp: str) -> list[Reply]:
     meeting_id = number(args[0]) if args else None
     rest = args[1:] if meeting_id is not None else args
+    delegate = " ".join(rest).strip() if rsvp == "wakil" else None
+    return answer(turn, meeting_id, rsvp, delegate)
+
+
+def answer(
+    turn: TurnContext, meeting_id: int | None, rsvp: str, delegate: str | None = None
+) -> list[Reply]:
+    """Record the person's answer (``hadir``, ``tidak``, ``wakil``) to an invitation.
+
+    Typed and pressed answers come here, and so do the web page's buttons.
+    """
     meeting, refusal = _invitation(turn, meeting_id, rsvp)
     if meeting is None:
         return refusal
-    delegate = " ".join(rest).strip() if rsvp == "wakil" else None
     if rsvp == "wakil" and not delegate:
         return [Reply(T.ASK_DELEGATE.format(id=meeting.id))]
     if delegate is not None and len(delegate) > DELEGATE_LIMIT:
@@ -232,8 +238,13 @@ def _check_in(turn: TurnContext, code: str) -> list[Reply] | None:
     return [Reply(T.NO_RUNNING)]
 
 
-def _mark(turn: TurnContext, meeting_id: int, name: str) -> list[Reply]:
-    """The organiser marks an invitee present (someone whose phone is flat)."""
+def mark(
+    turn: TurnContext, meeting_id: int, *, name: str = "", person_id: int | None = None
+) -> list[Reply]:
+    """The organiser marks an invitee present (someone whose phone is flat).
+
+    Named as typed in chat (part of the name), or by person id from the web page.
+    """
     meeting = store.get(turn.session, meeting_id)
     if meeting is None:
         return [Reply(T.NOT_FOUND.format(id=meeting_id))]
@@ -243,7 +254,11 @@ def _mark(turn: TurnContext, meeting_id: int, name: str) -> list[Reply]:
         return [Reply(T.NOT_RUNNING.format(id=meeting_id, when=invitations.when(meeting)))]
     invited = store.invitees(turn.session, meeting_id)
     wanted = name.casefold()
-    found = [person for person in invited if wanted in person.name.casefold()]
+    found = [
+        person
+        for person in invited
+        if person.person_id == person_id or (person_id is None and wanted in person.name.casefold())
+    ]
     if len(found) != 1:
         return [Reply(T.MARK_UNKNOWN.format(name=name, id=meeting_id))]
     person = found[0]

@@ -281,11 +281,19 @@ def history(turn: TurnContext, args: list[str]) -> list[Reply]:
     if period is None:
         return [Reply(W.VIEW_NEVER.format(posyandu=found.name))]
     facts = {"posyandu": found.name, "month": format_month(period)}
-    entries = review.history(turn.session, found.code, period)
-    if not entries:
+    lines = history_lines(turn, found.code, period)
+    if not lines:
         return [Reply(W.HISTORY_EMPTY.format(**facts))]
-    lines = [W.HISTORY_TITLE.format(**facts)]
-    for n, entry in enumerate(entries, 1):
+    return [
+        Reply("\n".join([W.HISTORY_TITLE.format(**facts), *lines])),
+        *conversation.where_we_are(turn),
+    ]
+
+
+def history_lines(turn: TurnContext, code: str, period: str) -> list[str]:
+    """The month's steps as ``riwayat`` lists them (also on the web's Posyandu page)."""
+    lines = []
+    for n, entry in enumerate(review.history(turn.session, code, period), 1):
         extra = W.HISTORY_REVISION.format(revision=entry.revision) if entry.revision else ""
         if entry.reason:
             extra += W.HISTORY_REASON.format(reason=entry.reason)
@@ -300,7 +308,7 @@ def history(turn: TurnContext, args: list[str]) -> list[Reply]:
                 extra=extra,
             )
         )
-    return [Reply("\n".join(lines)), *conversation.where_we_are(turn)]
+    return lines
 
 
 def kinerja(turn: TurnContext, args: list[str]) -> list[Reply]:

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from handlers.clock import utc_now
 from handlers.rekap import format as F
-from handlers.web import lapor, pages, session
+from handlers.web import actions, downloads, lapor, meetings, pages, session
 from handlers.web import words as W
 from storage import Database
 
@@ -30,7 +30,8 @@ def install(
     clock: Callable[[], datetime] = utc_now,
     bot_token: str | None = None,
 ) -> None:
-    """Add the sign-in, review pages, downloads and the Mini App form to ``app``.
+    """Add the sign-in, review pages and their buttons, downloads, meetings and the Mini App
+    form to ``app``.
 
     Pages are rendered from ``templates/``; the form's script is served from ``static/``.
     """
@@ -47,8 +48,18 @@ def install(
     app.router.add_get("/masuk/{token}", session.page(session.sign_in))
     app.router.add_post("/keluar", session.page(session.sign_out))
     app.router.add_get("/rekap", pages.overview)
+    app.router.add_post("/rekap/setujui", actions.approve)
+    app.router.add_post("/rekap/tinjau", actions.mark_reviewed)
     app.router.add_get("/posyandu/{code}", pages.posyandu)
-    app.router.add_get("/unduh/{output}", pages.download)
+    app.router.add_post("/posyandu/{code}/sesuai", actions.verify)
+    app.router.add_post("/posyandu/{code}/kembalikan", actions.give_back)
+    app.router.add_post("/posyandu/{code}/buka-kunci", actions.unlock)
+    app.router.add_get("/unduh/{output}", downloads.download)
+    app.router.add_get("/rapat", meetings.listing)
+    app.router.add_get("/rapat/{id}", meetings.detail)
+    app.router.add_post("/rapat/{id}/jawab", meetings.answer)
+    app.router.add_post("/rapat/{id}/tandai", meetings.mark)
+    app.router.add_get("/rapat/{id}/daftar-hadir", meetings.attendance)
     app.router.add_get("/app/lapor", lapor.shell)
     app.router.add_get("/app/lapor/masuk/{token}", session.page(session.open_form))
     app.router.add_post("/app/lapor/data", lapor.data)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiogram.utils.web_app import safe_parse_webapp_init_data
 
@@ -29,12 +28,13 @@ from conversations.state import SUMMARY
 from conversations.words import NO, WORD_SEND, WORD_SKIP, YES
 from handlers import form_context, submission
 from handlers.turn import TurnContext
+from handlers.web import turns
 from handlers.web import words as W
 from storage import Transaction, inbox, outbox, people, reports
 from storage.people import Profile
 
 CHANNEL = "telegram-webapp"
-WEB_CHANNEL = "web"
+WEB_CHANNEL = turns.CHANNEL
 """Reports sent from the form opened by a ``lapor formulir`` link (WhatsApp, console)."""
 TELEGRAM = "telegram"
 INIT_DATA_HEADER = "X-Telegram-Init-Data"
@@ -101,9 +101,7 @@ class Submission:
 def _turn(
     session: Transaction, engine: Engine, profile: Profile, caller: Caller, key: str, now: datetime
 ) -> TurnContext:
-    local = now.astimezone(ZoneInfo(profile.timezone))
-    inbound = Inbound(caller.channel, caller.user_id, key)
-    return TurnContext(session, engine, profile, inbound, local, None)
+    return turns.turn(session, engine, profile, Inbound(caller.channel, caller.user_id, key), now)
 
 
 def form_data(

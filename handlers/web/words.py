@@ -35,9 +35,63 @@ MISSING_TITLE = "Belum melapor ({count})"
 MISSING_NONE = "Semua Posyandu sudah melapor."
 MISSING_NO_CONTACT = "tidak ada kontak di roster"
 DOWNLOADS = "Unduh"
-DOWNLOAD_LABELS = {"xlsx": "Excel", "csv": "CSV", "png": "Grafik (PNG)"}
+DOWNLOAD_GROUPS = {
+    "Rekap": {"xlsx": "Excel", "csv": "CSV", "png": "Grafik (PNG)"},
+    "DHIS2": {"dhis2-json": "JSON", "dhis2-adx": "ADX"},
+    "Tabel panjang": {"tabel-csv": "CSV", "tabel-xlsx": "Excel + tampilan"},
+    "BOK": {"bok-xlsx": "Kegiatan dan bukti (Excel)"},
+}
+"""The overview's files by group; the keys are the outputs of :mod:`handlers.web.downloads`."""
 PREVIOUS_MONTH = "← {month}"
 NEXT_MONTH = "{month} →"
+
+NAV_REKAP = "Rekap"
+NAV_MEETINGS = "Rapat"
+COLUMN_STATUS = "Status"
+
+REVIEW_TITLE = "Pemeriksaan laporan"
+REVIEWED = "✔️ Rekap sudah ditinjau {name}, {date}."
+NOT_REVIEWED = "Rekap {month} belum ditinjau Dinkes."
+LOCKED_ALL = "🔒 Bulan {month} sudah disetujui Puskesmas dan dikunci."
+LOCKED_NONE = "Bulan {month} belum disetujui Puskesmas (belum dikunci)."
+LOCKED_SOME = "🔒 {locked} dari {total} Posyandu sudah dikunci."
+WAITING_TITLE = "Menunggu pemeriksaan Anda"
+WAITING_ITEM = "{posyandu}, {month} — dari {kader}"
+WAITING_NONE = "Tidak ada laporan yang menunggu pemeriksaan Anda."
+APPROVE_BUTTON = "🔒 Setujui dan kunci {month}"
+APPROVE_CONFIRM = (
+    "Saya sudah memeriksa. Setelah disetujui, laporan bulan ini dikunci: perbaikan hanya "
+    "setelah kuncinya dibuka."
+)
+APPROVE_TICK = "Centang dulu kotak persetujuan, lalu tekan Setujui lagi."
+TINJAU_BUTTON = "✔️ Tandai rekap {month} sudah ditinjau"
+BUTTON_VERIFY = "✅ Sesuai"
+BUTTON_RETURN = "↩️ Kembalikan ke kader"
+RETURN_REASON = "Alasan dikembalikan"
+RETURN_CHOOSE = "— pilih alasan —"
+RETURN_NOTE = "Catatan untuk kader (wajib bila Lainnya)"
+RETURN_NEEDS_REASON = (
+    "Laporan belum dikembalikan: pilih alasannya, atau pilih Lainnya dan tulis catatannya."
+)
+UNLOCK_REASON = "Alasan membuka kunci"
+BUTTON_UNLOCK = "🔓 Buka kunci untuk perbaikan"
+HISTORY_TITLE = "Riwayat pemeriksaan"
+
+MEETINGS_TITLE = "Rapat"
+MEETINGS_UPCOMING = "Akan datang"
+MEETINGS_PAST = "Sudah lewat"
+MEETINGS_NONE = "Tidak ada rapat."
+MEETING_TITLE = "#{id} {title}"
+MEETING_BY = "Pengundang: {name}"
+MEETING_NOT_YOURS = "Rapat ini bukan rapat yang Anda buat atau yang mengundang Anda."
+MEETING_ANSWER_TITLE = "Jawaban Anda"
+MEETING_DELEGATE_NAME = "Nama yang mewakili"
+MEETING_INVITEES = "Yang diundang"
+COLUMN_NAME = "Nama"
+COLUMN_ANSWER = "Jawaban"
+COLUMN_PRESENT = "Hadir"
+BUTTON_MARK = "Tandai hadir"
+ATTENDANCE_DOWNLOAD = "Daftar hadir (Excel)"
 
 REVISIONS_TITLE = "Laporan bulanan {month}"
 REVISION_HEADER = "Revisi {revision}"

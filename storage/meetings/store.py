@@ -157,10 +157,26 @@ def upcoming(
     """Meetings not yet over, soonest first: all, or those a person organises or is invited to."""
     conditions = [col(Meeting.ends_at) >= now]
     if person_id is not None:
-        invited = select(MeetingInvitee.meeting_id).where(MeetingInvitee.person_id == person_id)
-        conditions.append(or_(col(Meeting.organiser_id) == person_id, col(Meeting.id).in_(invited)))
+        conditions.append(_theirs(person_id))
     rows = session.exec(_VIEW.where(*conditions).limit(limit))
     return [_view(*row) for row in rows]
+
+
+def past(
+    session: Session, now: datetime, *, person_id: int | None = None, limit: int = 20
+) -> list[MeetingView]:
+    """Meetings already over, latest first: all, or a person's (as :func:`upcoming`)."""
+    conditions = [col(Meeting.ends_at) < now]
+    if person_id is not None:
+        conditions.append(_theirs(person_id))
+    statement = _VIEW.where(*conditions).order_by(None).order_by(col(Meeting.starts_at).desc())
+    return [_view(*row) for row in session.exec(statement.limit(limit))]
+
+
+def _theirs(person_id: int) -> ColumnElement[bool]:
+    """Meetings the person organises or is invited to."""
+    invited = select(MeetingInvitee.meeting_id).where(MeetingInvitee.person_id == person_id)
+    return or_(col(Meeting.organiser_id) == person_id, col(Meeting.id).in_(invited))
 
 
 def open_invitations(session: Session, person_id: int, now: datetime) -> list[MeetingView]:
