@@ -62,6 +62,10 @@ class WebApp:
         inbound = Inbound("console", phone, uuid.uuid4().hex, text)
         return "\n".join(reply.text for reply in self.service.handle(inbound))
 
+    def say_all(self, phone: str, lines: list[str]) -> str:
+        """Each line in turn from ``phone``; every answer, joined."""
+        return "\n".join(self.say(phone, line) for line in lines)
+
     def link(self, phone: str) -> str:
         """A fresh one-time sign-in link, asked for in chat with ``web``."""
         found = LINK.search(self.say(phone, "web"))
