@@ -54,7 +54,9 @@ class LimitedSink:
         self._refilled = time.monotonic()
         self._lock = threading.Lock()
 
-    async def send(self, user_id: str, replies: Sequence[Reply]) -> None:
+    async def send(
+        self, user_id: str, replies: Sequence[Reply], outbox_id: int | None = None
+    ) -> None:
         with self._lock:
             now = time.monotonic()
             self._tokens = min(self.rate, self._tokens + (now - self._refilled) * self.rate)

@@ -18,7 +18,7 @@ from bot.cli_meetings import meetings_app
 from bot.cli_people import people_app
 from bot.cli_reminders import jobs_app, schedule_app
 from bot.config import Settings
-from bot.wiring import build_service, configure_logging, open_database
+from bot.wiring import build_mailroom, build_service, configure_logging, open_database
 from conversations.phone import normalize_phone
 from handlers.clock import utc_now
 from storage import Database
@@ -78,18 +78,19 @@ def run() -> None:
     from bot.web import web_app
 
     database = open_database(settings)
-    service = build_service(database, settings)
+    mailroom = build_mailroom(build_service(database, settings), settings)
 
     async def main() -> None:
         stop = asyncio.Event()
         install_signal_handlers(stop)
-        channels = build_channels(settings, service)
+        channels = build_channels(settings, mailroom)
         await run_channels(
             settings,
             channels,
             stop,
             lambda: scheduling(database, channels, settings),
             pages=[web_app(settings, database)],
+            mailroom=mailroom,
         )
 
     asyncio.run(main())
@@ -143,7 +144,7 @@ def console(
             "Basis data masih kosong: data demo sudah dimuat (nomor HP ada di README).", err=True
         )
     channel = ConsoleChannel(
-        build_service(database, settings),
+        build_mailroom(build_service(database, settings), settings),
         phone,
         sys.stdin,
         sys.stdout,

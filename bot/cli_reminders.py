@@ -181,10 +181,10 @@ def _print_reports(
 async def _dispatch(settings: Settings, database: Database) -> Stats:
     from bot.runner import build_channels
     from bot.scheduling import channel_limits
-    from bot.wiring import build_service
+    from bot.wiring import build_mailroom, build_service
     from handlers.reminders.dispatcher import Dispatcher
 
-    channels = build_channels(settings, build_service(database))
+    channels = build_channels(settings, build_mailroom(build_service(database), settings))
     started = []
     try:
         for channel in channels:

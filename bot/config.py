@@ -36,9 +36,14 @@ class Settings(BaseSettings):
     whatsapp_rate_per_second: float = Field(default=80, gt=0)
     whatsapp_template_name: str = "pemberitahuan"
     whatsapp_template_language: str = "id"
-    whatsapp_inbox_retry_seconds: float = Field(default=30, gt=0)
-    whatsapp_inbox_retention_days: int = Field(default=30, ge=1)
-    """Days a finished inbound message is kept (numbers and texts are personal data)."""
+
+    inbox_retention_days: int = Field(default=30, ge=1)
+    """Days a finished inbound message and its replies are kept (numbers and texts are personal
+    data); a sender not on the roster leaves nothing once answered."""
+    inbox_sweep_seconds: float = Field(default=1.0, gt=0)
+    """How often waiting work (a retry that is due, a crashed worker's lane) is looked for."""
+    outbox_max_retry_after_seconds: float = Field(default=60, gt=0)
+    """The longest a platform's ``Retry-After`` is obeyed for one send; longer asks are logged."""
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)

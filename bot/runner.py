@@ -8,23 +8,24 @@ import signal
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager, nullcontext
 
-from bot.channels.base import Channel, Core, RouteInstaller
+from bot.channels.base import Channel, RouteInstaller
 from bot.config import Settings
 from bot.web import create_app, serve
+from handlers.mailroom import Mailroom
 
 log = logging.getLogger(__name__)
 
 
-def build_channels(settings: Settings, core: Core) -> list[Channel]:
-    """Every channel configured in the settings (Telegram, WhatsApp)."""
+def build_channels(settings: Settings, mailroom: Mailroom) -> list[Channel]:
+    """Every channel configured in the settings (Telegram, WhatsApp), attached to ``mailroom``."""
     from bot.channels.telegram import build_telegram
     from bot.channels.whatsapp import build_whatsapp
 
     channels: list[Channel] = []
     if settings.telegram_enabled:
-        channels.append(build_telegram(settings, core))
+        channels.append(build_telegram(settings, mailroom))
     if settings.whatsapp_enabled:
-        channels.append(build_whatsapp(settings, core))
+        channels.append(build_whatsapp(settings, mailroom))
     return channels
 
 
@@ -34,12 +35,13 @@ async def run_channels(
     stop: asyncio.Event,
     background: Callable[[], AbstractAsyncContextManager[None]] = nullcontext,
     pages: Iterable[RouteInstaller] = (),
+    mailroom: Mailroom | None = None,
 ) -> None:
     """Serve webhooks (and ``pages``: the web app) and run every channel until ``stop`` is set.
 
-    ``background`` (the scheduler and the outbox dispatcher) runs while the
-    channels are up: started after them, so proactive sends find them ready,
-    and stopped before them.
+    The ``mailroom`` (answering what the channels stored) and ``background``
+    (the scheduler and the outbox dispatcher) run while the channels are up:
+    started after them, so sends find them ready, and stopped before them.
     """
     app = create_app([*pages, *(channel.add_routes for channel in channels)])
     runner = await serve(app, settings.http_host, settings.http_port)
@@ -50,7 +52,7 @@ async def run_channels(
             await channel.start()
             started.append(channel)
             log.info("%s channel started", channel.name)
-        async with background():
+        async with mailroom.running() if mailroom else nullcontext(), background():
             await stop.wait()
     finally:
         for channel in reversed(started):

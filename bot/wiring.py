@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from bot.config import Settings
 from conversations import ALL_FORMS, Engine
 from handlers import Service
+from handlers.mailroom import Mailroom
 from storage import Database
 
 
@@ -28,6 +30,16 @@ def build_service(database: Database, settings: Settings | None = None) -> Servi
 
     media = inbox(settings.media_dir, fetchers(settings), settings.media_max_bytes)
     return Service(database, Engine(ALL_FORMS), media=media, web_url=settings.web_url)
+
+
+def build_mailroom(service: Service, settings: Settings) -> Mailroom:
+    """The mailroom every channel stores into, with the inbox settings."""
+    return Mailroom(
+        service,
+        retention=timedelta(days=settings.inbox_retention_days),
+        max_retry_after=settings.outbox_max_retry_after_seconds,
+        sweep_seconds=settings.inbox_sweep_seconds,
+    )
 
 
 def configure_logging(level: str) -> None:

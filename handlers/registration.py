@@ -7,7 +7,7 @@ from datetime import datetime
 from conversations import Inbound, Reply
 from conversations.phone import platform_phone
 from handlers import words as T
-from storage import Transaction, inbox, people
+from storage import Transaction, people
 
 SHOWN_DIGITS = 20
 """At most this much of a refused number is echoed back."""
@@ -31,7 +31,6 @@ def register(
         phone = platform_phone(inbound.phone)
         shown = phone or "+" + inbound.phone.strip().lstrip("+")[:SHOWN_DIGITS]
         return None, [Reply(T.UNKNOWN_NUMBER.format(phone=shown))]
-    inbox.mark_processed(session, inbound.channel, inbound.message_id, profile.person_id, now)
     return profile, []
 
 

@@ -1,13 +1,13 @@
-"""The core service: dedupe, identify, route, persist, reply; one transaction per message."""
+"""The core service: identify, route, persist, reply; one transaction per message."""
 
 from __future__ import annotations
 
 import logging
-import threading
 import traceback
-import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from conversations import Engine, Inbound, Reply
@@ -26,15 +26,17 @@ log = logging.getLogger(__name__)
 ATTEMPTS = 4
 RETRYABLE: tuple[type[Exception], ...] = (drafts.StaleDraftError, *CONFLICTS)
 """A concurrent writer got there first: the message is handled again on fresh data."""
+R = TypeVar("R")
 
 
 class Service:
     """Handles inbound messages from any channel; safe to call from many threads.
 
-    Messages of one sender are serialised by an in-process lock; across
+    Channels do not call it directly: they store each update in the inbox and
+    :class:`handlers.mailroom.Mailroom` hands it here, one message per person
+    at a time, inside the transaction that also writes its replies. Across
     processes the conversation's version number makes a concurrent save fail
-    and the message is retried on fresh data. The message id is recorded in
-    the same transaction as everything it changed, so a redelivery is a no-op.
+    and the message is handled again on fresh data.
     """
 
     def __init__(
@@ -50,14 +52,35 @@ class Service:
         self._media = media
         self._web_url = web_url
         self._engine = engine
-        self._clock = clock
-        self._locks: weakref.WeakValueDictionary[tuple[str, str], threading.Lock] = (
-            weakref.WeakValueDictionary()
-        )
-        self._locks_guard = threading.Lock()
+        self.clock = clock
+
+    @property
+    def database(self) -> Database:
+        return self._db
 
     def handle(self, inbound: Inbound) -> list[Reply]:
-        """Process one message and return the replies to send after the commit.
+        """Answer one message at once and return the replies (for tests and benchmarks).
+
+        The message is recorded in the inbox as handled, in the transaction of
+        its effects, so a second call with the same id is a no-op; the replies
+        are returned rather than queued, since the caller shows them itself.
+        """
+        lane = inbox.Lane(inbound.channel, inbound.user_id)
+
+        def work(session: Transaction) -> list[Reply]:
+            now = self.clock()
+            if not inbox.keep(session, lane, inbound.message_id, 0, {}, now, status=inbox.DONE):
+                log.info("duplicate %s message %s ignored", inbound.channel, inbound.message_id)
+                return []
+            answer = self.answer(session, inbound, now)
+            if answer.person_id is None:
+                inbox.forget_if_stranger(session, lane)
+            return answer.replies
+
+        return self.run(work, inbound)
+
+    def run(self, work: Callable[[Transaction], R], inbound: Inbound) -> R | list[Reply]:
+        """Run ``work`` in one transaction, again on a lost race; an apology if all else fails.
 
         The last resort: an exception nobody foresaw rolls its transaction back
         (nothing half-written stays), is logged with its type and traceback but
@@ -65,34 +88,28 @@ class Service:
         person hears a short apology instead of silence. Tests assert this
         never happens, so its causes get fixed rather than hidden.
         """
-        lock = self._lock_for(inbound.channel, inbound.user_id)
-        with lock:
-            try:
-                return self._handle_with_retries(inbound)
-            except Exception as error:
-                log.error(
-                    "unexpected %s handling %s message %s\n%s",
-                    type(error).__name__,
-                    inbound.channel,
-                    inbound.message_id,
-                    "".join(traceback.format_tb(error.__traceback__)).rstrip(),
-                )
-                return [Reply(T.UNEXPECTED_ERROR)]
-
-    def _handle_with_retries(self, inbound: Inbound) -> list[Reply]:
-        """One transaction per attempt; a lost race or a locked database is tried again."""
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                with self._db.transaction() as session:
-                    return self._handle(session, inbound)
-            except RETRYABLE as error:
-                log.warning(
-                    "retrying %s message %s (attempt %d): %s",
-                    inbound.channel,
-                    inbound.message_id,
-                    attempt,
-                    type(error).__name__,
-                )
+        try:
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    with self._db.transaction() as session:
+                        return work(session)
+                except RETRYABLE as error:
+                    log.warning(
+                        "retrying %s message %s (attempt %d): %s",
+                        inbound.channel,
+                        inbound.message_id,
+                        attempt,
+                        type(error).__name__,
+                    )
+        except Exception as error:
+            log.error(
+                "unexpected %s handling %s message %s\n%s",
+                type(error).__name__,
+                inbound.channel,
+                inbound.message_id,
+                "".join(traceback.format_tb(error.__traceback__)).rstrip(),
+            )
+            return [Reply(T.UNEXPECTED_ERROR)]
         log.error("giving up on %s message %s", inbound.channel, inbound.message_id)
         return [Reply(T.BUSY)]
 
@@ -106,25 +123,20 @@ class Service:
         with self._db.transaction() as session:
             if people.by_identity(session, channel, user_id) is not None:
                 return True
-            return registration.link(session, channel, user_id, phone, self._clock()) is not None
+            return registration.link(session, channel, user_id, phone, self.clock()) is not None
 
-    def _handle(self, session: Transaction, inbound: Inbound) -> list[Reply]:
-        now = self._clock()
+    def answer(self, session: Transaction, inbound: Inbound, now: datetime) -> Answer:
+        """Identify the sender, route the message, and return what to say (inside ``session``)."""
         profile = people.by_identity(session, inbound.channel, inbound.user_id)
         replies: list[Reply] = []
         if profile is None:
             profile, replies = registration.register(session, inbound, now)
             if profile is None:
                 log.info("unregistered %s sender refused", inbound.channel)
-                return replies
+                return Answer(replies, None)
             log.info("linked %s account to %s", inbound.channel, mask_phone(profile.phone))
             if parse_command(inbound) is None:
                 inbound = Inbound(inbound.channel, inbound.user_id, inbound.message_id, "mulai")
-        elif not inbox.mark_processed(
-            session, inbound.channel, inbound.message_id, profile.person_id, now
-        ):
-            log.info("duplicate %s message %s ignored", inbound.channel, inbound.message_id)
-            return []
         else:
             people.touch_identity(session, inbound.channel, inbound.user_id, now)
         local_now = now.astimezone(ZoneInfo(profile.timezone))
@@ -139,12 +151,12 @@ class Service:
             self._media,
             web_url=self._web_url,
         )
-        return replies + route(turn)
+        return Answer(replies + route(turn), profile.person_id)
 
-    def _lock_for(self, channel: str, user_id: str) -> threading.Lock:
-        with self._locks_guard:
-            lock = self._locks.get((channel, user_id))
-            if lock is None:
-                lock = threading.Lock()
-                self._locks[(channel, user_id)] = lock
-            return lock
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the core says to one message, and to whom on the roster (None: a stranger)."""
+
+    replies: list[Reply]
+    person_id: int | None

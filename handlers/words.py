@@ -175,6 +175,7 @@ REPORT_NEVER_SENT = "{posyandu} belum pernah mengirim laporan bulanan."
 REPORT_NOT_SENT = "Laporan bulanan {posyandu} {period} belum dikirim."
 
 # --- service (handlers/service.py) ----------------------------------------------------
+REPLY_LOST = "Maaf, balasan untuk pesan Anda tadi gagal terkirim. Silakan coba lagi sebentar lagi."
 BUSY = "Maaf, sedang ada gangguan. Silakan kirim ulang pesan Anda sebentar lagi."
 UNEXPECTED_ERROR = (
     "Maaf, pesan Anda belum bisa diproses. Coba tulis dengan cara lain, atau ketik bantuan."

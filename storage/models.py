@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -155,15 +155,38 @@ class Conversation(SQLModel, table=True):
     paused_at: datetime | None = _utc(default=None)
 
 
-class ProcessedMessage(SQLModel, table=True):
-    """Inbound message ids already handled, recorded in the same transaction as their effect."""
+class Inbox(SQLModel, table=True):
+    """Every inbound update of every channel, stored before the platform is acknowledged.
 
-    __tablename__ = "processed_message"
+    One row per platform message (unique per channel and external id, so a
+    redelivery adds nothing). ``user_id`` and ``channel`` name the person's
+    lane: a lane's rows are handled one at a time, oldest ``sort_key`` (the
+    platform's own order: Telegram's ``update_id``, WhatsApp's ``timestamp``)
+    first. ``status`` moves ``pending`` -> ``answered`` (the core ran, its
+    effects and its replies are committed) -> ``done`` (every reply sent), or
+    to ``failed``. Whoever holds ``lease_until`` works the lane; a dead holder's
+    lease runs out within seconds.
+    """
 
-    channel: str = Field(primary_key=True, max_length=16)
-    external_id: str = Field(primary_key=True, max_length=128)
-    person_id: int | None = Field(default=None, foreign_key="person.id")
-    processed_at: datetime = _utc()
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_inbox_lane", "channel", "user_id", "status"),
+        Index("ix_inbox_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)
+    external_id: str = Field(max_length=128)
+    user_id: str = Field(max_length=64)
+    sort_key: int = Field(default=0, sa_type=BigInteger)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=12)
+    attempts: int = 0
+    received_at: datetime = _utc()
+    next_attempt_at: datetime = _utc()
+    lease_until: datetime | None = _utc(default=None)
+    finished_at: datetime | None = _utc(default=None)
+    error: str | None = Field(default=None, max_length=200)
 
 
 class Report(SQLModel, table=True):
@@ -207,19 +230,30 @@ class Report(SQLModel, table=True):
 
 
 class Outbox(SQLModel, table=True):
-    """A proactive message waiting to be sent; ``key`` makes enqueueing idempotent.
+    """A message waiting to be sent: a proactive one (alert, reminder) or a conversation's reply.
 
-    A dispatcher takes rows under a lease (``claimed_by`` until
-    ``claimed_until``) so several can share the table and a crashed one's rows
-    become claimable again. ``send_before`` is when a reminder stops being
-    worth sending (the end of the recipient's working day); alerts have none.
+    ``key`` makes enqueueing idempotent. Proactive rows name a ``person_id``
+    and the dispatcher picks the channel that reaches them; it takes rows
+    under a lease (``claimed_by`` until ``claimed_until``) so several can
+    share the table and a crashed one's rows become claimable again.
+    ``send_before`` is when a reminder stops being worth sending (the end of
+    the recipient's working day); alerts have none.
+
+    Replies name the inbox row they answer (``inbox_id``), the ``channel``
+    and the ``address`` (the chat that wrote, registered or not), and the
+    question they ask (``question_id``), so an answer typed before a lost
+    question was delivered is never applied to it. A row is ``sending`` from
+    the commit before the platform call until the commit after it.
     """
 
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at", "id"),
+        Index("ix_outbox_inbox", "inbox_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True, max_length=200)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     rule: str = Field(max_length=32)
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="pending", max_length=12, index=True)
@@ -232,3 +266,6 @@ class Outbox(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_until: datetime | None = _utc(default=None)
     send_before: datetime | None = _utc(default=None)
+    inbox_id: int | None = None
+    address: str | None = Field(default=None, max_length=64)
+    question_id: str | None = Field(default=None, max_length=32)

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from conversations import Reply
 from handlers.clock import utc_now
-from handlers.delivery import OUTBOX_ID, DeliveryError
+from handlers.delivery import DeliveryError
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,9 @@ class FakeChannel:
         self._on_send = on_send
         self._lock = threading.Lock()
 
-    async def send(self, user_id: str, replies: Sequence[Reply]) -> None:
+    async def send(
+        self, user_id: str, replies: Sequence[Reply], outbox_id: int | None = None
+    ) -> None:
         with self._lock:
             call = self.calls
             self.calls += 1
@@ -75,7 +77,7 @@ class FakeChannel:
                     raise DeliveryError("429 Too Many Requests", permanent=False, retry_after=1)
                 self._tokens -= 1
             for reply in replies:
-                self.sent.append(Sent(user_id, reply.text, OUTBOX_ID.get(), self._clock(), now))
+                self.sent.append(Sent(user_id, reply.text, outbox_id, self._clock(), now))
         if self._on_send is not None:
             self._on_send()
 

@@ -118,7 +118,7 @@ async def test_whatsapp_photos_and_a_location_pin(graph, database, clock, tmp_pa
     graph.user_media("m-kegiatan", TINY_PNG, "image/png")
     graph.user_media("m-hadir", JPEG, "image/jpeg")
     graph.user_media("m-besar", JPEG * 40, "image/jpeg")
-    async with running(graph, service, database, clock) as bot:
+    async with running(graph, service, clock) as bot:
         kader = bot.phone(KADER_WA)
         await kader.say("lapor")
         await kader.tap("luar_gedung")

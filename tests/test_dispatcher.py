@@ -21,7 +21,9 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from bot.channels.console import ConsoleChannel
+from conversations import ALL_FORMS, Engine
 from handlers.delivery import DeliveryError
+from handlers.mailroom import Mailroom
 from handlers.reminders.dispatcher import (
     BASE_BACKOFF_SECONDS,
     LEASE,
@@ -32,6 +34,7 @@ from handlers.reminders.dispatcher import (
     deliver_pending,
 )
 from handlers.reminders.pacing import Limit
+from handlers.service import Service
 from storage import Database, outbox
 from storage.models import ChannelIdentity, Outbox, Person
 from storage.reminders import dispatch
@@ -277,7 +280,8 @@ def test_the_console_prints_what_is_queued_for_its_person_only(roster):
         ]
         outbox.enqueue_many(session, queued, NOW)
     out = io.StringIO()
-    channel = ConsoleChannel(None, KADER, io.StringIO(), out)  # type: ignore[arg-type]
+    mailroom = Mailroom(Service(roster, Engine(ALL_FORMS)))
+    channel = ConsoleChannel(mailroom, KADER, io.StringIO(), out)
     deliver_pending(roster, channel, "081100000001")
     assert out.getvalue() == "🔔 🚨 untuk Siti\n\n"
     statuses = {row.key: row.status for row in rows(roster).values()}

@@ -28,6 +28,7 @@ from bot.cli import app
 from conversations import ALL_FORMS, Engine
 from conversations import words as engine_words
 from handlers import Service
+from handlers.mailroom import Mailroom
 from handlers.reminders.dispatcher import deliver_pending
 from handlers.reminders.tick import TickConfig, tick
 from handlers.reminders.timing import Calendar
@@ -472,7 +473,7 @@ def test_the_console_shows_queued_alerts_before_the_first_line(service, database
     out = io.StringIO()
     phone = "081100000101"
     console = ConsoleChannel(
-        service,
+        Mailroom(service),
         phone,
         io.StringIO(""),
         out,

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,14 +21,16 @@ from sqlmodel import select
 
 from bot.channels.console import ConsoleChannel
 from bot.channels.telegram_format import decode_callback, parse_update
-from conversations import Inbound, Reply, Submitted
+from conversations import Reply, Submitted
 from conversations import words as engine_words
 from conversations.messages import Choice
 from conversations.parsing import parse_choice_number, parse_month
 from handlers import words as handler_words
+from handlers.delivery import Sender
+from handlers.mailroom import Arrival, Mailroom
 from handlers.rekap import args as rekap_args
 from storage import Database
-from storage.models import Outbox, ProcessedMessage, Report
+from storage.models import Inbox, Outbox, Report
 from tests.chat import ServiceChat
 from tests.roster import KADER
 from tests.test_engine import GROUPS, HEADER, OCTOBER
@@ -117,20 +121,31 @@ def test_odd_digits_at_a_yes_no_question_are_refused(typed):
     assert engine_words.ERR_YES_NO in chat.say(typed)
 
 
-class _AskingCore:
-    """A core that always asks a yes/no question with numbered buttons, like the engine."""
+class _AskingMailroom:
+    """A mailroom whose core always asks a yes/no question with numbered buttons."""
 
-    def handle(self, inbound: Inbound) -> list[Reply]:
-        return [Reply("Ya atau tidak?", (Choice("ya", "Ya"), Choice("tidak", "Tidak")), "1")]
+    def __init__(self) -> None:
+        self.service = self
+        self._sender: Sender | None = None
+
+    def attach(self, sender: Sender) -> None:
+        self._sender = sender
 
     def link(self, channel: str, user_id: str, phone: str) -> bool:
         return True
+
+    async def settle(self, arrivals: Sequence[Arrival]) -> None:
+        assert self._sender is not None
+        question = Reply("Ya atau tidak?", (Choice("ya", "Ya"), Choice("tidak", "Tidak")), "1")
+        for arrival in arrivals:
+            await self._sender.send(arrival.lane.user_id, [question])
 
 
 def test_thousands_of_digits_typed_in_the_console_at_a_choice_do_not_crash_it():
     out = io.StringIO()
     lines = "mulai\n" + "7" * 4301 + "\n" + "9" * 10_000 + "\n²\n"
-    console = ConsoleChannel(_AskingCore(), "+6281100000001", io.StringIO(lines), out)
+    mailroom = cast(Mailroom, _AskingMailroom())
+    console = ConsoleChannel(mailroom, "+6281100000001", io.StringIO(lines), out)
     assert console.run() == 0
     assert out.getvalue().count("Ya atau tidak?") == 4
 
@@ -176,7 +191,7 @@ def test_unexpected_error_is_apologised_logged_without_text_and_rolled_back(
     logged = record.getMessage() + (caplog.text or "")
     assert "ValueError" in logged
     assert "rahasia" not in logged and KADER[3:] not in logged and "81100000001" not in logged
-    assert count(database, ProcessedMessage) == 0, "half a message was committed"
+    assert count(database, Inbox) == 0, "half a message was committed"
 
 
 # --- item 1: a negation never becomes a danger sign --------------------------------------

@@ -24,6 +24,7 @@ from conversations import ALL_FORMS, Engine
 from conversations.forms import MONTHLY
 from conversations.forms.vital_events import EVENT_KINDS
 from handlers import Service
+from handlers.mailroom import Mailroom
 from handlers.rekap import chart as rekap_chart
 from handlers.rekap import files as rekap_files
 from handlers.rekap import words as W
@@ -328,7 +329,7 @@ def test_console_saves_the_files_offered_in_chat_and_prints_where(district, monk
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()
     lines = io.StringIO("rekap oktober excel\nrekap oktober grafik\n")
-    assert ConsoleChannel(service(district), DINKES, lines, out).run() == 0
+    assert ConsoleChannel(Mailroom(service(district)), DINKES, lines, out).run() == 0
     printed = out.getvalue()
     for name, magic in (
         ("rekap-35.90-2026-10.xlsx", b"PK"),

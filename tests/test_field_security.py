@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 import pytest
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 from typer.testing import CliRunner
@@ -29,10 +29,10 @@ from handlers import Service
 from handlers import words as handler_words
 from handlers.roster.demo import roster_rows
 from handlers.roster.file import import_file
-from storage import Database, people
+from storage import Database, inbox, people
 from storage import whatsapp as store
-from storage.models import Person
-from storage.models_whatsapp import WhatsAppInbox, WhatsAppMessage
+from storage.models import Inbox, Person
+from storage.models_whatsapp import WhatsAppMessage
 from tests import whatsapp_payloads as payloads
 from tests.conftest import Clock
 from tests.roster import KADER, load_roster
@@ -159,7 +159,7 @@ async def test_foreign_whatsapp_numbers_are_refused_and_leave_nothing(
     graph, service, database, clock
 ):
     before = row_counts(database)
-    async with running(graph, service, database, clock) as bot:
+    async with running(graph, service, clock) as bot:
         for code, foreign in COLLIDING.items():
             response = await bot.post(payloads.text("rekap", wa_id=foreign))
             assert response.status_code == 200, code
@@ -227,7 +227,7 @@ async def test_an_unknown_whatsapp_sender_leaves_no_number_name_or_text(
 ):
     stranger = "6289912345678"
     payload = payloads.text("Anak saya demam tinggi", wa_id=stranger, name="Ibu Ratna Wijaya")
-    async with running(graph, service, database, clock) as bot:
+    async with running(graph, service, clock) as bot:
         assert (await bot.post(payload)).status_code == 200
         assert (await bot.post(payload)).status_code == 200  # Meta re-delivers
         [wamid, *_] = [sent["message_id"] for sent in graph.sent if sent["to"] == stranger]
@@ -246,24 +246,20 @@ async def test_finished_whatsapp_messages_are_purged_after_the_retention_period(
     with database.transaction() as session:
         siti = session.exec(select(Person).where(Person.phone == KADER)).one()
         people.link_identity(session, siti.id, "whatsapp", KADER_WA, clock.now - 60 * day)
+        lane = inbox.Lane("whatsapp", KADER_WA)
         for name, age in (("old", 31), ("recent", 29)):
             finished = clock.now - age * day
-            store.store_inbound(session, f"wamid.{name}", KADER_WA, {}, finished)
+            inbox.keep(session, lane, f"wamid.{name}", age, {}, finished, status=inbox.DONE)
             store.record_sent(session, f"wamid.out-{name}", KADER_WA, "text", finished)
-        session.execute(
-            update(WhatsAppInbox).values(
-                status="done", finished_at=WhatsAppInbox.stored_at, replies=[]
-            )
-        )
-    async with running(graph, service, database, clock) as bot:
+    async with running(graph, service, clock) as bot:
         for _ in range(100):
             if len(bot.inbox()) == 1:
                 break
             await asyncio.sleep(0.02)
     with database.transaction() as session:
-        inbox = session.exec(select(WhatsAppInbox.message_id)).all()
+        kept = session.exec(select(Inbox.external_id)).all()
         sent = session.exec(select(WhatsAppMessage.wamid)).all()
-    assert (inbox, sent) == (["wamid.recent"], ["wamid.out-recent"])
+    assert (kept, sent) == (["wamid.recent"], ["wamid.out-recent"])
 
 
 # --- phone numbers in logs --------------------------------------------------------------------

@@ -102,7 +102,7 @@ async def test_a_meeting_over_whatsapp_with_buttons(service: Service, database, 
 
     async with FakeGraphAPI(PHONE_ID, WA_TOKEN, require_uploaded_media=True) as graph:
         graph.register_template(TEMPLATE, "id", body_params=1)
-        async with running(graph, service, database, clock) as bot:
+        async with running(graph, service, clock) as bot:
             nur = bot.phone(BIDAN.removeprefix("+"))
             hendra = bot.phone(PUSKESMAS.removeprefix("+"))
             await nur.say("mulai")

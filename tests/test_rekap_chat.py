@@ -19,6 +19,7 @@ from sqlalchemy import insert
 from bot.channels.console import ConsoleChannel
 from conversations import ALL_FORMS, Engine
 from handlers import Service
+from handlers.mailroom import Mailroom
 from handlers.rekap import args as rekap_args
 from handlers.rekap import words as W
 from storage import Database
@@ -215,7 +216,7 @@ def test_only_the_district_office_reviews(service, phone):
 def test_console_channel_shows_the_rekap_and_names_the_file(service, tmp_path):
     out = io.StringIO()
     lines = io.StringIO("rekap\nrekap excel\n")
-    console = ConsoleChannel(service, DINKES, lines, out, files_dir=tmp_path)
+    console = ConsoleChannel(Mailroom(service), DINKES, lines, out, files_dir=tmp_path)
     assert console.run() == 0
     printed = out.getvalue()
     assert "Laporan masuk: 4/5 Posyandu (80%)" in printed

@@ -98,7 +98,9 @@ class Inbox:
     def __init__(self) -> None:
         self.replies: list[Reply] = []
 
-    async def send(self, user_id: str, replies: Sequence[Reply]) -> None:
+    async def send(
+        self, user_id: str, replies: Sequence[Reply], outbox_id: int | None = None
+    ) -> None:
         self.replies.extend(replies)
 
 

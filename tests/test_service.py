@@ -14,8 +14,8 @@ from storage import Database, reports
 from storage.models import (
     ChannelIdentity,
     Conversation,
+    Inbox,
     Outbox,
-    ProcessedMessage,
     Report,
 )
 from storage.rekap import export
@@ -52,7 +52,7 @@ def test_phone_number_in_any_indonesian_form_links(service, typed):
 def test_unknown_number_is_refused_and_nothing_is_stored(service, database):
     reply = ServiceChat(service, STRANGER).send("halo")
     assert "belum terdaftar" in reply and "hubungi bidan desa" in reply
-    for table in (ChannelIdentity, ProcessedMessage, Conversation, Report, Outbox):
+    for table in (ChannelIdentity, Inbox, Conversation, Report, Outbox):
         assert count(database, table) == 0
 
 

@@ -37,10 +37,11 @@ def monthly(person: int, posyandu: str, period: str, s: int, **extra: object) ->
 
 
 def test_message_ids_are_recorded_once(roster):
+    telegram, whatsapp = inbox.Lane("telegram", "1"), inbox.Lane("whatsapp", "62811")
     with roster.transaction() as session:
-        assert inbox.mark_processed(session, "telegram", "1:5", None, NOW)
-        assert not inbox.mark_processed(session, "telegram", "1:5", None, NOW)
-        assert inbox.mark_processed(session, "whatsapp", "1:5", None, NOW)
+        assert inbox.keep(session, telegram, "1:5", 5, {}, NOW)
+        assert not inbox.keep(session, telegram, "1:5", 5, {}, NOW)
+        assert inbox.keep(session, whatsapp, "1:5", 5, {}, NOW)
 
 
 def test_revisions_append_and_only_the_latest_counts(roster):
@@ -114,7 +115,8 @@ def test_concurrent_inserts_of_one_message_id_record_it_once(roster):
         database = Database(roster.url)
         barrier.wait()
         with database.transaction() as session:
-            results.append(inbox.mark_processed(session, "whatsapp", "wamid.X", None, NOW))
+            lane = inbox.Lane("whatsapp", "6281100000001")
+            results.append(inbox.keep(session, lane, "wamid.X", 1, {}, NOW))
         database.dispose()
 
     threads = [threading.Thread(target=worker) for _ in range(4)]

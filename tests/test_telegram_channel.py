@@ -13,6 +13,7 @@ import json
 import socket
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -20,17 +21,18 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.channels import words as channel_words
-from bot.channels.base import Core
 from bot.channels.telegram import TelegramChannel, build_telegram
 from bot.config import Settings
 from bot.web import create_app, serve
-from conversations import Attachment, Inbound, Reply
+from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
 from conversations import words as engine_words
 from handlers import Service
 from handlers import words as handler_words
 from handlers.delivery import DeliveryError
-from storage import Database
-from storage.models import ChannelIdentity, Conversation, Outbox, ProcessedMessage, Report
+from handlers.mailroom import Mailroom
+from handlers.service import Answer
+from storage import Database, Transaction
+from storage.models import ChannelIdentity, Conversation, Inbox, Outbox, Report
 from storage.rekap import export
 from tests.roster import KADER, KADER_TWO_POSYANDU
 from tests.telegram_emulator import TINY_PNG, BotMessage, SimulatedUser, TelegramEmulator
@@ -129,12 +131,14 @@ def make_settings(tg: TelegramEmulator, library: str, **overrides: Any) -> Setti
 
 @contextlib.asynccontextmanager
 async def polling_bot(
-    tg: TelegramEmulator, library: str, core: Core
+    tg: TelegramEmulator, library: str, service: Service
 ) -> AsyncIterator[TelegramChannel]:
-    channel = build_telegram(make_settings(tg, library), core)
+    mailroom = Mailroom(service, sweep_seconds=0.2)
+    channel = build_telegram(make_settings(tg, library), mailroom)
     await channel.start()
     try:
-        yield channel
+        async with mailroom.running():
+            yield channel
     finally:
         await channel.stop()
     assert not tg.unanswered_callback_queries()
@@ -142,7 +146,7 @@ async def polling_bot(
 
 @contextlib.asynccontextmanager
 async def webhook_bot(
-    tg: TelegramEmulator, library: str, core: Core
+    tg: TelegramEmulator, library: str, service: Service
 ) -> AsyncIterator[TelegramChannel]:
     """The channel behind the shared web server of bot/web.py, on a free port."""
     with socket.socket() as probe:
@@ -154,12 +158,14 @@ async def webhook_bot(
         telegram_webhook_url=f"http://127.0.0.1:{port}/telegram/webhook",
         telegram_webhook_secret=SECRET,
     )
-    channel = build_telegram(settings, core)
+    mailroom = Mailroom(service, sweep_seconds=0.2)
+    channel = build_telegram(settings, mailroom)
     runner = await serve(create_app([channel.add_routes]), "127.0.0.1", port)
     try:
         await channel.start()
         try:
-            yield channel
+            async with mailroom.running():
+                yield channel
         finally:
             await channel.stop()
     finally:
@@ -279,7 +285,7 @@ async def test_home_visit_answered_with_buttons(siti, tg, database):
 
     with database.transaction() as session:
         [visit] = session.exec(select(Report)).all()
-        [alert] = session.exec(select(Outbox)).all()
+        [alert] = session.exec(select(Outbox).where(Outbox.inbox_id.is_(None))).all()
     assert visit.kind == "kunjungan" and visit.data["tanggal"] == "2026-11-22"
     assert "Napas cepat" in alert.payload["text"]
     pressed = {q.message_id for q in tg.callback_queries}
@@ -304,7 +310,7 @@ async def test_a_death_from_the_menu_alerts_the_bidan_and_the_puskesmas(siti, da
 
     with database.transaction() as session:
         [event] = session.exec(select(Report)).all()
-        rules = session.exec(select(Outbox.rule)).all()
+        rules = session.exec(select(Outbox.rule).where(Outbox.inbox_id.is_(None))).all()
     assert event.kind == "kejadian" and event.data["jenis"] == "MATI_BALITA"
     assert rules == ["alert_kejadian_kematian"] * 2
 
@@ -345,7 +351,7 @@ async def test_every_button_press_is_answered_and_spent(siti, tg):
 async def test_a_sticker_and_edits_get_a_polite_note_photos_and_pins_outside_a_form_too(
     siti, database
 ):
-    seen = count(database, ProcessedMessage)
+    seen = count(database, Inbox)
     await siti.user.send_photo(TINY_PNG, caption="foto posyandu")
     await siti.hears(handler_words.PHOTO_NOT_NOW)
     await siti.user.send_sticker("🙏")
@@ -356,17 +362,17 @@ async def test_a_sticker_and_edits_get_a_polite_note_photos_and_pins_outside_a_f
     await siti.hears("Petunjuk Lapor Posyandu")
     await siti.user.edit(sent, "status")
     await siti.hears(channel_words.TELEGRAM_EDITED)
-    assert count(database, ProcessedMessage) == seen + 3
+    assert count(database, Inbox) == seen + 5, "every update is stored, notices too"
 
 
 async def test_group_messages_are_ignored(siti, tg, database):
-    seen = count(database, ProcessedMessage)
+    seen = count(database, Inbox)
     await siti.user.send_to_group(-1001234567890, "lapor")
     await siti.user.send_to_group(-42, "/status")
     await tg.chat(-1001234567890).expect_silence(0.3)
     await tg.chat(-42).expect_silence(0.05)
     await siti.user.expect_silence(0.05)
-    assert count(database, ProcessedMessage) == seen
+    assert count(database, Inbox) == seen
 
 
 async def test_replies_are_plain_text(siti):
@@ -380,16 +386,12 @@ async def test_replies_are_plain_text(siti):
 # --- ordering and flood control ---------------------------------------------------------------
 
 
-class SlowCore:
+class SlowService(Service):
     """The real service behind a slow database: updates must queue up, never vanish."""
 
-    def __init__(self, service: Service, delay: float) -> None:
-        self._service = service
-        self._delay = delay
-
-    def handle(self, inbound: Inbound) -> list[Reply]:
-        time.sleep(self._delay)
-        return self._service.handle(inbound)
+    def answer(self, session: Transaction, inbound: Inbound, now: datetime) -> Answer:
+        time.sleep(0.05)
+        return super().answer(session, inbound, now)
 
 
 async def test_a_slow_core_keeps_every_message_in_order(tg, library, service):
@@ -409,7 +411,8 @@ async def test_a_slow_core_keeps_every_message_in_order(tg, library, service):
             "ya": "Tanggal berapa",
         },
     }
-    async with polling_bot(tg, library, SlowCore(service, 0.05)):
+    slow = SlowService(service.database, Engine(ALL_FORMS))
+    async with polling_bot(tg, library, slow):
         for kader in scripts:
             await kader.user.share_contact()
         for lines in zip(*scripts.values(), strict=True):
@@ -495,14 +498,14 @@ async def test_webhook_without_the_right_secret_is_refused(tg, library, service,
     async with webhook_bot(tg, library, service):
         siti = Kader(tg.user(SITI_ID, "Siti", phone=KADER))
         await register(siti)
-        before = (count(database, ProcessedMessage), draft(database))
+        before = (count(database, Inbox), draft(database))
         update = forged(siti.last_update, "lapor")
 
         assert (await tg.deliver(update, secret_token=None)).status == 403
         assert (await tg.deliver(update, secret_token="salah")).status == 403
         assert (await tg.deliver(update, secret_token=SECRET + "x")).status == 403
         await siti.user.expect_silence(0.3)
-        assert (count(database, ProcessedMessage), draft(database)) == before
+        assert (count(database, Inbox), draft(database)) == before
 
         assert (await tg.deliver(update, secret_token=SECRET)).status == 200
         await siti.hears("Laporan apa yang ingin Anda isi?")
@@ -538,4 +541,4 @@ def test_webhook_mode_needs_a_secret(service):
         telegram_webhook_url="https://lapor.example.id/telegram/webhook",
     )
     with pytest.raises(ValueError, match="TELEGRAM_WEBHOOK_SECRET is required"):
-        build_telegram(settings, service)
+        build_telegram(settings, Mailroom(service))

@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -22,21 +22,23 @@ from sqlmodel import select
 
 from bot.channels import whatsapp_payload as wp
 from bot.channels import words as channel_words
-from bot.channels.base import Core
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_client import GraphClient
 from bot.config import Settings
 from bot.web import create_app, serve
-from conversations import Attachment, Inbound, Reply
+from conversations import ALL_FORMS, Attachment, Engine, Inbound, Reply
 from conversations import words as engine_words
+from handlers import Service
 from handlers import words as handler_words
-from handlers.delivery import OUTBOX_ID, DeliveryError
-from handlers.inbox.whatsapp import LEASE, InboxWorker
+from handlers.delivery import DeliveryError
+from handlers.mailroom import Arrival, Mailroom
 from handlers.retry import RetryPolicy
-from storage import Database, people
+from handlers.service import Answer
+from handlers.whatsapp_records import SentRecords
+from storage import Database, Transaction, inbox, people
 from storage import whatsapp as store
-from storage.models import ChannelIdentity, Outbox, Person, ProcessedMessage, Report
-from storage.models_whatsapp import WhatsAppInbox, WhatsAppMessage
+from storage.models import ChannelIdentity, Inbox, Outbox, Person, Report
+from storage.models_whatsapp import WhatsAppMessage
 from tests import whatsapp_payloads as payloads
 from tests.conftest import Clock
 from tests.roster import BIDAN, KADER, KADER_TWO_POSYANDU, STRANGER, load_roster
@@ -66,7 +68,6 @@ def settings_for(graph: FakeGraphAPI, **overrides: Any) -> Settings:
         "whatsapp_app_secret": SECRET,
         "whatsapp_verify_token": VERIFY,
         "whatsapp_api_base_url": graph.base_url,
-        "whatsapp_inbox_retry_seconds": 0.05,
         **overrides,
     }
     return Settings(_env_file=None, **values)
@@ -94,6 +95,7 @@ class Bot:
     """The running channel, its web server and the fake Graph API it talks to."""
 
     channel: WhatsAppChannel
+    mailroom: Mailroom
     http: httpx.AsyncClient
     graph: FakeGraphAPI
     database: Database
@@ -102,15 +104,15 @@ class Bot:
         body, headers = payloads.signed_request(payload, SECRET)
         response = await self.http.post("/whatsapp/webhook", content=body, headers=headers)
         if wait:
-            await self.channel.idle()
+            await self.mailroom.idle()
         return response
 
     def phone(self, wa_id: str) -> Phone:
         return Phone(self, wa_id)
 
-    def inbox(self) -> list[WhatsAppInbox]:
+    def inbox(self) -> list[Inbox]:
         with self.database.transaction() as session:
-            return list(session.exec(select(WhatsAppInbox).order_by(WhatsAppInbox.id)))
+            return list(session.exec(select(Inbox).order_by(Inbox.id)))
 
 
 @dataclass
@@ -166,24 +168,29 @@ class Phone:
 @asynccontextmanager
 async def running(
     graph: FakeGraphAPI,
-    core: Core,
-    database: Database,
+    service: Service,
     clock: Clock,
     *,
     rate_per_second: float = 1000,
 ) -> AsyncIterator[Bot]:
-    """A channel on a free port of 127.0.0.1, started, and stopped afterwards."""
+    """A channel on a free port of 127.0.0.1, started, and stopped afterwards.
+
+    The inbox runs on the test's clock, so a test moves time on to make a retry due.
+    """
     settings = settings_for(graph)
     client = GraphClient(
         graph.base_url, PHONE_ID, TOKEN, rate_per_second=rate_per_second, retry=FAST
     )
-    channel = WhatsAppChannel(settings, core, InboxWorker(database, clock), client=client)
+    mailroom = Mailroom(service, clock=clock, sweep_seconds=0.05)
+    records = SentRecords(service.database, wp.CHANNEL, clock)
+    channel = WhatsAppChannel(settings, mailroom, records, client=client)
     runner = await serve(create_app([channel.add_routes]), "127.0.0.1", 0)
     port = runner.addresses[0][1]
     await channel.start()
     http = httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5)
     try:
-        yield Bot(channel, http, graph, database)
+        async with mailroom.running():
+            yield Bot(channel, mailroom, http, graph, service.database)
     finally:
         await http.aclose()
         await channel.stop()
@@ -198,8 +205,8 @@ async def graph() -> AsyncIterator[FakeGraphAPI]:
 
 
 @pytest.fixture
-async def bot(graph, service, database, clock) -> AsyncIterator[Bot]:
-    async with running(graph, service, database, clock) as harness:
+async def bot(graph, service, clock) -> AsyncIterator[Bot]:
+    async with running(graph, service, clock) as harness:
         yield harness
 
 
@@ -264,7 +271,7 @@ async def test_a_home_visit_with_lists_and_a_stale_tap(bot, graph, database):
 
     with database.transaction() as session:
         [visit] = session.exec(select(Report)).all()
-        [alert] = session.exec(select(Outbox)).all()
+        [alert] = session.exec(select(Outbox).where(Outbox.inbox_id.is_(None))).all()
     assert visit.kind == "kunjungan" and visit.data["sasaran"] == "balita"
     assert "Napas cepat" in alert.payload["text"]
     assert all(r["status"] == 200 for r in graph.requests)
@@ -317,7 +324,7 @@ async def test_a_redelivered_message_is_processed_once(bot, graph, database):
     await bot.post(payload)
     assert len(graph.sent_to(KADER_WA)) == 1
     assert len(bot.inbox()) == 1
-    assert count(database, ProcessedMessage) == 1
+    assert count(database, Inbox) == 1
 
 
 # --------------------------------------------------------------------------- authentication
@@ -345,7 +352,7 @@ async def test_unsigned_or_wrongly_signed_webhooks_change_nothing(bot, graph, da
         content=SIGNED_BODY,
         headers={"Content-Type": "application/json", **headers},
     )
-    await bot.channel.idle()
+    await bot.mailroom.idle()
     assert response.status_code == 403
     assert bot.inbox() == [] and graph.requests == []
     assert count(database, ChannelIdentity) == 0
@@ -450,12 +457,8 @@ async def test_statuses_are_recorded_against_the_outbox_row(bot, graph, database
 
 
 async def send_for_outbox(bot: Bot, wa_id: str, text: str, outbox_id: int) -> None:
-    """Send as the dispatcher does: with the outbox row named in ``OUTBOX_ID``."""
-    token = OUTBOX_ID.set(outbox_id)
-    try:
-        await bot.channel.send(wa_id, [Reply(text)])
-    finally:
-        OUTBOX_ID.reset(token)
+    """Send as the dispatcher does: naming the outbox row being delivered."""
+    await bot.channel.send(wa_id, [Reply(text)], outbox_id)
 
 
 def add_outbox_row(database: Database, phone: str, clock: Clock) -> int:
@@ -511,12 +514,15 @@ async def test_a_permanent_error_is_not_retried(bot, graph):
     assert len(graph.requests) == 1
 
 
-async def test_an_undeliverable_reply_marks_its_inbox_row_failed(bot, graph):
+async def test_an_undeliverable_reply_is_parked_for_an_operator(bot, graph, database):
     graph.undeliverable(KADER_WA)
     await bot.phone(KADER_WA).say("halo")
     [row] = bot.inbox()
-    assert row.status == "failed" and "131026" in row.error
-    assert len(graph.requests) == 1
+    assert row.status == "done" and "131026" in row.error
+    with database.transaction() as session:
+        [parked] = inbox.parked(session)
+    assert (parked.kind, parked.user_id) == ("balasan", KADER_WA) and "131026" in parked.error
+    assert len(graph.requests) == 1, "a number WhatsApp cannot reach gets no apology either"
 
 
 async def test_a_reply_that_could_not_be_sent_is_sent_later_without_asking_the_core_again(
@@ -525,13 +531,15 @@ async def test_a_reply_that_could_not_be_sent_is_sent_later_without_asking_the_c
     graph.fail_next(FAST.attempts, status=500)
     await bot.phone(KADER_WA).say("halo")
     [row] = bot.inbox()
-    assert (row.status, row.sent_count) == ("handled", 0)
+    assert (row.status, row.attempts) == ("answered", 1)
     clock.advance(minutes=1)
     [greeting] = await bot.graph.wait_for_sent(1, to=KADER_WA)
     assert shown(greeting).startswith("Halo Siti")
-    await bot.channel.idle()
-    assert [row.status for row in bot.inbox()] == ["done"]
-    assert count(database, ProcessedMessage) == 1
+    await bot.mailroom.idle()
+    assert [(row.status, row.attempts) for row in bot.inbox()] == [("done", 2)]
+    with database.transaction() as session:
+        linked = session.exec(select(func.count()).select_from(ChannelIdentity)).one()
+    assert linked == 1, "the core ran once: the second try only sent its reply"
 
 
 async def test_files_are_uploaded_then_sent_as_documents(bot, graph):
@@ -551,8 +559,8 @@ async def test_files_are_uploaded_then_sent_as_documents(bot, graph):
     }
 
 
-async def test_sends_are_paced_at_the_configured_rate(graph, service, database, clock):
-    async with running(graph, service, database, clock, rate_per_second=20) as harness:
+async def test_sends_are_paced_at_the_configured_rate(graph, service, clock):
+    async with running(graph, service, clock, rate_per_second=20) as harness:
         recipients = [f"62811000099{n:02d}" for n in range(8)]
         await asyncio.gather(*(harness.channel.send(to, [Reply("Halo")]) for to in recipients))
     times = graph.request_times()
@@ -568,46 +576,49 @@ async def test_a_message_stored_but_never_processed_is_processed_on_start(
     graph, service, database, clock
 ):
     [message] = wp.parse_webhook(payloads.text("halo", wa_id=KADER_WA), PHONE_ID).messages
-    with database.transaction() as session:
-        inbound = message.inbound
-        store.store_inbound(session, inbound.message_id, inbound.user_id, message.raw, clock.now)
-    async with running(graph, service, database, clock) as harness:
+    arrival = Arrival(
+        inbox.Lane(wp.CHANNEL, KADER_WA), message.inbound.message_id, 1, message.inbound
+    )
+    Mailroom(service, clock=clock).keep([arrival])  # stored, then the process died
+    async with running(graph, service, clock) as harness:
         [greeting] = await graph.wait_for_sent(1, to=KADER_WA)
-        await harness.channel.idle()
+        await harness.mailroom.idle()
     assert shown(greeting).startswith("Halo Siti")
-    async with running(graph, service, database, clock) as harness:
+    async with running(graph, service, clock) as harness:
         await asyncio.sleep(0.1)
-        await harness.channel.idle()
+        await harness.mailroom.idle()
     assert len(graph.sent) == 1
     assert [row.status for row in harness.inbox()] == ["done"]
 
 
-class BrokenCore:
+class BrokenService(Service):
     """A core that fails: the process had a bug or lost its database mid-message."""
 
-    def handle(self, inbound: Inbound) -> list[Reply]:
+    def answer(self, session: Transaction, inbound: Inbound, now: datetime) -> Answer:
         raise RuntimeError("database went away")
 
 
 async def test_a_message_whose_processing_failed_is_retried_by_the_next_process(
     graph, service, database, clock
 ):
-    async with running(graph, BrokenCore(), database, clock) as broken:
+    broken_core = BrokenService(database, Engine(ALL_FORMS), clock)
+    async with running(graph, broken_core, clock) as broken:
         response = await broken.post(payloads.text("halo", wa_id=KADER_WA))
     assert response.status_code == 200
     [row] = broken.inbox()
     assert (row.status, row.attempts) == ("pending", 1)
     assert graph.sent == []
     clock.advance(minutes=1)
-    async with running(graph, service, database, clock) as fixed:
+    async with running(graph, service, clock) as fixed:
         [greeting] = await graph.wait_for_sent(1, to=KADER_WA)
-        await fixed.channel.idle()
+        await fixed.mailroom.idle()
     assert shown(greeting).startswith("Halo Siti")
     assert [row.status for row in fixed.inbox()] == ["done"]
 
 
 async def test_webhooks_before_start_are_refused_for_redelivery(graph, service, database):
-    channel = WhatsAppChannel(settings_for(graph), service, InboxWorker(database))
+    records = SentRecords(database, wp.CHANNEL)
+    channel = WhatsAppChannel(settings_for(graph), Mailroom(service), records)
     runner = await serve(create_app([channel.add_routes]), "127.0.0.1", 0)
     body, headers = payloads.signed_request(payloads.text("halo", wa_id=KADER_WA), SECRET)
     try:
@@ -617,59 +628,27 @@ async def test_webhooks_before_start_are_refused_for_redelivery(graph, service, 
     finally:
         await runner.cleanup()
     assert response.status_code == 503
-    assert count(database, WhatsAppInbox) == 0
+    assert count(database, Inbox) == 0
 
 
-def test_the_channel_refuses_to_run_without_its_secrets(database):
+def test_the_channel_refuses_to_run_without_its_secrets(service):
     settings = Settings(_env_file=None, whatsapp_access_token=TOKEN, whatsapp_phone_number_id="1")
     with pytest.raises(ValueError, match="WHATSAPP_APP_SECRET"):
-        WhatsAppChannel(settings, BrokenCore(), InboxWorker(database))
+        WhatsAppChannel(settings, Mailroom(service), SentRecords(service.database, wp.CHANNEL))
 
 
 # --------------------------------------------------------------------------- storage
 
 
 @pytest.mark.backends
-def test_inbox_and_sent_message_storage(database, clock):
-    """The queries behind the channel, on SQLite and PostgreSQL."""
+def test_sent_message_storage(database, clock):
+    """The queries behind delivery statuses and the template fallback, on SQLite and PostgreSQL."""
     load_roster(database)
     now, sender = clock.now, KADER_WA
-    later = now + timedelta(seconds=30)
     with database.transaction() as session:
-        # A roster member's finished messages are kept (a stranger's are deleted at once).
         person = session.exec(select(Person).where(Person.phone == KADER)).one()
-        assert store.last_inbound_at(session, sender) is None
         people.link_identity(session, person.id, "whatsapp", sender, now)
     with database.transaction() as session:
-        assert store.store_inbound(session, "wamid.1", sender, {"n": 1}, now)
-        assert not store.store_inbound(session, "wamid.1", sender, {"n": 1}, now)
-        assert store.store_inbound(session, "wamid.2", sender, {"n": 2}, now)
-        assert store.store_inbound(session, "wamid.3", BIDAN_WA, {"n": 3}, now)
-    with database.transaction() as session:
-        assert store.due_senders(session, now) == [sender, BIDAN_WA]
-        first = store.claim_next(session, sender, now, LEASE)
-    assert (first.message_id, first.attempts, first.payload) == ("wamid.1", 1, {"n": 1})
-    with database.transaction() as session:
-        assert store.claim_next(session, sender, now, LEASE) is None
-        assert store.due_senders(session, now) == [BIDAN_WA]
-        store.save_replies(session, first, [{"text": "Halo"}])
-        store.release(session, first, sent_count=0, error="x" * 300, retry_at=later, now=now)
-    with database.transaction() as session:
-        assert store.claim_next(session, sender, now, LEASE) is None
-        again = store.claim_next(session, sender, later, LEASE)
-    assert (again.status, again.attempts, again.replies) == ("handled", 2, [{"text": "Halo"}])
-    assert len(again.error) == store.MAX_ERROR
-    with database.transaction() as session:
-        store.finish(session, again, later)
-        second = store.claim_next(session, sender, later, LEASE)
-        store.release(session, second, sent_count=0, error="gone", retry_at=None, now=later)
-    with database.transaction() as session:
-        assert store.claim_next(session, sender, later, LEASE) is None
-        statuses = session.exec(select(WhatsAppInbox.status).order_by(WhatsAppInbox.id)).all()
-    assert statuses == ["done", "failed", "pending"]
-
-    with database.transaction() as session:
-        assert store.last_inbound_at(session, sender) == now
         alert = Outbox(
             key="k", person_id=person.id, rule="r", payload={}, next_attempt_at=now, created_at=now
         )

@@ -15,7 +15,7 @@ from bot.channels import whatsapp_payload as wp
 from bot.channels.text import split_text
 from conversations import Attachment, Choice, Reply
 from conversations.messages import Location
-from handlers.inbox.whatsapp import replies_from_data, replies_to_data
+from handlers.delivery import decode, encode
 from tests import whatsapp_payloads as payloads
 from tests.whatsapp_graph_fake import _validate_message
 
@@ -187,10 +187,14 @@ def test_other_webhook_fields_are_skipped():
 
 
 def test_sender_identity_phone_and_bsuid():
-    [message] = wp.parse_webhook(payloads.text("Halo"), PHONE_ID).messages
-    assert message.raw["contact"]["user_id"] == payloads.bsuid_for(TO)
-    assert message.raw["message"]["text"]["body"] == "Halo"
-    assert wp.parse_message(message.raw) == message
+    payload = payloads.text("Halo")
+    [message] = wp.parse_webhook(payload, PHONE_ID).messages
+    value = payload["entry"][0]["changes"][0]["value"]
+    assert value["contacts"][0]["user_id"] == payloads.bsuid_for(TO)
+    raw = {"message": value["messages"][0], "contact": value["contacts"][0]}
+    assert wp.parse_message(raw) == message
+    assert (message.inbound.user_id, message.inbound.text) == (TO, "Halo")
+    assert message.timestamp == int(value["messages"][0]["timestamp"])
 
 
 def test_a_hidden_number_uses_the_business_scoped_id_and_vouches_for_no_phone():
@@ -218,7 +222,7 @@ def test_a_location_question_is_a_location_request_message():
         "body": {"text": "Kirim lokasi kegiatan"},
         "action": {"name": "send_location"},
     }
-    [back] = replies_from_data(replies_to_data([Reply("x", request_location=True)]))
+    back = decode(encode(Reply("x", request_location=True)))
     assert back.request_location
 
 
@@ -232,7 +236,8 @@ def test_a_batch_keeps_order_and_senders():
         (payloads.OTHER_WA_ID, "", True),
         (payloads.OTHER_WA_ID, "batal", True),
     ]
-    assert messages[1].raw["contact"]["profile"]["name"] == payloads.OTHER_NAME
+    stamps = [message.timestamp for message in messages]
+    assert all(stamps) and stamps == sorted(stamps)
 
 
 @pytest.mark.parametrize(
@@ -511,7 +516,7 @@ def test_replies_survive_storage():
         Reply("Bagikan", request_contact=True),
         Reply("Rekap", attachment=Attachment("r.xlsx", b"\x00\xffdata", XLSX, "document")),
     ]
-    assert replies_from_data(replies_to_data(replies)) == replies
+    assert [decode(encode(reply)) for reply in replies] == replies
 
 
 def test_a_monospace_reply_is_wrapped_in_backticks_when_it_fits_one_message():

@@ -10,13 +10,16 @@ printed, since a terminal cannot show them.
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import TextIO
 
 from conversations import Inbound, Reply
 from conversations.parsing import parse_choice_number
+from handlers.mailroom import Arrival, Lane, Mailroom
 
 CHANNEL = "console"
 FILES_DIR = Path("data") / "berkas"
@@ -24,27 +27,24 @@ FILES_DIR = Path("data") / "berkas"
 SAVED = "📎 Berkas disimpan: {path}"
 
 
-class Core(Protocol):
-    def handle(self, inbound: Inbound) -> list[Reply]: ...
-
-    def link(self, channel: str, user_id: str, phone: str) -> bool: ...
-
-
 class ConsoleChannel:
     """One person (identified by phone number) chatting through stdin/stdout.
 
+    Each line goes through the mailroom like any channel's message (stored in
+    the inbox, answered, the replies sent back here as outbox rows); the
+    console waits for the answer before reading the next line.
     ``check_outbox`` is called at the start and after every line: it delivers
     the proactive messages (alerts, reminders) queued for this person, which
-    arrive through :meth:`send` and are printed like any other message. The
-    account is linked at the start, so what was queued is shown before the
-    first line is typed.
+    arrive through :meth:`send` and are printed with a bell. The account is
+    linked at the start, so what was queued is shown before the first line is
+    typed.
     """
 
     name = CHANNEL
 
     def __init__(
         self,
-        core: Core,
+        mailroom: Mailroom,
         phone: str,
         stdin: TextIO,
         stdout: TextIO,
@@ -52,7 +52,8 @@ class ConsoleChannel:
         *,
         files_dir: Path = FILES_DIR,
     ) -> None:
-        self._core = core
+        self._mailroom = mailroom
+        mailroom.attach(self)
         self._files = files_dir
         self._check_outbox = check_outbox
         self._phone = phone
@@ -61,11 +62,12 @@ class ConsoleChannel:
         self._session = uuid.uuid4().hex[:12]
         self._count = 0
         self._last: Reply | None = None
+        self._answers: list[Reply] | None = None
 
     def run(self) -> int:
         """Chat until end of input; returns the exit status."""
         interactive = self._in.isatty()
-        self._core.link(CHANNEL, self._phone, self._phone)
+        self._mailroom.service.link(CHANNEL, self._phone, self._phone)
         self._check_outbox()
         while True:
             if interactive:
@@ -82,10 +84,16 @@ class ConsoleChannel:
             self.say(text)
             self._check_outbox()
 
-    async def send(self, user_id: str, replies: Sequence[Reply]) -> None:
-        """Print a proactive message addressed to this console's person."""
+    async def send(
+        self, user_id: str, replies: Sequence[Reply], outbox_id: int | None = None
+    ) -> None:
+        """Print the answers to a line, or (🔔) a proactive message for this console's person."""
         for reply in replies:
-            self._out.write(f"🔔 {render(reply, self._save(reply))}\n\n")
+            if self._answers is None:
+                self._out.write(f"🔔 {render(reply, self._save(reply))}\n\n")
+            else:
+                self._out.write(render(reply, self._save(reply)) + "\n\n")
+                self._answers.append(reply)
         self._out.flush()
 
     def say(self, text: str) -> list[Reply]:
@@ -101,10 +109,13 @@ class ConsoleChannel:
             question_id=question,
             phone=self._phone,
         )
-        replies = self._core.handle(inbound)
-        for reply in replies:
-            self._out.write(render(reply, self._save(reply)) + "\n\n")
-        self._out.flush()
+        arrival = Arrival(Lane(CHANNEL, self._phone), inbound.message_id, time.time_ns(), inbound)
+        replies: list[Reply] = []
+        self._answers = replies
+        try:
+            asyncio.run(self._mailroom.settle([arrival]))
+        finally:
+            self._answers = None
         if replies:
             self._last = replies[-1]
         return replies

@@ -13,14 +13,16 @@ several workers, use the webhook behind a load balancer. In webhook mode the rou
 mounted on the shared web server (path taken from the URL) and checks Telegram's secret
 token header; a missing or wrong secret gets 403, whichever library is in use.
 
-Ordering and duplicates: updates of one chat are handled one at a time, in arrival order,
-from the core call to the last reply sent, so replies never overtake each other (not even
-while waiting out a 429). Different chats proceed in parallel. Telegram redelivers a webhook
-update it thinks was not received: the inbound message id is derived from the Telegram
-message (``"{chat_id}:{message_id}"``) or button press (``"cb:{callback_query_id}"``), never
-from the delivery, so the core's database dedupe sees a redelivery as the same message even
-after a restart; a short in-memory list of update ids also spares the Bot API calls of a
-redelivery (a second answer to a button press, a second keyboard removal).
+Persist, then acknowledge: every update (webhook or polled) is stored in the shared inbox
+(:mod:`handlers.mailroom`) before the webhook answers 200 or the next ``getUpdates`` confirms
+it, so a crash loses nothing Telegram was told we have. Long polling is our own loop over the
+library's ``getUpdates``, which advances the offset only after the updates are committed. The
+mailroom answers each chat's messages in order (Telegram's ``update_id``) and sends the
+replies through :meth:`TelegramChannel.send`; a redelivery has the same inbound id (derived
+from the Telegram message, ``"{chat_id}:{message_id}"``, or button press,
+``"cb:{callback_query_id}"``) and is stored once. A button's spinner is stopped and its
+buttons removed as soon as the press arrives; a short in-memory list of update ids spares the
+Bot API calls of a redelivery.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import json
 import logging
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 from urllib.parse import urlsplit
@@ -40,10 +42,10 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.channels import words as T
-from bot.channels.base import Core, PerUserQueue
 from bot.channels.telegram_format import (
     ALLOWED_UPDATES,
     CHANNEL,
+    POLL_TIMEOUT_SECONDS,
     Outgoing,
     Received,
     parse_update,
@@ -52,6 +54,7 @@ from bot.channels.telegram_format import (
 from bot.config import Settings
 from conversations import Reply
 from handlers.delivery import DeliveryError
+from handlers.mailroom import Arrival, Lane, Mailroom
 
 log = logging.getLogger(__name__)
 
@@ -61,30 +64,34 @@ SECRET_PATTERN: Final = re.compile(r"[A-Za-z0-9_-]{1,256}")
 RECENT_UPDATES: Final = 10_000
 """Update ids remembered against redelivery; Telegram redelivers within minutes, not days."""
 STOP_GRACE_SECONDS: Final = 10.0
-"""How long ``stop`` waits for updates already being handled before closing the session."""
+"""How long ``stop`` waits for button presses being answered before closing the session."""
+POLL_RETRY_SECONDS: Final = 2.0
+"""The pause after a failed ``getUpdates`` (Telegram down, the network gone) before the next."""
 
-UpdateHandler = Callable[[Mapping[str, Any]], Awaitable[None]]
+
+class PollConflictError(Exception):
+    """Telegram refused ``getUpdates`` because another process is polling the same token."""
 
 
 class Backend(Protocol):
-    """What a library module provides: receiving updates and making Bot API calls.
+    """What a library module provides: fetching updates and making Bot API calls.
 
-    Every update, polled or fed from the webhook, goes to the ``UpdateHandler`` the backend
-    was built with, as Bot API JSON. Sending methods raise :class:`DeliveryError`.
+    Updates are Bot API JSON. Sending methods raise :class:`DeliveryError`;
+    ``get_updates`` raises :class:`PollConflictError` on 409 and :class:`DeliveryError` otherwise.
     """
 
-    async def start_polling(self, allowed_updates: Sequence[str]) -> None: ...
+    async def start(self) -> None:
+        """Open the library's session (and check the token)."""
+
+    async def start_polling(self) -> None:
+        """Prepare for ``get_updates``: a webhook left registered is removed."""
+
+    async def get_updates(
+        self, offset: int | None, timeout: int, allowed_updates: Sequence[str]
+    ) -> list[dict[str, Any]]: ...
 
     async def start_webhook(self, url: str, secret: str, allowed_updates: Sequence[str]) -> None:
-        """Register the webhook with Telegram, ready for :meth:`feed`."""
-
-    async def feed(self, update: dict[str, Any]) -> None:
-        """Hand a webhook update to the library without waiting for it to be handled.
-
-        Raises whatever the library's parser raises for a body it cannot read.
-        """
-
-    async def stop_receiving(self) -> None: ...
+        """Register the webhook with Telegram."""
 
     async def close(self) -> None: ...
 
@@ -97,8 +104,8 @@ class Backend(Protocol):
     async def clear_buttons(self, chat_id: int, message_id: int) -> None: ...
 
 
-BackendFactory = Callable[[str, str | None, UpdateHandler], Backend]
-"""``(token, api_base_url, handler) -> Backend``: the constructor of a library's backend."""
+BackendFactory = Callable[[str, str | None], Backend]
+"""``(token, api_base_url) -> Backend``: the constructor of a library's backend."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +117,7 @@ class Webhook:
     secret: str
 
 
-def build_telegram(settings: Settings, core: Core) -> TelegramChannel:
+def build_telegram(settings: Settings, mailroom: Mailroom) -> TelegramChannel:
     """The Telegram channel on the library named by ``TELEGRAM_LIBRARY``.
 
     Only the chosen library is imported, so an installation may leave the other one out.
@@ -124,7 +131,7 @@ def build_telegram(settings: Settings, core: Core) -> TelegramChannel:
         from bot.channels.telegram_ptb import PtbBackend
 
         backend = PtbBackend
-    return TelegramChannel(settings, core, backend)
+    return TelegramChannel(settings, mailroom, backend)
 
 
 def webhook_from(settings: Settings) -> Webhook | None:
@@ -145,26 +152,23 @@ def webhook_from(settings: Settings) -> Webhook | None:
 
 
 class TelegramChannel:
-    """The Telegram adapter: updates in, core in a worker thread, replies out."""
+    """The Telegram adapter: updates into the inbox, replies and proactive messages out."""
 
     name = CHANNEL
 
-    def __init__(self, settings: Settings, core: Core, backend: BackendFactory) -> None:
+    def __init__(self, settings: Settings, mailroom: Mailroom, backend: BackendFactory) -> None:
         if settings.telegram_bot_token is None:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         self._webhook = webhook_from(settings)
         self._backend = backend(
-            settings.telegram_bot_token.get_secret_value(),
-            settings.telegram_api_base_url,
-            self._on_update,
+            settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base_url
         )
-        self._queue = PerUserQueue(core)
-        self._chats = _ChatTurns()
+        self._mailroom = mailroom
+        mailroom.attach(self)
         self._recent = _RecentIds(RECENT_UPDATES)
-        self._busy = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._contact_keyboards: set[int] = set()
         self._side_tasks: set[asyncio.Task[None]] = set()
+        self._poller: asyncio.Task[None] | None = None
         self._accepting = False
 
     def add_routes(self, app: web.Application) -> None:
@@ -174,57 +178,66 @@ class TelegramChannel:
 
     async def start(self) -> None:
         """Start receiving updates and publish the command menu."""
+        await self._backend.start()
+        if self._webhook is None:
+            await self._backend.start_polling()
+            self._poller = asyncio.create_task(self._poll())
+            log.info("telegram: long polling (one process per token)")
+        else:
+            await self._backend.start_webhook(
+                self._webhook.url, self._webhook.secret, ALLOWED_UPDATES
+            )
+            log.info("telegram: webhook on %s", self._webhook.path)
         self._accepting = True
-        try:
-            if self._webhook is None:
-                await self._backend.start_polling(ALLOWED_UPDATES)
-                log.info("telegram: long polling (one process per token)")
-            else:
-                await self._backend.start_webhook(
-                    self._webhook.url, self._webhook.secret, ALLOWED_UPDATES
-                )
-                log.info("telegram: webhook on %s", self._webhook.path)
-        except BaseException:
-            self._accepting = False
-            raise
         try:
             await self._backend.set_commands(list(T.TELEGRAM_COMMANDS.items()))
         except DeliveryError as error:
             log.warning("telegram: command menu not set: %s", error)
 
     async def stop(self) -> None:
-        """Stop receiving, let updates in hand finish (briefly), then close the session."""
+        """Stop receiving (what was stored stays for the next start), then close the session."""
         self._accepting = False
-        await self._backend.stop_receiving()
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
         try:
             async with asyncio.timeout(STOP_GRACE_SECONDS):
-                await self._idle.wait()
+                await asyncio.gather(*self._side_tasks, return_exceptions=True)
         except TimeoutError:
-            log.warning("telegram: stopping with %d update(s) still in hand", self._busy)
-        await asyncio.gather(*self._side_tasks, return_exceptions=True)
+            log.warning("telegram: stopping with button presses still unanswered")
         await self._backend.close()
 
-    async def send(self, user_id: str, replies: Sequence[Reply]) -> None:
-        """Deliver proactive messages; 429 and 403 surface as :class:`DeliveryError`."""
+    async def send(
+        self, user_id: str, replies: Sequence[Reply], outbox_id: int | None = None
+    ) -> None:
+        """Deliver messages; a 429, a 403 or a network error surfaces as :class:`DeliveryError`.
+
+        The first message after a person shared their contact also removes the
+        contact keyboard.
+        """
         try:
             chat_id = int(user_id)
         except ValueError:
             raise DeliveryError("not a Telegram user id", permanent=True) from None
-        for message in render(replies):
+        remove = chat_id in self._contact_keyboards
+        for message in render(replies, remove_reply_keyboard=remove):
             await self._backend.send(chat_id, message)
+        self._contact_keyboards.discard(chat_id)
 
     # --- receiving ------------------------------------------------------------------------
 
     async def _receive(self, request: web.Request) -> web.Response:
-        """The webhook: check the secret, hand the update over, answer at once.
+        """The webhook: check the secret, store the update, then answer.
 
         403 for a missing or wrong secret, compared as raw bytes before anything else is
         read, so no header (not even one that is not UTF-8) gets past it or breaks it.
         400 for a body that is not a JSON object with an integer ``update_id``: Telegram
         never sends one, so only a misconfigured proxy could, and it should hear so. The
-        body is read as UTF-8 whatever charset the header names (JSON is UTF-8). 200 for
-        an update the library cannot read: Telegram would re-deliver it again and again
-        and it would never become readable, so it is dropped with a warning.
+        body is read as UTF-8 whatever charset the header names (JSON is UTF-8). 200 once
+        the update is in the inbox (or is one the bot ignores); 503 while stopping, so
+        Telegram delivers it again later.
         """
         assert self._webhook is not None
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
@@ -239,79 +252,69 @@ class TelegramChannel:
             return web.Response(status=400, text="Not JSON")
         if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
             return web.Response(status=400, text="Not an update")
-        try:
-            await self._backend.feed(update)
-        except Exception as error:  # the library's parser fails in its own ways on odd input
-            log.warning(
-                "telegram: update %s dropped, not readable: %s",
-                update["update_id"],
-                type(error).__name__,
-            )
+        await self._mailroom.accept(self._arrivals([update]))
         return web.Response(text="OK")
 
-    async def _on_update(self, update: Mapping[str, Any]) -> None:
-        """Every update from either library, polled or from the webhook, comes here."""
-        received = parse_update(update)
-        if received.update_id is not None and not self._recent.first_time(received.update_id):
-            log.info("telegram: update %s delivered again, ignored", received.update_id)
-            return
-        if received.callback_query_id is not None:
-            self._spawn(self._answer_press(received.callback_query_id))
-        if received.chat_id is None:
-            return
-        self._busy += 1
-        self._idle.clear()
-        try:
-            async with self._chats.turn(received.chat_id):
-                await self._handle(received.chat_id, received)
-        except Exception:
-            log.exception("telegram: update %s failed", received.update_id)
-        finally:
-            self._busy -= 1
-            if self._busy == 0:
-                self._idle.set()
-
-    async def _handle(self, chat_id: int, received: Received) -> None:
-        if received.pressed_message_id is not None:
-            await self._clear_buttons(chat_id, received.pressed_message_id)
-        if received.inbound is not None:
-            replies = await self._queue.handle(received.inbound)
-        elif received.notice is not None:
-            replies = [received.notice]
-        else:
-            return
-        for message in render(replies, remove_reply_keyboard=received.contact_shared):
+    async def _poll(self) -> None:
+        """Long polling: fetch, store, and only then confirm (the next offset)."""
+        offset: int | None = None
+        while True:
             try:
-                await self._send_waiting_out_flood(chat_id, message)
-            except DeliveryError as error:
-                log.warning("telegram: reply to update %s lost: %s", received.update_id, error)
+                updates = await self._backend.get_updates(
+                    offset, POLL_TIMEOUT_SECONDS, ALLOWED_UPDATES
+                )
+                await self._mailroom.accept(self._arrivals(updates))
+            except PollConflictError:
+                log.error(
+                    "telegram: another process is long-polling this bot token, so this one "
+                    "stopped polling. Run one `python -m bot run` per token in polling mode, "
+                    "or set TELEGRAM_WEBHOOK_URL to run several behind a load balancer."
+                )
                 return
+            except DeliveryError as error:
+                log.warning("telegram: getUpdates failed (%s); trying again shortly", error)
+                await asyncio.sleep(POLL_RETRY_SECONDS)
+                continue
+            ids = [u["update_id"] for u in updates if isinstance(u.get("update_id"), int)]
+            if ids:
+                offset = max(ids) + 1
 
-    async def _send_waiting_out_flood(self, chat_id: int, message: Outgoing) -> None:
-        """Send; on 429 wait as long as Telegram asks and try once more.
+    def _arrivals(self, updates: Sequence[Mapping[str, Any]]) -> list[Arrival]:
+        """What of these updates goes to the inbox; a press is answered on the spot."""
+        arrivals = []
+        for update in updates:
+            received = parse_update(update)
+            if received.update_id is not None and not self._recent.first_time(received.update_id):
+                log.info("telegram: update %s delivered again", received.update_id)
+            elif received.callback_query_id is not None:
+                self._spawn(self._answer_press(received))
+            if received.chat_id is None or received.update_id is None:
+                continue
+            if received.contact_shared:
+                self._contact_keyboards.add(received.chat_id)
+            if received.inbound is not None:
+                lane = Lane(CHANNEL, received.inbound.user_id)
+                arrivals.append(
+                    Arrival(lane, received.inbound.message_id, received.update_id, received.inbound)
+                )
+            elif received.notice is not None:
+                lane = Lane(CHANNEL, str(received.chat_id))
+                external = f"update:{received.update_id}"
+                notice = received.notice
+                arrivals.append(Arrival(lane, external, received.update_id, notice=notice))
+        return arrivals
 
-        A reply in a conversation has nowhere else to go (unlike reminders, which the
-        outbox retries), and the user is waiting for it.
-        """
+    async def _answer_press(self, received: Received) -> None:
+        """Stop the button's spinner and remove the pressed message's buttons, at once."""
+        assert received.callback_query_id is not None
         try:
-            await self._backend.send(chat_id, message)
-        except DeliveryError as error:
-            if error.permanent or error.retry_after is None:
-                raise
-            await asyncio.sleep(error.retry_after)
-            await self._backend.send(chat_id, message)
-
-    async def _answer_press(self, callback_query_id: str) -> None:
-        """Stop the button's spinner at once, whatever the queue of this chat looks like."""
-        try:
-            await self._backend.answer_press(callback_query_id)
+            await self._backend.answer_press(received.callback_query_id)
         except DeliveryError as error:
             log.info("telegram: button press not answered: %s", error)
-
-    async def _clear_buttons(self, chat_id: int, message_id: int) -> None:
-        """Remove the pressed message's buttons so the same question cannot be answered twice."""
+        if received.chat_id is None or received.pressed_message_id is None:
+            return
         try:
-            await self._backend.clear_buttons(chat_id, message_id)
+            await self._backend.clear_buttons(received.chat_id, received.pressed_message_id)
         except DeliveryError as error:
             log.info("telegram: buttons not removed: %s", error)
 
@@ -319,31 +322,6 @@ class TelegramChannel:
         task = asyncio.ensure_future(coroutine)
         self._side_tasks.add(task)
         task.add_done_callback(self._side_tasks.discard)
-
-
-class _ChatTurns:
-    """One turn at a time per chat, in arrival order (``asyncio.Lock`` wakes waiters FIFO).
-
-    The :class:`PerUserQueue` orders core calls only; this also keeps the sending of the
-    replies in order, so a reply held up by flood control is not overtaken by the next one.
-    """
-
-    def __init__(self) -> None:
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._holders: dict[int, int] = {}
-
-    @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        self._holders[chat_id] = self._holders.get(chat_id, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._holders[chat_id] -= 1
-            if self._holders[chat_id] == 0:
-                del self._holders[chat_id]
-                del self._locks[chat_id]
 
 
 class _RecentIds:

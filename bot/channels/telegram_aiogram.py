@@ -1,33 +1,32 @@
 """The Telegram backend on aiogram (``TELEGRAM_LIBRARY=aiogram``).
 
-Only plumbing: a ``Dispatcher`` receives updates (its long polling, or webhook updates fed
-to it) and hands each one, as Bot API JSON, to the shared handler in
-:mod:`bot.channels.telegram`; the sending methods turn neutral
-:class:`~bot.channels.telegram_format.Outgoing` messages into Bot API calls.
-
-Polled updates run as separate tasks (aiogram's ``handle_as_tasks``), so a slow core for
-one kader does not hold up the others; the shared handler keeps each chat's updates in order.
+Only plumbing: ``get_updates`` is the ``Bot``'s long poll (the channel in
+:mod:`bot.channels.telegram` runs the loop, so the offset moves on only after the updates are
+stored), and the sending methods turn neutral :class:`~bot.channels.telegram_format.Outgoing`
+messages into Bot API calls.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Sequence
 from typing import Any, TypeVar
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
+    TelegramConflictError,
     TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramMigrateToChat,
+    TelegramNetworkError,
     TelegramNotFound,
     TelegramRetryAfter,
+    TelegramServerError,
     TelegramUnauthorizedError,
 )
 from aiogram.types import (
@@ -39,13 +38,11 @@ from aiogram.types import (
     MessageEntity,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    TelegramObject,
-    Update,
     WebAppInfo,
 )
 
-from bot.channels.telegram import UpdateHandler
-from bot.channels.telegram_format import POLL_TIMEOUT_SECONDS, Keyboard, Outgoing
+from bot.channels.telegram import PollConflictError
+from bot.channels.telegram_format import Keyboard, Outgoing
 from handlers.delivery import DeliveryError
 from handlers.retry import retry_after_seconds
 
@@ -53,82 +50,52 @@ log = logging.getLogger(__name__)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 Result = TypeVar("Result")
+POLL_MARGIN_SECONDS = 10
+"""How much longer than Telegram's long-poll timeout the HTTP request may take."""
 
 
 class AiogramBackend:
-    """Receives and sends through an aiogram ``Dispatcher`` and ``Bot``."""
+    """Fetches updates and sends through an aiogram ``Bot``."""
 
-    def __init__(self, token: str, api_base_url: str | None, handler: UpdateHandler) -> None:
+    def __init__(self, token: str, api_base_url: str | None) -> None:
         session = (
             AiohttpSession(api=TelegramAPIServer.from_base(api_base_url))
             if api_base_url
             else AiohttpSession()
         )
         self._bot = Bot(token, session=session)
-        self._dp = Dispatcher(disable_fsm=True)
-        for observer in (self._dp.message, self._dp.edited_message, self._dp.callback_query):
-            observer.register(self._dispatch)
-        self._dp.startup.register(self._on_polling_started)
-        self._handler = handler
-        self._polling: asyncio.Task[None] | None = None
-        self._polling_started = asyncio.Event()
-        self._feeding: set[asyncio.Task[Any]] = set()
 
-    async def _dispatch(self, _event: TelegramObject, event_update: Update) -> None:
-        await self._handler(event_update.model_dump(mode="json", by_alias=True, exclude_none=True))
-
-    async def _on_polling_started(self) -> None:
-        self._polling_started.set()
-
-    async def start_polling(self, allowed_updates: Sequence[str]) -> None:
-        """Check the token, drop any webhook (aiogram does not), and poll in a task."""
+    async def start(self) -> None:
+        """Check the token."""
         await _call(self._bot.me())
+
+    async def start_polling(self) -> None:
         await _call(self._bot.delete_webhook())
-        polling = asyncio.create_task(
-            self._dp.start_polling(
-                self._bot,
-                polling_timeout=POLL_TIMEOUT_SECONDS,
-                handle_signals=False,
-                close_bot_session=False,
+
+    async def get_updates(
+        self, offset: int | None, timeout: int, allowed_updates: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        try:
+            updates = await self._bot.get_updates(
+                offset=offset,
+                timeout=timeout,
                 allowed_updates=list(allowed_updates),
+                request_timeout=timeout + POLL_MARGIN_SECONDS,
             )
-        )
-        self._polling = polling
-        started = asyncio.ensure_future(self._polling_started.wait())
-        await asyncio.wait({started, polling}, return_when=asyncio.FIRST_COMPLETED)
-        if polling.done():
-            started.cancel()
-            polling.result()
-            raise RuntimeError("aiogram polling ended while starting")
+        except TelegramConflictError as error:
+            raise PollConflictError(str(error)) from error
+        except (TelegramNetworkError, TelegramServerError, ClientDecodeError) as error:
+            raise DeliveryError(str(error), permanent=False) from error
+        return [
+            update.model_dump(mode="json", by_alias=True, exclude_none=True) for update in updates
+        ]
 
     async def start_webhook(self, url: str, secret: str, allowed_updates: Sequence[str]) -> None:
-        await _call(self._bot.me())
         await _call(
             self._bot.set_webhook(url, secret_token=secret, allowed_updates=list(allowed_updates))
         )
 
-    async def feed(self, update: dict[str, Any]) -> None:
-        """Handle a webhook update in the background, as aiogram's own webhook server does."""
-        parsed = Update.model_validate(update, context={"bot": self._bot})
-        task = asyncio.create_task(self._dp.feed_update(self._bot, parsed))
-        self._feeding.add(task)
-        task.add_done_callback(self._fed)
-
-    def _fed(self, task: asyncio.Task[Any]) -> None:
-        self._feeding.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("telegram: webhook update failed", exc_info=task.exception())
-
-    async def stop_receiving(self) -> None:
-        if self._polling is not None:
-            await self._dp.stop_polling()
-            await self._polling
-            self._polling = None
-
     async def close(self) -> None:
-        for task in self._feeding:
-            task.cancel()
-        await asyncio.gather(*self._feeding, return_exceptions=True)
         await self._bot.session.close()
 
     async def set_commands(self, commands: Sequence[tuple[str, str]]) -> None:

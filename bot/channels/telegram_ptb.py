@@ -1,12 +1,9 @@
 """The Telegram backend on python-telegram-bot (``TELEGRAM_LIBRARY=ptb``, the default).
 
-Only plumbing: an ``Application`` receives updates (long polling through its ``Updater``, or
-webhook updates put on its update queue) and hands each one, as Bot API JSON, to the shared
-handler in :mod:`bot.channels.telegram`; the sending methods turn neutral
+Only plumbing: an ``Application`` holds the bot and its HTTP sessions; ``get_updates`` is
+its bot's long poll (the channel in :mod:`bot.channels.telegram` runs the loop, so the offset
+moves on only after the updates are stored), and the sending methods turn neutral
 :class:`~bot.channels.telegram_format.Outgoing` messages into Bot API calls.
-
-``concurrent_updates`` lets different chats proceed in parallel (a slow core for one kader
-does not hold up the others); the shared handler keeps each chat's updates in order.
 """
 
 from __future__ import annotations
@@ -25,16 +22,24 @@ from telegram import (
     MessageEntity,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
-    Update,
     WebAppInfo,
 )
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.error import TelegramError as PtbError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import Application, ApplicationBuilder
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.channels.telegram import UpdateHandler
-from bot.channels.telegram_format import POLL_TIMEOUT_SECONDS, Keyboard, Outgoing
+from bot.channels.telegram import PollConflictError
+from bot.channels.telegram_format import Keyboard, Outgoing
 from handlers.delivery import DeliveryError
 from handlers.retry import retry_after_seconds
 
@@ -45,64 +50,48 @@ Result = TypeVar("Result")
 
 
 class PtbBackend:
-    """Receives and sends through a python-telegram-bot ``Application``."""
+    """Fetches updates and sends through a python-telegram-bot ``Application``."""
 
-    def __init__(self, token: str, api_base_url: str | None, handler: UpdateHandler) -> None:
-        builder = ApplicationBuilder().token(token).concurrent_updates(True)
+    def __init__(self, token: str, api_base_url: str | None) -> None:
+        builder = ApplicationBuilder().token(token).updater(None)
         if api_base_url:
             base = api_base_url.rstrip("/")
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
         self._app: Application = builder.build()
-        self._app.add_handler(TypeHandler(Update, self._dispatch))
-        self._app.add_error_handler(self._on_error)
-        self._handler = handler
 
     @property
     def _bot(self) -> Bot:
         return self._app.bot
 
-    async def _dispatch(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._handler(update.to_dict())
-
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """An update the library failed to process: one line instead of its traceback.
-
-        The shared handler logs its own failures. What reaches this is the library's own
-        bookkeeping tripping over an update of the wrong types: it does not check the types
-        of a webhook update, and anyone holding the secret can send one.
-        """
-        update_id = update.update_id if isinstance(update, Update) else None
-        log.warning("telegram: update %s: %s", update_id, type(context.error).__name__)
-
-    async def start_polling(self, allowed_updates: Sequence[str]) -> None:
-        """Start the application, then poll (the Updater deletes any webhook first)."""
+    async def start(self) -> None:
+        """Initialise the application (which checks the token with ``getMe``) and start it."""
         await self._app.initialize()
         await self._app.start()
-        assert self._app.updater is not None
-        await self._app.updater.start_polling(
-            timeout=POLL_TIMEOUT_SECONDS, allowed_updates=list(allowed_updates)
-        )
+
+    async def start_polling(self) -> None:
+        await _call(self._bot.delete_webhook())
+
+    async def get_updates(
+        self, offset: int | None, timeout: int, allowed_updates: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        try:
+            updates = await self._bot.get_updates(
+                offset=offset, timeout=timeout, allowed_updates=list(allowed_updates)
+            )
+        except Conflict as error:
+            raise PollConflictError(str(error)) from error
+        except (TimedOut, NetworkError) as error:
+            raise DeliveryError(str(error), permanent=False) from error
+        return [update.to_dict() for update in updates]
 
     async def start_webhook(self, url: str, secret: str, allowed_updates: Sequence[str]) -> None:
-        """Start the application first, so updates arriving right after ``setWebhook`` run."""
-        await self._app.initialize()
-        await self._app.start()
         await _call(
             self._bot.set_webhook(url, secret_token=secret, allowed_updates=list(allowed_updates))
         )
 
-    async def feed(self, update: dict[str, Any]) -> None:
-        """Queue a webhook update; the application's own loop handles it."""
-        await self._app.update_queue.put(Update.de_json(update, self._bot))
-
-    async def stop_receiving(self) -> None:
-        """Stop polling and finish the updates already queued (``Application.stop`` drains)."""
-        if self._app.updater is not None and self._app.updater.running:
-            await self._app.updater.stop()
+    async def close(self) -> None:
         if self._app.running:
             await self._app.stop()
-
-    async def close(self) -> None:
         await self._app.shutdown()
 
     async def set_commands(self, commands: Sequence[tuple[str, str]]) -> None:

@@ -1,14 +1,11 @@
-"""The WhatsApp channel (Cloud API): webhook routes, the persist-first inbox, sending.
+"""The WhatsApp channel (Cloud API): translating webhooks and sends, the 24-hour window.
 
 Receiving: ``POST /whatsapp/webhook`` checks Meta's signature over the raw
-body, has every message stored in the inbox (unique by message id) and only
-then answers 200, so Meta's re-deliveries add nothing and a crash after the
-answer loses nothing. Processing runs in the background, one lane per sender
-so a person's messages are answered in the order they came; a sweep at
-start-up and every ``WHATSAPP_INBOX_RETRY_SECONDS`` takes up whatever was left
-unfinished (a failed send, a crash, a core error). What the inbox does with a
-message (claim, the core's answer, retries, purging) is
-``handlers.inbox.whatsapp``; this module translates and sends.
+body, has every message stored in the shared inbox (each in its own
+transaction, unique by message id, ordered by WhatsApp's ``timestamp``) and
+only then answers 200, so Meta's re-deliveries add nothing and a crash after
+the answer loses nothing. What happens next (answering in order, sending the
+replies, retrying, purging) is the mailroom's (``handlers.mailroom``).
 
 Sending: free-form messages only inside the 24-hour customer-service window
 (counted from the person's last message); outside it, or when Meta answers
@@ -20,23 +17,18 @@ parameter. Logs never carry a full phone number, a message text or the token.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import partial
-from typing import Any, TypeVar
 
 from aiohttp import web
 
 from bot.channels import words as T
-from bot.channels.base import Core, PerUserQueue
 from bot.channels.whatsapp_client import WINDOW_CLOSED, GraphClient, GraphError
 from bot.channels.whatsapp_payload import (
     CHANNEL,
-    parse_message,
     parse_webhook,
     render_reply,
     render_template,
@@ -44,41 +36,39 @@ from bot.channels.whatsapp_payload import (
     template_text,
 )
 from bot.config import Settings
-from bot.wiring import open_database
 from conversations import Reply
 from conversations.phone import mask_phone
-from handlers.delivery import OUTBOX_ID, DeliveryError
-from handlers.inbox.whatsapp import Arrival, Fallback, InboxWorker, Job
+from handlers.delivery import DeliveryError
+from handlers.mailroom import Arrival, Lane, Mailroom
+from handlers.whatsapp_records import Fallback, SentRecords
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/whatsapp/webhook"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 WINDOW = timedelta(hours=24)
-STOP_TIMEOUT = 10.0
-
-R = TypeVar("R")
 
 
-def build_whatsapp(settings: Settings, core: Core) -> WhatsAppChannel:
-    """The channel for ``python -m bot run``, on its own connection pool to the database."""
-    return WhatsAppChannel(settings, core, InboxWorker(open_database(settings, upgrade=False)))
+def build_whatsapp(settings: Settings, mailroom: Mailroom) -> WhatsAppChannel:
+    """The channel for ``python -m bot run``, recording its sends in the mailroom's database."""
+    records = SentRecords(mailroom.service.database, CHANNEL, mailroom.clock)
+    return WhatsAppChannel(settings, mailroom, records)
 
 
 class WhatsAppChannel:
-    """The WhatsApp adapter: translates webhooks to the core and replies to Cloud API sends."""
+    """The WhatsApp adapter: webhooks into the inbox, replies and messages into Cloud API sends."""
 
     name = CHANNEL
 
     def __init__(
         self,
         settings: Settings,
-        core: Core,
-        inbox: InboxWorker,
+        mailroom: Mailroom,
+        records: SentRecords,
         *,
         client: GraphClient | None = None,
     ) -> None:
-        """``inbox`` keeps and processes the messages; its clock is the channel's."""
+        """``records`` keeps what was sent; its clock is the channel's."""
         secret = settings.whatsapp_app_secret
         verify_token = settings.whatsapp_verify_token
         phone_number_id = settings.whatsapp_phone_number_id
@@ -91,13 +81,13 @@ class WhatsAppChannel:
         self._app_secret = secret.get_secret_value()
         self._verify_token = verify_token.get_secret_value()
         self._phone_number_id = phone_number_id
-        self._queue = PerUserQueue(core)
-        self._inbox = inbox
-        self._clock = inbox.clock
+        self._mailroom = mailroom
+        mailroom.attach(self)
+        self._records = records
+        self._clock = records.clock
         self._client = client
-        self._lanes = _Lanes()
-        self._sweeper: asyncio.Task[None] | None = None
         self._running = False
+        self._fallbacks: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -106,43 +96,29 @@ class WhatsAppChannel:
         app.router.add_post(WEBHOOK_PATH, self._receive)
 
     async def start(self) -> None:
-        """Open the Graph connection pool and start the inbox sweep (which recovers leftovers)."""
+        """Open the Graph connection pool and accept webhooks."""
         if self._client is None:
             self._client = GraphClient.from_settings(self._settings)
         self._running = True
-        self._sweeper = asyncio.create_task(self._sweep_forever())
 
     async def stop(self) -> None:
-        """Refuse new webhooks (Meta re-delivers them), finish what runs, close the pool."""
+        """Refuse new webhooks (Meta re-delivers them), finish template resends, close the pool."""
         self._running = False
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
-        try:
-            await asyncio.wait_for(self.idle(), STOP_TIMEOUT)
-        except TimeoutError:
-            log.warning("whatsapp: unfinished work left for the next start")
-            await self._lanes.cancel()
+        await asyncio.gather(*self._fallbacks, return_exceptions=True)
         if self._client is not None:
             await self._client.aclose()
 
-    async def idle(self) -> None:
-        """Wait until every message handed to the background so far is processed and sent."""
-        await self._lanes.join()
+    async def send(
+        self, user_id: str, replies: Sequence[Reply], outbox_id: int | None = None
+    ) -> None:
+        """Deliver messages: free-form inside the 24-hour window, else the template.
 
-    async def send(self, user_id: str, replies: Sequence[Reply]) -> None:
-        """Deliver a proactive message; free-form inside the 24-hour window, else the template.
-
-        The outbox row being delivered (``OUTBOX_ID``, set by the dispatcher)
-        is linked to the sent messages, so later delivery statuses (a failure,
-        with its code) are recorded on it. Raises :class:`DeliveryError` when
-        WhatsApp refuses the message.
+        The outbox row being delivered is linked to the sent messages, so later
+        delivery statuses (a failure, with its code) are recorded on it.
+        Raises :class:`DeliveryError` when WhatsApp refuses the message.
         """
-        outbox_id = OUTBOX_ID.get()
-        last_inbound = await self._inbox.last_inbound_at(user_id)
-        job = partial(self._deliver, user_id, list(replies), last_inbound, outbox_id)
-        await self._lanes.submit(user_id, job)
+        last_inbound = await self._records.last_inbound_at(user_id)
+        await self._deliver(user_id, list(replies), last_inbound, outbox_id)
 
     # ------------------------------------------------------------------ webhook
 
@@ -158,13 +134,15 @@ class WhatsAppChannel:
         return web.Response(status=403)
 
     async def _receive(self, request: web.Request) -> web.Response:
-        """Authenticate, store, acknowledge; processing happens after the 200.
+        """Authenticate, store, acknowledge; answering happens after the 200.
 
         403 without a valid signature; 400 for a signed body that is not JSON (or
         nested too deep to read), which Meta never sends. Any JSON is answered 200:
         what :func:`parse_webhook` does not recognise is skipped, since refusing the
         whole body would only make Meta re-deliver it for days. The charset in the
         content type is ignored: the signature covers the bytes, and JSON is UTF-8.
+        A kind of message the bot cannot read (a voice note, a sticker) is stored
+        with its polite answer, so it too is answered once, in order.
         """
         body = await request.read()
         if not signature_valid(body, request.headers.get(SIGNATURE_HEADER), self._app_secret):
@@ -178,59 +156,21 @@ class WhatsAppChannel:
             return web.Response(status=400)
         webhook = parse_webhook(payload, self._phone_number_id)
         arrivals = [
-            Arrival(message.inbound.message_id, message.inbound.user_id, message.raw)
+            Arrival(
+                Lane(CHANNEL, message.inbound.user_id),
+                message.inbound.message_id,
+                message.timestamp,
+                message.inbound if message.supported else None,
+                None if message.supported else Reply(T.WA_UNSUPPORTED),
+            )
             for message in webhook.messages
         ]
-        senders, fallbacks = await self._inbox.keep(arrivals, webhook.statuses)
-        for sender in senders:
-            self._lanes.spawn(sender, partial(self._drain, sender))
-        for fallback in fallbacks:
-            self._lanes.spawn(fallback.recipient, partial(self._send_fallback, fallback))
+        await self._mailroom.accept(arrivals)
+        for fallback in await self._records.apply(webhook.statuses):
+            task = asyncio.create_task(self._send_fallback(fallback))
+            self._fallbacks.add(task)
+            task.add_done_callback(self._fallbacks.discard)
         return web.Response(text="OK")
-
-    # ------------------------------------------------------------------ processing
-
-    async def _sweep_forever(self) -> None:
-        """Every few seconds, queue the senders whose messages wait (after a crash or a failure).
-
-        The inbox purges what is past its retention as part of the sweep.
-        """
-        retention = timedelta(days=self._settings.whatsapp_inbox_retention_days)
-        while True:
-            try:
-                for sender in await self._inbox.sweep(retention):
-                    self._lanes.spawn(sender, partial(self._drain, sender))
-            except Exception:
-                log.exception("whatsapp inbox sweep failed")
-            await asyncio.sleep(self._settings.whatsapp_inbox_retry_seconds)
-
-    async def _drain(self, sender: str) -> None:
-        """Answer the sender's waiting messages oldest first; stop at one that must wait."""
-        while (job := await self._inbox.claim(sender, self._answer)) is not None:
-            if not await self._send_replies(job):
-                return
-
-    async def _answer(self, payload: dict[str, Any]) -> list[Reply]:
-        """The core's replies, or the polite "text only, please" for kinds the bot cannot read."""
-        message = parse_message(payload)
-        if message is None or not message.supported:
-            return [Reply(T.WA_UNSUPPORTED)]
-        return await self._queue.handle(message.inbound)
-
-    async def _send_replies(self, job: Job) -> bool:
-        """Send the replies not yet sent; True to go on with the sender's next message."""
-        for index in range(job.sent_count, len(job.replies)):
-            try:
-                await self._deliver(job.sender, job.replies[index : index + 1], job.received_at)
-            except DeliveryError as error:
-                log.warning("whatsapp: reply to %s not sent: %s", mask_phone(job.sender), error)
-                if error.permanent:
-                    await self._inbox.give_up(job, index, str(error))
-                    return True
-                await self._inbox.retry_later(job, index, str(error), error.retry_after)
-                return False
-        await self._inbox.finish(job)
-        return True
 
     # ------------------------------------------------------------------ sending
 
@@ -266,7 +206,7 @@ class WhatsAppChannel:
         fallback: str | None = template_text([reply])
         for body in render_reply(to, reply, media_id):
             wamid = await client.send_message(body)
-            await self._inbox.record_sent(
+            await self._records.record_sent(
                 wamid, to, body["type"], outbox_id=outbox_id, fallback_text=fallback
             )
             fallback = None  # one template stands for the whole reply
@@ -285,7 +225,7 @@ class WhatsAppChannel:
             to, settings.whatsapp_template_name, settings.whatsapp_template_language, text
         )
         wamid = await self._require_client().send_message(body)
-        await self._inbox.record_sent(wamid, to, "template", outbox_id=outbox_id)
+        await self._records.record_sent(wamid, to, "template", outbox_id=outbox_id)
 
     async def _send_fallback(self, fallback: Fallback) -> None:
         """A status webhook said the window was closed: send the same text as the template."""
@@ -296,58 +236,9 @@ class WhatsAppChannel:
                 "whatsapp: template to %s failed: %s", mask_phone(fallback.recipient), error
             )
             if fallback.outbox_id is not None:
-                await self._inbox.mark_outbox_failed(fallback.outbox_id, str(error))
+                await self._records.mark_outbox_failed(fallback.outbox_id, str(error))
 
     def _require_client(self) -> GraphClient:
         if self._client is None:
             raise RuntimeError("the WhatsApp channel is not started")
         return self._client
-
-
-class _Lanes:
-    """Background jobs chained per key: a job starts only after the previous one of its key.
-
-    Different senders run concurrently; one sender's messages, replies and
-    proactive sends never overtake each other.
-    """
-
-    def __init__(self) -> None:
-        self._tails: dict[str, asyncio.Task[Any]] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
-
-    def submit(self, key: str, job: Callable[[], Awaitable[R]]) -> asyncio.Task[R]:
-        """Queue ``job`` behind ``key``'s earlier jobs; await the task for its result."""
-        task = asyncio.create_task(self._after(self._tails.get(key), job))
-        self._tails[key] = task
-        self._tasks.add(task)
-        task.add_done_callback(partial(self._done, key))
-        return task
-
-    def spawn(self, key: str, job: Callable[[], Awaitable[None]]) -> None:
-        """Queue ``job`` that nobody awaits: its failure is logged (the inbox keeps the work)."""
-        self.submit(key, job).add_done_callback(_log_failure)
-
-    async def join(self) -> None:
-        while self._tasks:
-            await asyncio.wait(set(self._tasks))
-
-    async def cancel(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    @staticmethod
-    async def _after(previous: asyncio.Task[Any] | None, job: Callable[[], Awaitable[R]]) -> R:
-        if previous is not None:
-            await asyncio.wait({previous})
-        return await job()
-
-    def _done(self, key: str, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if self._tails.get(key) is task:
-            del self._tails[key]
-
-
-def _log_failure(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("whatsapp background job failed", exc_info=task.exception())

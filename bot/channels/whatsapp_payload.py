@@ -25,7 +25,7 @@ from bot.channels.text import split_text
 from bot.channels.whatsapp_client import WINDOW_CLOSED
 from conversations import Attachment, Choice, Inbound, Reply
 from conversations.messages import Location, Media
-from handlers.inbox.whatsapp import DeliveryStatus
+from handlers.whatsapp_records import DeliveryStatus
 
 CHANNEL: Final = "whatsapp"
 """The channel name stored with identities and messages (``Inbound.channel``)."""
@@ -62,13 +62,13 @@ class IncomingMessage:
     ``supported`` is False for kinds the bot cannot read (voice note, sticker,
     video, ...): those get a short polite answer instead of going to the
     core. A photo, a file and a location pin go to the core (evidence).
-    ``raw`` is the message with its contact, as stored in the inbox and
-    parsed again when the message is processed.
+    ``timestamp`` (seconds, as WhatsApp stamped it) orders a person's
+    messages, whatever order the webhooks arrive in.
     """
 
     inbound: Inbound
     supported: bool
-    raw: dict[str, Any]
+    timestamp: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +160,9 @@ def parse_message(raw: dict[str, Any]) -> IncomingMessage | None:
         phone="+" + wa_id if _text(wa_id) else None,
         **shared,
     )
-    return IncomingMessage(inbound, content is not None or bool(shared), raw)
+    stamp = message.get("timestamp")
+    timestamp = int(stamp) if _text(stamp) and stamp.isdigit() and len(stamp) <= 12 else 0
+    return IncomingMessage(inbound, content is not None or bool(shared), timestamp)
 
 
 def choice_id(question_id: str | None, value: str) -> str:

@@ -20,7 +20,6 @@ next reminders go to another channel or list the person as unreachable.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import logging
 import os
@@ -30,13 +29,12 @@ import uuid
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from conversations import Reply
-from conversations.messages import Attachment, Choice
 from conversations.phone import normalize_phone
 from handlers.clock import utc_now
-from handlers.delivery import OUTBOX_ID, DeliveryError, Sender
+from handlers.delivery import DeliveryError, Sender, decode
 from handlers.reminders.pacing import DEFAULT_LIMITS, FALLBACK_LIMIT, ChannelPace, Limit
 from handlers.retry import RetryPolicy
 from storage import Database, people
@@ -193,9 +191,9 @@ class Dispatcher:
         await self._paces[address.channel].wait(address.external_id)
         if not state.sending or row.claimed_until - self._clock() < LEASE_MARGIN:
             return
-        token = OUTBOX_ID.set(row.id)
+        channel = self._channels[address.channel]
         try:
-            await self._channels[address.channel].send(address.external_id, [_reply(row)])
+            await channel.send(address.external_id, [_reply(row)], row.id)
         except DeliveryError as error:
             self._failed(row, str(error), permanent=error.permanent, retry_after=error.retry_after)
         except Exception as error:
@@ -203,8 +201,6 @@ class Dispatcher:
         else:
             state.ledger.sent.append((row.id, address.channel))
             state.stats.sent += 1
-        finally:
-            OUTBOX_ID.reset(token)
         state.in_hand.discard(row.id)
 
     def _failed(
@@ -332,11 +328,4 @@ class _RunState:
 
 def _reply(row: Claimed) -> Reply:
     """The message of an outbox row, with its buttons and file where it has them."""
-    choices = tuple(Choice(value, label) for value, label in row.choices)
-    found = row.attachment
-    attachment = None
-    if found is not None:
-        kind: Literal["document", "photo"] = "photo" if found["kind"] == "photo" else "document"
-        content = base64.b64decode(found["content"])
-        attachment = Attachment(found["filename"], content, found["mime_type"], kind)
-    return Reply(row.text, choices, attachment=attachment)
+    return decode({"text": row.text, "choices": row.choices, "attachment": row.attachment})

@@ -187,7 +187,8 @@ def submit(
     """
     if sent.posyandu not in {code for code, _ in people.posyandu_of(session, profile)}:
         raise RefusedError(403, W.APP_NOT_REPORTER)
-    if not inbox.mark_processed(session, caller.channel, sent.id, profile.person_id, now):
+    lane = inbox.Lane(caller.channel, caller.user_id)
+    if not inbox.keep(session, lane, sent.id, 0, {}, now, status=inbox.DONE):
         return W.APP_ALREADY_SENT
     turn = _turn(session, engine, profile, caller, sent.id, now)
     context = form_context.for_form(turn, MONTHLY.id, sent.posyandu)

@@ -88,6 +88,7 @@ def claim(
     """Take up to ``limit`` due rows (oldest first) for ``worker`` until ``lease_until``."""
     conditions = [
         Outbox.status == "pending",
+        Outbox.inbox_id.is_(None),  # replies are the mailroom's, sent in their person's lane
         Outbox.next_attempt_at <= now,
         or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now),
         or_(Outbox.send_before.is_(None), Outbox.send_before > now),
