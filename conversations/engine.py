@@ -112,12 +112,25 @@ class Engine:
     def form(self, form_id: str) -> Form:
         return self._forms[form_id]
 
-    def start(self, form_id: str, context: Mapping[str, Any], now: datetime) -> Turn:
-        """Open a new conversation on ``form_id`` and ask its first question."""
+    def start(
+        self,
+        form_id: str,
+        context: Mapping[str, Any],
+        now: datetime,
+        given: Mapping[str, Any] | None = None,
+        note: str = "",
+    ) -> Turn:
+        """Open a new conversation on ``form_id`` and ask its first open question.
+
+        ``given`` answers questions before they are asked (the month named by
+        the menu entry the person chose), with ``note`` saying so; ``kembali``
+        at the first question asked goes back to them as to any answer.
+        """
         form = self.form(form_id)
         context = {**context, "today": now.date().isoformat()}
         state = State(form=form_id, context=context, form_version=form.version)
-        return self._advance(form, state, now, [])
+        state.answers = {name: value for name, value in (given or {}).items() if form.has(name)}
+        return self._advance(form, state, now, [note])
 
     def open_filled(
         self,

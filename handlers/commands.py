@@ -49,8 +49,9 @@ def greet(turn: TurnContext, _args: list[str]) -> list[Reply]:
 def report(turn: TurnContext, args: list[str]) -> list[Reply]:
     """``lapor``: the menu of forms this person may file, offering to continue any put aside.
 
-    ``lapor formulir`` opens the monthly report as one web form instead (a
-    Mini App button on Telegram, a one-time link elsewhere).
+    ``lapor bulanan`` (``lapor 1``, any entry's number or words) answers the
+    menu at once. ``lapor formulir`` opens the monthly report as one web form
+    instead (a Mini App button on Telegram, a one-time link elsewhere).
     """
     if turn.profile.role not in form_context.REPORTING_ROLES:
         return [Reply(T.NO_FORMS_FOR_ROLE)]
@@ -59,7 +60,11 @@ def report(turn: TurnContext, args: list[str]) -> list[Reply]:
         return [Reply(T.NO_POSYANDU)]
     if [arg.casefold() for arg in args] == [web_words.WORD_FORM]:
         return web_command.form_link(turn)
-    return web_command.with_form_button(turn, conversation.open_menu(turn, posyandu))
+    menu = conversation.open_menu(turn, posyandu)
+    chosen = conversation.choose(turn, " ".join(args)) if args else []
+    if chosen:
+        return menu[:-1] + chosen
+    return web_command.with_form_button(turn, menu)
 
 
 @keeps_the_form

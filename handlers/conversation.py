@@ -32,8 +32,13 @@ PASTED = "pasted"
 
 
 def start(turn: TurnContext, form_id: str, context: dict[str, Any]) -> list[Reply]:
-    """Open ``form_id`` for this person, replacing the open conversation if there is one."""
-    return settle(turn, turn.engine.start(form_id, context, turn.now))
+    """Open ``form_id`` for this person, replacing the open conversation if there is one.
+
+    The monthly report starts with its month answered when the month is
+    clear (:func:`form_context.given`), saying so: ``kembali`` asks it.
+    """
+    given, note = form_context.given(form_id, context)
+    return settle(turn, turn.engine.start(form_id, context, turn.now, given, note))
 
 
 def resume(turn: TurnContext) -> list[Reply]:
@@ -86,7 +91,24 @@ def open_menu(turn: TurnContext, posyandu: list[tuple[str, str]]) -> list[Reply]
         Reply(_expired(form)) for form in drafts.drop_expired(turn.session, person, turn.now)
     ]
     waiting = {draft.form: describe(draft) for draft in _paused(turn)}
-    return replies + start(turn, MENU.id, form_context.menu(posyandu, waiting))
+    due = form_context.due_month(turn, [code for code, _ in posyandu])
+    return replies + start(turn, MENU.id, form_context.menu(posyandu, waiting, due))
+
+
+def choose(turn: TurnContext, words: str) -> list[Reply]:
+    """The menu just opened, answered with ``words`` (``lapor bulanan``, ``lapor 1``).
+
+    Nothing when the words name none of its entries: the menu stays as asked.
+    """
+    if turn.draft is None or turn.draft.form != MENU.id:
+        return []
+    state = State.from_json(turn.draft.state)
+    words = T.MENU_WORDS.get(words.casefold(), words)
+    typed = Inbound(turn.inbound.channel, turn.inbound.user_id, turn.inbound.message_id, words)
+    result = turn.engine.resume(state, typed, turn.now)
+    if result.state is not None and result.state.current == state.current:
+        return []
+    return settle(turn, result)
 
 
 def where_we_are(turn: TurnContext, *, hint: bool = False) -> list[Reply]:

@@ -47,11 +47,15 @@ HELP_FILLING = (
     "• ubah laporan oktober — ubah laporan bulanan yang sudah dikirim\n"
     "• lihat laporan oktober — lihat laporan bulanan yang sudah dikirim"
 )
+HELP_LAPOR_SHORTCUT = (
+    "• lapor bulanan — langsung ke laporan bulanan (lapor 2 = kunjungan rumah, dst.)\n"
+)
 HELP = {
     "kader": "Petunjuk Lapor Posyandu:\n"
     "• lapor — isi laporan (bulanan Posyandu, kunjungan rumah, kegiatan luar gedung) atau "
     "lanjutkan laporan yang disimpan\n"
-    "• status — laporan bulan ini yang belum dikirim\n"
+    + HELP_LAPOR_SHORTCUT
+    + "• status — laporan bulan ini yang belum dikirim\n"
     "• jadwal — hari Posyandu dan batas laporan\n"
     "• rekap — rekap bulanan Posyandu Anda, mis. rekap oktober\n"
     "• batal — hentikan laporan yang sedang diisi\n"
@@ -59,7 +63,8 @@ HELP = {
     "bidan": "Petunjuk Lapor Posyandu untuk bidan desa:\n"
     "• lapor — isi laporan untuk Posyandu di desa Anda (bulanan, kunjungan rumah, kegiatan "
     "luar gedung)\n"
-    "• status — Posyandu desa Anda yang belum melapor bulan ini\n"
+    + HELP_LAPOR_SHORTCUT
+    + "• status — Posyandu desa Anda yang belum melapor bulan ini\n"
     "• rekap — rekap bulanan desa Anda, mis. rekap oktober, rekap bulan lalu Mawar, "
     "rekap oktober excel\n"
     "• jadwal — hari Posyandu, batas laporan dan lokakarya mini\n"
@@ -105,6 +110,10 @@ HELP = {
     "• hadir KODE — tanda hadir di tempat rapat, dengan kode yang dibacakan panitia\n"
     "• bantuan — pesan ini",
 }
+MONTH_GIVEN = "Laporan bulan {month}. Bulan lain? Ketik kembali, atau mis. {label} {other}."
+"""Above the monthly report's first question when the menu entry answered its month."""
+MENU_WORDS = {"bulan": "bulanan", "bln": "bulanan"}
+"""``lapor WORD``: words for a menu entry that its label does not contain."""
 NOTHING_TO_CANCEL = "Tidak ada laporan yang sedang diisi."
 NO_FORMS_FOR_ROLE = "Peran Anda tidak mengirim laporan. Ketik status atau bantuan."
 NO_POSYANDU = "Belum ada Posyandu yang terhubung dengan nomor Anda. Hubungi petugas Puskesmas."
@@ -113,7 +122,7 @@ STATUS_DONE = "✅ {posyandu}: sudah dilaporkan ({when})"
 STATUS_NOT_HELD = "✅ {posyandu}: dilaporkan tidak buka ({when})"
 STATUS_MISSING = "❌ {posyandu}: belum dilaporkan"
 STATUS_FOOTER_MISSING = "Batas waktu laporan: {deadline}."
-STATUS_FOOTER_REPORT = "Ketik lapor untuk mengisi."
+STATUS_FOOTER_REPORT = "Ketik lapor bulanan untuk mengisi."
 STATUS_FOOTER_DONE = "Semua laporan bulan ini sudah masuk. Terima kasih!"
 STATUS_NO_POSYANDU = "Tidak ada Posyandu di wilayah Anda."
 STATUS_MORE = "… dan {count} Posyandu lainnya."

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conversations.periods import month_of, shift_month
+from conversations.periods import DEFAULT_DEADLINE_DAY, month_of, shift_month
 from storage import Database, reports
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,8 +49,11 @@ def previous_s(url: str) -> int:
     return filed.data["BAL_S"]
 
 
-# held on the 1st, 5 kader, 1 health worker
-OPENING = ["lapor", "1", "bulan ini", "ya", "1", "5", "1"]
+# The menu's monthly entry answers the month when it is clear: after the demo's deadline day
+# this month is due and the demo history has last month's report. Held on the 1st, 5 kader,
+# 1 health worker.
+THIS_MONTH = [] if date.today().day > DEFAULT_DEADLINE_DAY else ["bulan ini"]
+OPENING = ["lapor", "1", *THIS_MONTH, "ya", "1", "5", "1"]
 
 
 def monthly_script(s: int) -> list[str]:

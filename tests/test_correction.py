@@ -104,8 +104,8 @@ def test_lapor_replacing_a_sent_month_opens_what_was_sent(demo, database):
     posyandu = posyandu_of(kader)
     before = latest(database, posyandu, OCTOBER)[-1]
     chat = ServiceChat(demo, kader)
-    chat.send_all("lapor", "1")
-    assert "sudah pernah dikirim" in chat.send(OCTOBER)
+    assert "Laporan bulan November 2026" in chat.send_all("lapor", "1")  # the due month
+    assert "sudah pernah dikirim" in chat.send_all("kembali", OCTOBER)
     summary = chat.send("ya")
     assert "dibuka untuk diubah" in summary and "Periksa dulu laporan" in summary
     assert "✅" in chat.send("kirim")
@@ -138,7 +138,7 @@ def test_a_kader_cannot_see_another_posyandu(demo):
 
 def test_correction_waits_for_the_report_being_filled(demo, database):
     chat = ServiceChat(demo, phone_of("kader"))
-    chat.send_all("lapor", "1", "2026-11")
+    assert "di bulan November 2026?" in chat.send_all("lapor", "1")
     with database.transaction() as session:
         state = State.from_json(session.exec(select(Conversation.state)).one())
     reply = chat.send("ubah laporan oktober")

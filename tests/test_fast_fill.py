@@ -108,9 +108,13 @@ def section_line(form: Form, state: State, item: Field, data: dict[str, Any]) ->
     return " ".join(str(data.get(f.name, 0)) for f in members[members.index(item) :])
 
 
-def file_with_group_lines(chat: ServiceChat, database: Database, data: dict[str, Any]) -> None:
-    """``lapor``, the menu, then whatever is open: a section's line, a lone answer, kirim."""
-    chat.send_all("lapor", "1")
+def file_with_group_lines(
+    chat: ServiceChat, database: Database, data: dict[str, Any], opening: tuple[str, ...]
+) -> None:
+    """``opening`` (``lapor`` and the menu's entry, or ``lapor bulanan``), then whatever is
+    open: a section's line, a lone answer, kirim. The month is answered by the opening:
+    November is due and October is in."""
+    chat.send_all(*opening)
     answer_with_group_lines(chat, database, data)
 
 
@@ -171,16 +175,17 @@ def same_numbers(sent: dict[str, Any], last: dict[str, Any]) -> None:
     assert {k: sent.get(k) for k in numbers} == numbers
 
 
-def test_the_full_report_with_group_lines_is_short(demo, database, capsys):
+@pytest.mark.parametrize("opening", [("lapor", "1"), ("lapor bulanan",)])
+def test_the_full_report_with_group_lines_is_short(demo, database, capsys, opening):
     data = last_month(database)
     chat = Counted(demo, kader_phone())
-    file_with_group_lines(chat, database, data)
+    file_with_group_lines(chat, database, data, opening)
     assert chat.replies[-1].text.startswith("✅ Terima kasih"), "\n".join(chat.transcript)
     same_numbers(stored(database), data)
     with capsys.disabled():
         print(
-            f"\ngroup lines: {chat.sent} messages from the kader, {chat.messages} from the bot,"
-            f" {chat.characters} characters printed"
+            f"\ngroup lines after {' + '.join(opening)}: {chat.sent} messages from the kader,"
+            f" {chat.messages} from the bot, {chat.characters} characters printed"
         )
     assert chat.sent <= 15, "\n".join(chat.transcript)
     assert chat.characters <= 3000, "\n".join(chat.transcript)
@@ -243,7 +248,7 @@ def test_a_field_code_is_a_label_anywhere_in_the_form(demo, database):
         if f.kind is Kind.COUNT and f.name not in tied and (f.minimum or 0) <= 3 and f.ask_if
     )
     chat = Counted(demo, kader_phone())
-    chat.send_all("lapor", "1", PERIOD)
+    assert "Laporan bulan November 2026" in chat.send_all("lapor", "1")  # the due month
     reply = chat.send(f"{item.name.lower()} = 3\nXYZ 4")
     assert "Tidak saya kenali, tidak disimpan: XYZ." in reply
     assert f"{short_of(item)} 3" in reply

@@ -9,11 +9,14 @@ from __future__ import annotations
 import pytest
 
 from bot.channels.console import render
+from bot.channels.telegram_format import inline_rows
+from bot.channels.whatsapp_payload import ROW_TITLE_LIMIT, render_reply
 from conversations import ALL_FORMS, Cancelled, Engine, Submitted
 from conversations.forms import MONTHLY
 from conversations.forms.monthly import MONTHLY_CHECKS
+from handlers import Service, form_context
 from tests.chat import ServiceChat
-from tests.roster import KADER
+from tests.roster import KADER, KADER_TWO_POSYANDU, load_roster
 from tests.test_engine import BALITA, GROUPS, HEADER, NOW, OCTOBER, monthly
 from tests.transcript import EngineChat
 
@@ -316,35 +319,180 @@ def test_kader_bertugas_hint_matches_its_bound():
 
 # --- measure: the monthly report's happy path ----------------------------------------------
 
+# Every follow-up asked: a KEK mother (so KEK_MT), nifas mothers who came (so their problems
+# and referrals). November is due on 22 Nov; the answers are October's, the date the 12th.
+WORST = [*OCTOBER[1:], *GROUPS, "kirim"]
+# Every group served, no KEK and no nifas mother that day: their follow-up counts are not
+# asked (a datang of 0 skips the group's other counts, a KEK of 0 skips KEK_MT).
+NO_FOLLOW_UPS = [*OCTOBER[1:], *("8", "6", "0", "6", "0", "1"), "0", *GROUPS[10:], "kirim"]
 
-def test_monthly_happy_path_is_short(service, capsys):
-    """A practised kader files October question by question, every group with people and
-    problems (the SKDN form took 30 messages, 5,744 characters, for far fewer figures)."""
+
+def file_october(service) -> None:
+    """October, sent late and question by question: the month is asked, its last month is not
+    in. Afterwards November, the due month, is clear and the menu's entry answers it."""
+    chat = ServiceChat(service, KADER)
+    chat.send_all("lapor bulanan", OCTOBER[0], *WORST)
+    assert chat.replies[-1].text.startswith("✅ Terima kasih")
+
+
+def counted(service, script: list[str]) -> tuple[int, int]:
+    """The messages and characters the bot prints (as the console does) for the kader's script."""
     chat = ServiceChat(service, KADER)
     messages = characters = 0
-    for line in ["lapor", "1", *OCTOBER, *GROUPS, "kirim"]:
+    for line in script:
         chat.send(line)
         messages += len(chat.replies)
         characters += sum(len(render(reply)) for reply in chat.replies)
-    assert chat.replies[-1].text.startswith("✅ Terima kasih")
+    assert chat.replies[-1].text.startswith("✅ Terima kasih"), chat.replies[-1].text
+    return messages, characters
+
+
+def test_monthly_happy_path_is_short(service, capsys):
+    """A practised kader files November question by question, every group with people and
+    problems (the SKDN form took 30 messages, 5,744 characters, for far fewer figures; this
+    report took 47 messages and 5,383 characters through the menu, asked its month).
+
+    ``lapor bulanan`` opens the report without the menu, its month answered: November is
+    due and October is in. Through the menu it is one message more (the tap).
+    """
+    file_october(service)
+    script = ["lapor bulanan", *WORST]
+    messages, characters = counted(service, script)
     with capsys.disabled():
-        print(f"\nmonthly happy path: {messages} messages, {characters} characters")
-    assert messages == 47
+        print(
+            f"\nmonthly happy path: {len(script)} messages sent, {messages} printed,"
+            f" {characters} characters"
+        )
+    assert (len(script), messages) == (45, 45)
     assert characters <= 6100
 
 
-def test_question_by_question_in_the_default_profile_takes_at_most_45_messages(service, capsys):
-    """Every group served, no KEK and no nifas mother that day: their follow-up counts are
-    not asked (a datang of 0 skips the group's other counts, a KEK of 0 skips KEK_MT)."""
-    bumil = ["8", "6", "0", "6", "0", "1"]
-    groups = [*bumil, "0", *GROUPS[10:]]
-    script = ["lapor", "1", *OCTOBER, *groups, "kirim"]
-    chat = ServiceChat(service, KADER)
-    characters = 0
-    for line in script:
-        chat.send(line)
-        characters += sum(len(render(reply)) for reply in chat.replies)
-    assert chat.replies[-1].text.startswith("✅ Terima kasih")
+@pytest.mark.parametrize(
+    ("scenario", "script", "october_in"),
+    [
+        ("worst case, lapor bulanan", ["lapor bulanan", *WORST], True),
+        ("no follow-ups, the menu", ["lapor", "1", *NO_FOLLOW_UPS], True),
+        (
+            "no follow-ups, a late month, the menu",
+            ["lapor", "1", OCTOBER[0], *NO_FOLLOW_UPS],
+            False,
+        ),
+    ],
+)
+def test_question_by_question_in_the_default_profile_takes_at_most_45_messages(
+    service, capsys, scenario, script, october_in
+):
+    """The kader's messages, every one answering the question asked, up to the thank-you.
+
+    The month is answered when it is clear (last month in); a late month (or a Posyandu's
+    first report) is asked, as before.
+    """
+    if october_in:
+        file_october(service)
+    _, characters = counted(service, script)
     with capsys.disabled():
-        print(f"\nquestion by question: {len(script)} messages sent, {characters} characters")
-    assert len(script) == 44 <= 45
+        print(f"\n{scenario}: {len(script)} messages sent, {characters} characters")
+    assert len(script) <= 45
+
+
+# --- the menu: lapor bulanan, and the entry that names the due month ------------------------
+
+MENU = "Laporan apa yang ingin Anda isi?"
+DUE_ENTRY = "Laporan bulanan Nov 2026"
+MONTH_ASKED = "Laporan bulan apa?"
+
+
+def menu_labels(chat: ServiceChat) -> list[str]:
+    return [choice.label for choice in chat.replies[-1].choices]
+
+
+@pytest.mark.parametrize("words", ["lapor bulanan", "LAPOR 1", "/lapor bulan", "lapor Bulanan."])
+def test_lapor_bulanan_opens_the_report_at_the_due_month(service, words):
+    file_october(service)
+    chat = ServiceChat(service, KADER)
+    reply = chat.send(words)
+    assert MENU not in reply and len(chat.replies) == 1
+    assert reply.startswith("Laporan bulan November 2026. Bulan lain? Ketik kembali")
+    assert "(2/44) Umum\nApakah Posyandu buka (hari buka dilaksanakan) di bulan November 2026?" in (
+        reply
+    )
+    assert "kembali = mundur" in reply  # the first question asked shows the controls
+    asked = chat.send("kembali")
+    assert MONTH_ASKED in asked and "Jawaban sebelumnya: November 2026." in asked
+    assert "Laporan bulan Oktober 2026 sudah pernah dikirim" in chat.send("oktober")
+
+
+def test_another_month_in_one_message_as_the_note_says(service):
+    file_october(service)
+    chat = ServiceChat(service, KADER)
+    assert "mis. bulan Oktober." in chat.send("lapor bulanan")
+    assert "Laporan bulan Oktober 2026 sudah pernah dikirim" in chat.send("bulan oktober")
+
+
+def test_the_menu_names_the_due_month_only_when_it_is_clear(service):
+    """Clear: November (due on 22 Nov) is not in and October is. Otherwise the month is
+    asked, as before: a late October is as likely, or replacing a November sent."""
+    chat = ServiceChat(service, KADER)
+    chat.send("lapor")
+    assert menu_labels(chat)[0] == "Laporan bulanan Posyandu"
+    assert MONTH_ASKED in chat.send("1")
+    chat.send("batal")
+    file_october(service)
+    chat.send("lapor")
+    assert menu_labels(chat)[0] == DUE_ENTRY
+    assert "Laporan bulan November 2026" in chat.send("1")
+    chat.send_all("batal", "lapor bulanan", *WORST)
+    assert chat.replies[-1].text.startswith("✅ Terima kasih")
+    chat.send("lapor")
+    assert menu_labels(chat)[0] == "Laporan bulanan Posyandu"
+    assert MONTH_ASKED in chat.send("1")
+
+
+def test_the_due_month_fits_a_whatsapp_list_row_in_every_month():
+    posyandu = [("PY1", "Posyandu Melati")]
+    for month in range(1, 13):
+        forms = form_context.menu(posyandu, {}, f"2026-{month:02d}")["forms"]
+        assert len(forms[0][1]) <= ROW_TITLE_LIMIT, forms[0]
+
+
+def test_lapor_with_other_words(service):
+    chat = ServiceChat(service, KADER)
+    assert "Tanggal berapa kunjungan rumah dilakukan?" in chat.send("lapor 2")
+    chat.send("batal")
+    assert MENU in chat.send("lapor xyz")  # words that name no entry: the menu, as asked
+    assert chat.send("lapor kembali").startswith(MENU)
+
+
+def test_lapor_bulanan_still_asks_which_posyandu(service):
+    chat = ServiceChat(service, KADER_TWO_POSYANDU)
+    assert "Untuk Posyandu yang mana?" in chat.send("lapor bulanan")
+    assert MONTH_ASKED in chat.send("Posyandu Mawar")
+
+
+def test_lapor_bulanan_continues_the_report_put_aside(service):
+    chat = ServiceChat(service, KADER)
+    chat.send_all("lapor", "1", *OCTOBER[:4], "lapor 2")
+    reply = chat.send("lapor bulanan")
+    assert "Anda sedang mengisi laporan bulanan" in reply and "Oktober 2026" in reply
+    assert "(5/44) Umum\nBerapa tenaga kesehatan" in reply
+
+
+def test_the_menu_on_whatsapp_and_telegram(database, clock):
+    """The entry naming the month is a whole list row on WhatsApp, a button on Telegram; the
+    Mini App button stays under the menu and not under a question ``lapor bulanan`` opens."""
+    service = Service(
+        database, Engine(ALL_FORMS), clock=clock, web_url="https://posyandu.example.go.id"
+    )
+    load_roster(database)
+    file_october(service)
+    whatsapp = ServiceChat(service, KADER, channel="whatsapp")
+    whatsapp.send("lapor")
+    [listed] = render_reply("628", whatsapp.replies[-1])
+    row = listed["interactive"]["action"]["sections"][0]["rows"][0]
+    assert row["title"] == DUE_ENTRY and "description" not in row
+    telegram = ServiceChat(service, KADER, channel="telegram", user_id="7001")
+    telegram.send("lapor")
+    rows = inline_rows(telegram.replies[-1])
+    assert rows[0][0].label == DUE_ENTRY and rows[-1][0].web_app is not None
+    telegram.send("lapor bulanan")
+    assert telegram.replies[-1].web_app is None

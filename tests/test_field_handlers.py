@@ -321,7 +321,7 @@ def test_status_does_not_ask_offices_to_report(service, phone):
 
 
 def test_status_still_asks_a_kader_to_report(service):
-    assert "Ketik lapor untuk mengisi" in ServiceChat(service, KADER).send("status")
+    assert "Ketik lapor bulanan untuk mengisi" in ServiceChat(service, KADER).send("status")
 
 
 def test_bantuan_is_written_for_each_role(service, database):

@@ -97,7 +97,7 @@ def test_same_message_id_twice_changes_nothing(service, database):
 def test_correction_creates_a_revision_and_keeps_the_old_one(service, database):
     chat = ServiceChat(service, KADER)
     file_october(chat)
-    chat.send_all("lapor", "1")
+    chat.send_all("lapor", "1", "kembali")  # November, due and clear, is answered: back to it
     assert "sudah pernah dikirim (dikirim 22 Nov 2026 oleh Siti)" in chat.send("2026-10")
     summary = chat.send("ya")  # what was sent, ready to change
     number = re.search(r"\((\d+)\) S 80", summary)
@@ -115,7 +115,7 @@ def test_correction_creates_a_revision_and_keeps_the_old_one(service, database):
 def test_declining_to_replace_keeps_the_existing_report(service, database):
     chat = ServiceChat(service, KADER)
     file_october(chat)
-    chat.send_all("lapor", "1", "2026-10")
+    chat.send_all("lapor", "1", "kembali", "2026-10")
     assert "dibatalkan" in chat.send("tidak")
     assert count(database, Report) == 1
 

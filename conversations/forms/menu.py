@@ -14,6 +14,8 @@ MENU_LABELS = {
     "kejadian": "Kejadian (kelahiran/kematian)",
 }
 MENU_CONTINUE = "Lanjutkan laporan {draft}"
+MENU_MONTHLY_DUE = "Laporan bulanan {month}"
+"""The monthly report's entry naming its month (``Nov 2026``): fits a WhatsApp list row."""
 MENU_FORM = Words("Jenis laporan", "Laporan apa yang ingin Anda isi?")
 MENU_POSYANDU = Words("Posyandu", "Untuk Posyandu yang mana?")
 MENU_FORM_FIELD = "form"
