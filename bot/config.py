@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     whatsapp_inbox_retry_seconds: float = Field(default=30, gt=0)
     whatsapp_inbox_retention_days: int = Field(default=30, ge=1)
     """Days a finished inbound message is kept (numbers and texts are personal data)."""
+    rate_limit_redis_url: str | None = None
+    """Redis shared by every process sending for the same bot or number (their sending slots);
+    unset: counted in this process, right for one process per token or number."""
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)

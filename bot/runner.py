@@ -8,24 +8,11 @@ import signal
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager, nullcontext
 
-from bot.channels.base import Channel, Core, RouteInstaller
+from bot.channels.base import Channel, RouteInstaller
 from bot.config import Settings
 from bot.web import create_app, serve
 
 log = logging.getLogger(__name__)
-
-
-def build_channels(settings: Settings, core: Core) -> list[Channel]:
-    """Every channel configured in the settings (Telegram, WhatsApp)."""
-    from bot.channels.telegram import build_telegram
-    from bot.channels.whatsapp import build_whatsapp
-
-    channels: list[Channel] = []
-    if settings.telegram_enabled:
-        channels.append(build_telegram(settings, core))
-    if settings.whatsapp_enabled:
-        channels.append(build_whatsapp(settings, core))
-    return channels
 
 
 async def run_channels(

@@ -1,7 +1,7 @@
 """Sending to a person on some channel, as the core sees it: channel-neutral.
 
-The outbox dispatcher needs only a channel's name and its ``send``; every
-channel adapter offers them (``bot.channels.base.Channel``) and reports a
+The outbox dispatcher needs only a channel's name, its pace and its ``send``;
+every channel adapter offers them (``bot.channels.base.Channel``) and reports a
 failed send as :class:`DeliveryError`, saying whether trying again can help.
 """
 
@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextvars import ContextVar
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from conversations import Reply
+
+if TYPE_CHECKING:
+    from handlers.reminders.pacing import Pace
 
 OUTBOX_ID: ContextVar[int | None] = ContextVar("outbox_id", default=None)
 """The outbox row a proactive ``send`` is delivering (None for replies), set by the dispatcher;
@@ -31,12 +34,15 @@ class DeliveryError(Exception):
 
 
 class Sender(Protocol):
-    """A channel as the dispatcher uses it: ``name`` as stored with identities, and ``send``.
+    """A channel as the dispatcher uses it: ``name`` as stored with identities, ``pace``, ``send``.
 
-    ``send`` delivers messages to an external user id and raises
-    :class:`DeliveryError` on failure.
+    ``pace`` carries the channel's declaration (``pace.info``: limits, whom it
+    reaches) and the sending slots that ``send`` holds for each platform request,
+    so proactive sends and replies share one limit. ``send`` delivers messages to
+    an external user id and raises :class:`DeliveryError` on failure.
     """
 
     name: str
+    pace: Pace
 
     async def send(self, user_id: str, replies: Sequence[Reply]) -> None: ...

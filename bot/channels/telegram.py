@@ -21,6 +21,10 @@ message (``"{chat_id}:{message_id}"``) or button press (``"cb:{callback_query_id
 from the delivery, so the core's database dedupe sees a redelivery as the same message even
 after a restart; a short in-memory list of update ids also spares the Bot API calls of a
 redelivery (a second answer to a button press, a second keyboard removal).
+
+Sending: every message, reply or reminder, holds one of the bot's sending slots
+(:mod:`handlers.reminders.pacing`) while it is sent, so the bot keeps within Telegram's limit
+(``INFO``, ``TELEGRAM_RATE_PER_SECOND``), across processes when the pace is shared in Redis.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.channels import words as T
-from bot.channels.base import Core, PerUserQueue
+from bot.channels.base import Core, PerUserQueue, Registration
 from bot.channels.telegram_format import (
     ALLOWED_UPDATES,
     CHANNEL,
@@ -51,7 +55,9 @@ from bot.channels.telegram_format import (
 )
 from bot.config import Settings
 from conversations import Reply
+from handlers.channels import ChannelInfo, Limit
 from handlers.delivery import DeliveryError
+from handlers.reminders.pacing import Pace
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +68,10 @@ RECENT_UPDATES: Final = 10_000
 """Update ids remembered against redelivery; Telegram redelivers within minutes, not days."""
 STOP_GRACE_SECONDS: Final = 10.0
 """How long ``stop`` waits for updates already being handled before closing the session."""
+
+INFO: Final = ChannelInfo(CHANNEL, Limit(per_second=30, per_chat_seconds=1.0))
+"""Telegram's broadcast limit (about 30 messages a second per bot, about one a second per
+chat); it reaches only people who started the bot (a linked account), with no message window."""
 
 UpdateHandler = Callable[[Mapping[str, Any]], Awaitable[None]]
 
@@ -110,7 +120,7 @@ class Webhook:
     secret: str
 
 
-def build_telegram(settings: Settings, core: Core) -> TelegramChannel:
+def build_telegram(settings: Settings, core: Core, pace: Pace | None = None) -> TelegramChannel:
     """The Telegram channel on the library named by ``TELEGRAM_LIBRARY``.
 
     Only the chosen library is imported, so an installation may leave the other one out.
@@ -124,7 +134,22 @@ def build_telegram(settings: Settings, core: Core) -> TelegramChannel:
         from bot.channels.telegram_ptb import PtbBackend
 
         backend = PtbBackend
-    return TelegramChannel(settings, core, backend)
+    return TelegramChannel(settings, core, backend, pace=pace)
+
+
+def bot_token(settings: Settings) -> str:
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return settings.telegram_bot_token.get_secret_value()
+
+
+REGISTRATION: Final = Registration(
+    INFO,
+    configured=lambda settings: settings.telegram_enabled,
+    account=bot_token,
+    build=build_telegram,
+    rate=lambda settings: settings.telegram_rate_per_second,
+)
 
 
 def webhook_from(settings: Settings) -> Webhook | None:
@@ -149,15 +174,19 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, settings: Settings, core: Core, backend: BackendFactory) -> None:
-        if settings.telegram_bot_token is None:
-            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    def __init__(
+        self,
+        settings: Settings,
+        core: Core,
+        backend: BackendFactory,
+        *,
+        pace: Pace | None = None,
+    ) -> None:
+        """``pace``: the bot's sending slots (from the registry); one of its own by default."""
+        token = bot_token(settings)
+        self.pace = pace or Pace(REGISTRATION.effective(settings))
         self._webhook = webhook_from(settings)
-        self._backend = backend(
-            settings.telegram_bot_token.get_secret_value(),
-            settings.telegram_api_base_url,
-            self._on_update,
-        )
+        self._backend = backend(token, settings.telegram_api_base_url, self._on_update)
         self._queue = PerUserQueue(core)
         self._chats = _ChatTurns()
         self._recent = _RecentIds(RECENT_UPDATES)
@@ -211,6 +240,11 @@ class TelegramChannel:
         except ValueError:
             raise DeliveryError("not a Telegram user id", permanent=True) from None
         for message in render(replies):
+            await self._send_paced(chat_id, message)
+
+    async def _send_paced(self, chat_id: int, message: Outgoing) -> None:
+        """One Bot API message, holding one of the bot's sending slots while it is sent."""
+        async with self.pace.slot():
             await self._backend.send(chat_id, message)
 
     # --- receiving ------------------------------------------------------------------------
@@ -294,12 +328,12 @@ class TelegramChannel:
         outbox retries), and the user is waiting for it.
         """
         try:
-            await self._backend.send(chat_id, message)
+            await self._send_paced(chat_id, message)
         except DeliveryError as error:
             if error.permanent or error.retry_after is None:
                 raise
             await asyncio.sleep(error.retry_after)
-            await self._backend.send(chat_id, message)
+            await self._send_paced(chat_id, message)
 
     async def _answer_press(self, callback_query_id: str) -> None:
         """Stop the button's spinner at once, whatever the queue of this chat looks like."""

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from bot.channels import words as T
-from bot.channels.base import Core, PerUserQueue
+from bot.channels.base import Core, PerUserQueue, Registration
 from bot.channels.whatsapp_client import WINDOW_CLOSED, GraphClient, GraphError
 from bot.channels.whatsapp_payload import (
     CHANNEL,
@@ -47,8 +47,10 @@ from bot.config import Settings
 from bot.wiring import open_database
 from conversations import Reply
 from conversations.phone import mask_phone
+from handlers.channels import ChannelInfo, Limit
 from handlers.delivery import OUTBOX_ID, DeliveryError
 from handlers.inbox.whatsapp import Arrival, Fallback, InboxWorker, Job
+from handlers.reminders.pacing import Pace
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +59,38 @@ SIGNATURE_HEADER = "X-Hub-Signature-256"
 WINDOW = timedelta(hours=24)
 STOP_TIMEOUT = 10.0
 
+INFO = ChannelInfo(
+    CHANNEL,
+    Limit(per_second=80, per_chat_seconds=6.0),
+    reaches_phones=True,
+    template_window=WINDOW,
+)
+"""The Cloud API's default throughput per number, and about one message per 6 s to one person
+(the pair rate limit); any roster phone can be messaged unasked, by template outside the
+24-hour window."""
+
 R = TypeVar("R")
 
 
-def build_whatsapp(settings: Settings, core: Core) -> WhatsAppChannel:
+def build_whatsapp(settings: Settings, core: Core, pace: Pace | None = None) -> WhatsAppChannel:
     """The channel for ``python -m bot run``, on its own connection pool to the database."""
-    return WhatsAppChannel(settings, core, InboxWorker(open_database(settings, upgrade=False)))
+    inbox = InboxWorker(open_database(settings, upgrade=False))
+    return WhatsAppChannel(settings, core, inbox, pace=pace)
+
+
+def phone_number_id(settings: Settings) -> str:
+    if settings.whatsapp_phone_number_id is None:
+        raise ValueError("WHATSAPP_PHONE_NUMBER_ID is not set")
+    return settings.whatsapp_phone_number_id
+
+
+REGISTRATION = Registration(
+    INFO,
+    configured=lambda settings: settings.whatsapp_enabled,
+    account=phone_number_id,
+    build=build_whatsapp,
+    rate=lambda settings: settings.whatsapp_rate_per_second,
+)
 
 
 class WhatsAppChannel:
@@ -76,9 +104,14 @@ class WhatsAppChannel:
         core: Core,
         inbox: InboxWorker,
         *,
+        pace: Pace | None = None,
         client: GraphClient | None = None,
     ) -> None:
-        """``inbox`` keeps and processes the messages; its clock is the channel's."""
+        """``inbox`` keeps and processes the messages; its clock is the channel's.
+
+        ``pace``: the number's sending slots (from the registry), one of its own by default;
+        a ``client`` given here must hold the same pace.
+        """
         secret = settings.whatsapp_app_secret
         verify_token = settings.whatsapp_verify_token
         phone_number_id = settings.whatsapp_phone_number_id
@@ -88,6 +121,7 @@ class WhatsAppChannel:
                 "WHATSAPP_VERIFY_TOKEN"
             )
         self._settings = settings
+        self.pace = pace or Pace(REGISTRATION.effective(settings))
         self._app_secret = secret.get_secret_value()
         self._verify_token = verify_token.get_secret_value()
         self._phone_number_id = phone_number_id
@@ -108,7 +142,7 @@ class WhatsAppChannel:
     async def start(self) -> None:
         """Open the Graph connection pool and start the inbox sweep (which recovers leftovers)."""
         if self._client is None:
-            self._client = GraphClient.from_settings(self._settings)
+            self._client = GraphClient.from_settings(self._settings, self.pace)
         self._running = True
         self._sweeper = asyncio.create_task(self._sweep_forever())
 
