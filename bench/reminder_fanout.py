@@ -87,8 +87,9 @@ class Figures:
 
     @property
     def achieved_rate(self) -> float:
+        """Sends per second, the last one-second window counted whole (sends come in bursts)."""
         span = self.sink.last - self.sink.first
-        return (self.sink.accepted - 1) / span if span > 0 else 0.0
+        return self.sink.accepted / (span + 1.0)
 
 
 def fan_out(
