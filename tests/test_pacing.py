@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import pytest
 
 from handlers.channels import ChannelInfo, Limit
+from handlers.delivery import DeliveryError
 from handlers.reminders.pacing import Pace, Pacing, window_size
 from tests.whatsapp_graph_fake import FakeGraphAPI
 
@@ -90,6 +91,17 @@ def test_a_rate_below_one_a_second_is_one_send_per_so_many_seconds():
     assert window_size(80) == (80, 1.0)
     assert window_size(30.5) == (30, 1.0)
     assert window_size(0.5) == (1, 2.0)
+
+
+async def test_without_its_redis_a_shared_pace_sends_nothing_and_says_try_again():
+    pacing = Pacing("redis://127.0.0.1:1/0")
+    try:
+        with pytest.raises(DeliveryError, match="sending limit not reachable") as failed:
+            async with pacing.pace(PACED, "account").slot():
+                pytest.fail("sent without knowing the limit")
+        assert not failed.value.permanent
+    finally:
+        await pacing.aclose()
 
 
 @pytest.fixture

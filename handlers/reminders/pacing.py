@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import logging
 import math
 import time
 import uuid
@@ -34,9 +35,12 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Protocol
 
 from handlers.channels import ChannelInfo
+from handlers.delivery import DeliveryError
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
+
+log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 1.0
 HOLD_SECONDS = 30.0
@@ -121,7 +125,12 @@ return 0
 
 
 class SharedWindow:
-    """Slots counted in Redis, shared by every process that sends for the same account."""
+    """Slots counted in Redis, shared by every process that sends for the same account.
+
+    Without Redis nothing is sent (the limit cannot be known): taking a slot fails as a
+    transient :class:`DeliveryError`, which the outbox and the inbox retry later. A slot that
+    cannot be given back after a send is only logged; it counts until its hold runs out.
+    """
 
     def __init__(
         self,
@@ -140,15 +149,28 @@ class SharedWindow:
         self._turns = asyncio.Lock()
 
     async def acquire(self) -> str:
+        from redis import RedisError
+
         self._count += 1
         ticket = f"{self._owner}:{self._count}"
         async with self._turns:  # one waiter per process asks Redis; the others queue here
-            while (wait := int(await self._acquire([self._key], [*self._args, ticket]))) > 0:
-                await asyncio.sleep(min(wait / 1e6, POLL_SECONDS))
+            try:
+                while (wait := int(await self._acquire([self._key], [*self._args, ticket]))) > 0:
+                    await asyncio.sleep(min(wait / 1e6, POLL_SECONDS))
+            except RedisError as error:
+                raise DeliveryError(
+                    f"sending limit not reachable (Redis: {type(error).__name__})",
+                    permanent=False,
+                ) from None
         return ticket
 
     async def release(self, ticket: str) -> None:
-        await self._release([self._key], [ticket])
+        from redis import RedisError
+
+        try:
+            await self._release([self._key], [ticket])
+        except RedisError as error:
+            log.warning("sending slot not given back (Redis: %s)", type(error).__name__)
 
 
 class Pace:
