@@ -63,8 +63,10 @@ def _settings() -> Settings:
 @app.command()
 def run() -> None:
     """Start every configured channel, the webhook server and the scheduler."""
+    from bot.channels.registry import build_channels, configured
+
     settings = _settings()
-    if not (settings.telegram_enabled or settings.whatsapp_enabled):
+    if not configured(settings):
         typer.echo(
             "No channel is configured. Set TELEGRAM_BOT_TOKEN (Telegram) or "
             "WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID (WhatsApp) in the "
@@ -73,9 +75,10 @@ def run() -> None:
             err=True,
         )
         raise typer.Exit(2)
-    from bot.runner import build_channels, install_signal_handlers, run_channels
+    from bot.runner import install_signal_handlers, run_channels
     from bot.scheduling import scheduling
     from bot.web import web_app
+    from handlers.reminders.pacing import Pacing
 
     database = open_database(settings)
     mailroom = build_mailroom(build_service(database, settings), settings)
@@ -83,15 +86,19 @@ def run() -> None:
     async def main() -> None:
         stop = asyncio.Event()
         install_signal_handlers(stop)
-        channels = build_channels(settings, mailroom)
-        await run_channels(
-            settings,
-            channels,
-            stop,
-            lambda: scheduling(database, channels, settings),
-            pages=[web_app(settings, database)],
-            mailroom=mailroom,
-        )
+        pacing = Pacing(settings.rate_limit_redis_url)
+        channels = build_channels(settings, mailroom, pacing)
+        try:
+            await run_channels(
+                settings,
+                channels,
+                stop,
+                lambda: scheduling(database, channels, settings),
+                pages=[web_app(settings, database)],
+                mailroom=mailroom,
+            )
+        finally:
+            await pacing.aclose()
 
     asyncio.run(main())
 

@@ -22,6 +22,7 @@ from rich.table import Table
 from bot.config import Settings
 from bot.wiring import configure_logging, open_database
 from conversations.zones import abbreviation
+from handlers.channels import ChannelInfo
 from handlers.clock import utc_now
 from handlers.reminders import admin
 from handlers.reminders.dispatcher import Stats
@@ -110,14 +111,15 @@ def run_job(
     again. Nothing is queued for an occurrence that is not due at --now (another day, before
     its hour, or 21:00-06:00 local).
     """
-    from bot.scheduling import channel_names, tick_config
+    from bot.channels.registry import configured
+    from bot.scheduling import tick_config
     from handlers.reminders.tick import tick
 
     console = Console()
     rule = _rule_name(name)
     settings, database = _open()
     instant = _instant(now, settings.default_timezone)
-    channels = channel_names(settings)
+    channels = configured(settings)
     reports = tick(database, instant, tick_config(settings, channels), only=rule, force=True)
     _print_reports(console, rule, instant, reports, channels)
     if dispatch:
@@ -135,7 +137,7 @@ def _print_reports(
     rule: str,
     instant: datetime,
     reports: list[RunReport],
-    channels: tuple[str, ...],
+    channels: tuple[ChannelInfo, ...],
 ) -> None:
     if not channels:
         console.print(
@@ -179,21 +181,24 @@ def _print_reports(
 
 
 async def _dispatch(settings: Settings, database: Database) -> Stats:
-    from bot.runner import build_channels
-    from bot.scheduling import channel_limits
+    from bot.channels.registry import build_channels
     from bot.wiring import build_mailroom, build_service
     from handlers.reminders.dispatcher import Dispatcher
+    from handlers.reminders.pacing import Pacing
 
-    channels = build_channels(settings, build_mailroom(build_service(database), settings))
+    pacing = Pacing(settings.rate_limit_redis_url)
+    mailroom = build_mailroom(build_service(database), settings)
+    channels = build_channels(settings, mailroom, pacing)
     started = []
     try:
         for channel in channels:
             await channel.start()
             started.append(channel)
-        return await Dispatcher(database, channels, limits=channel_limits(settings)).drain()
+        return await Dispatcher(database, channels).drain()
     finally:
         for channel in reversed(started):
             await channel.stop()
+        await pacing.aclose()
 
 
 @schedule_app.command("show")

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     """How often waiting work (a retry that is due, a crashed worker's lane) is looked for."""
     outbox_max_retry_after_seconds: float = Field(default=60, gt=0)
     """The longest a platform's ``Retry-After`` is obeyed for one send; longer asks are logged."""
+    rate_limit_redis_url: str | None = None
+    """Redis shared by every process sending for the same bot or number (their sending slots);
+    unset: counted in this process, right for one process per token or number."""
 
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=1, le=65535)

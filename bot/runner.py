@@ -16,19 +16,6 @@ from handlers.mailroom import Mailroom
 log = logging.getLogger(__name__)
 
 
-def build_channels(settings: Settings, mailroom: Mailroom) -> list[Channel]:
-    """Every channel configured in the settings (Telegram, WhatsApp), attached to ``mailroom``."""
-    from bot.channels.telegram import build_telegram
-    from bot.channels.whatsapp import build_whatsapp
-
-    channels: list[Channel] = []
-    if settings.telegram_enabled:
-        channels.append(build_telegram(settings, mailroom))
-    if settings.whatsapp_enabled:
-        channels.append(build_whatsapp(settings, mailroom))
-    return channels
-
-
 async def run_channels(
     settings: Settings,
     channels: list[Channel],

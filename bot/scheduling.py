@@ -1,7 +1,8 @@
 """Wiring for ``python -m bot run``: the reminder tick on APScheduler, and the dispatcher.
 
 What a tick queues and how the dispatcher sends live in ``handlers.reminders``;
-this module only starts them with the configured channels, limits and holidays.
+this module only starts them with the configured channels (their declarations
+and paces come with them, from ``bot.channels.registry``) and the holidays.
 
 APScheduler only provides the heartbeat: one interval job, every minute and
 once at start-up, in memory. Its misfire handling and job store are not
@@ -20,11 +21,11 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.config import Settings
+from handlers.channels import ChannelInfo
 from handlers.clock import utc_now
 from handlers.delivery import Sender
 from handlers.reminders.dispatcher import Dispatcher
 from handlers.reminders.holidays import parse_holidays
-from handlers.reminders.pacing import DEFAULT_LIMITS, Limit
 from handlers.reminders.tick import TickConfig, tick
 from handlers.reminders.timing import Calendar
 from storage import Database
@@ -35,32 +36,9 @@ TICK_SECONDS = 60
 RESTART_SECONDS = 5
 
 
-def channel_names(settings: Settings) -> tuple[str, ...]:
-    """The channels configured in the environment: who can be reached depends on them."""
-    names = []
-    if settings.telegram_enabled:
-        names.append("telegram")
-    if settings.whatsapp_enabled:
-        names.append("whatsapp")
-    return tuple(names)
-
-
-def tick_config(settings: Settings, channels: Sequence[str]) -> TickConfig:
+def tick_config(settings: Settings, channels: Sequence[ChannelInfo]) -> TickConfig:
     """The working-day calendar (``HOLIDAYS`` applied) and the channels that reach people."""
     return TickConfig(Calendar(parse_holidays(settings.holidays)), tuple(channels))
-
-
-def channel_limits(settings: Settings) -> dict[str, Limit]:
-    """The platforms' default limits, with the per-second rates from the settings."""
-    return {
-        **DEFAULT_LIMITS,
-        "telegram": Limit(
-            settings.telegram_rate_per_second, DEFAULT_LIMITS["telegram"].per_chat_seconds
-        ),
-        "whatsapp": Limit(
-            settings.whatsapp_rate_per_second, DEFAULT_LIMITS["whatsapp"].per_chat_seconds
-        ),
-    }
 
 
 @asynccontextmanager
@@ -71,7 +49,7 @@ async def scheduling(
     clock: Callable[[], datetime] = utc_now,
 ) -> AsyncIterator[None]:
     """Run the reminder tick and the outbox dispatcher while the block runs."""
-    config = tick_config(settings, [channel.name for channel in channels])
+    config = tick_config(settings, [channel.pace.info for channel in channels])
 
     async def heartbeat() -> None:
         try:
@@ -90,7 +68,7 @@ async def scheduling(
         coalesce=True,
         misfire_grace_time=None,
     )
-    dispatcher = Dispatcher(database, channels, limits=channel_limits(settings), clock=clock)
+    dispatcher = Dispatcher(database, channels, clock=clock)
     stop = asyncio.Event()
 
     async def dispatch_until_stopped() -> None:

@@ -1,7 +1,7 @@
 """Sending to a person on some channel, as the core sees it: channel-neutral.
 
-The outbox dispatcher needs only a channel's name and its ``send``; every
-channel adapter offers them (``bot.channels.base.Channel``) and reports a
+The outbox dispatcher needs only a channel's name, its pace and its ``send``;
+every channel adapter offers them (``bot.channels.base.Channel``) and reports a
 failed send as :class:`DeliveryError`, saying whether trying again can help.
 """
 
@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from conversations import Attachment, Choice, Reply
+
+if TYPE_CHECKING:
+    from handlers.reminders.pacing import Pace
 
 
 class DeliveryError(Exception):
@@ -27,15 +30,19 @@ class DeliveryError(Exception):
 
 
 class Sender(Protocol):
-    """A channel as the outbox uses it: ``name`` as stored with identities, and ``send``.
+    """A channel as the outbox uses it: ``name`` as stored with identities, ``pace``, ``send``.
 
-    ``send`` delivers messages to an external user id and raises
-    :class:`DeliveryError` on failure. ``outbox_id`` names the outbox row
-    being delivered, so an adapter may link the platform's message id to it
-    (WhatsApp's delivery statuses arrive later and are recorded on the row).
+    ``pace`` carries the channel's declaration (``pace.info``: limits, whom it
+    reaches) and the sending slots that ``send`` holds for each platform request,
+    so proactive sends and replies share one limit. ``send`` delivers messages to
+    an external user id and raises :class:`DeliveryError` on failure.
+    ``outbox_id`` names the outbox row being delivered, so an adapter may link
+    the platform's message id to it (WhatsApp's delivery statuses arrive later
+    and are recorded on the row).
     """
 
     name: str
+    pace: Pace
 
     async def send(
         self, user_id: str, replies: Sequence[Reply], outbox_id: int | None = None

@@ -22,6 +22,7 @@ from sqlmodel import select
 
 from bot.channels.console import ConsoleChannel
 from conversations import ALL_FORMS, Engine
+from handlers.channels import Limit, reach
 from handlers.delivery import DeliveryError
 from handlers.mailroom import Mailroom
 from handlers.reminders.dispatcher import (
@@ -33,17 +34,15 @@ from handlers.reminders.dispatcher import (
     Dispatcher,
     deliver_pending,
 )
-from handlers.reminders.pacing import Limit
 from handlers.service import Service
 from storage import Database, outbox
 from storage.models import ChannelIdentity, Outbox, Person
 from storage.reminders import dispatch
 from tests.conftest import Clock
-from tests.fake_channel import Crash, FakeChannel
+from tests.fake_channel import TELEGRAM, WHATSAPP, Crash, FakeChannel
 from tests.roster import KADER, load_roster
 
 NOW = datetime(2026, 11, 2, 2, tzinfo=UTC)
-FAST = {"whatsapp": Limit(50_000), "telegram": Limit(50_000)}
 
 
 def people(database: Database) -> dict[str, int]:
@@ -83,13 +82,13 @@ def roster(database: Database) -> Database:
 @pytest.mark.backends
 def test_two_dispatchers_at_once_send_each_row_exactly_once(roster):
     ids = queue(roster, 2000)
-    channels = [FakeChannel("whatsapp"), FakeChannel("whatsapp")]
+    channels = [FakeChannel(WHATSAPP), FakeChannel(WHATSAPP)]
     stats = [None, None]
 
     def serve(index: int) -> None:
         own = Database(roster.url)
         try:
-            dispatcher = Dispatcher(own, [channels[index]], limits=FAST, batch=50)
+            dispatcher = Dispatcher(own, [channels[index]], batch=50)
             stats[index] = asyncio.run(dispatcher.drain())
         finally:
             own.dispose()
@@ -108,9 +107,9 @@ def test_two_dispatchers_at_once_send_each_row_exactly_once(roster):
 @pytest.mark.backends
 def test_a_crash_mid_batch_then_a_restart_delivers_the_rest_exactly_once(roster):
     ids = queue(roster, 600)
-    crashing = FakeChannel("whatsapp", fail=lambda _user, call: Crash() if call == 137 else None)
+    crashing = FakeChannel(WHATSAPP, fail=lambda _user, call: Crash() if call == 137 else None)
     with pytest.raises(Crash):
-        asyncio.run(Dispatcher(roster, [crashing], limits=FAST, batch=100).drain())
+        asyncio.run(Dispatcher(roster, [crashing], batch=100).drain())
     assert len(crashing.sent) == 137
     after_crash = rows(roster)
     assert {i for i, row in after_crash.items() if row.status == "sent"} == set(
@@ -118,8 +117,8 @@ def test_a_crash_mid_batch_then_a_restart_delivers_the_rest_exactly_once(roster)
     ), "every send before the crash is marked sent"
     assert all(row.claimed_by is None for row in after_crash.values()), "claims released"
 
-    restarted = FakeChannel("whatsapp")
-    asyncio.run(Dispatcher(roster, [restarted], limits=FAST).drain())
+    restarted = FakeChannel(WHATSAPP)
+    asyncio.run(Dispatcher(roster, [restarted]).drain())
     assert not set(sent_ids(crashing)) & set(sent_ids(restarted))
     assert sorted(sent_ids(crashing) + sent_ids(restarted)) == ids
 
@@ -128,29 +127,29 @@ def test_a_crash_mid_batch_then_a_restart_delivers_the_rest_exactly_once(roster)
 def test_a_dispatcher_stopped_after_k_sends_leaves_the_rest_to_the_next(roster):
     ids = queue(roster, 300)
     stop = asyncio.Event()
-    first = FakeChannel("whatsapp", on_send=lambda: len(first.sent) >= 40 and stop.set())
-    asyncio.run(Dispatcher(roster, [first], limits={"whatsapp": Limit(400)}).run(stop))
+    # At 50/s a batch is 100 rows: 50 go at once, the stop comes before the next second's.
+    first = FakeChannel(WHATSAPP, Limit(50), on_send=lambda: len(first.sent) >= 40 and stop.set())
+    asyncio.run(Dispatcher(roster, [first]).run(stop))
     assert 40 <= len(first.sent) < 300
-    second = FakeChannel("whatsapp")
-    asyncio.run(Dispatcher(roster, [second], limits=FAST).drain())
+    second = FakeChannel(WHATSAPP)
+    asyncio.run(Dispatcher(roster, [second]).drain())
     assert sorted(sent_ids(first) + sent_ids(second)) == ids
 
 
 @pytest.mark.backends
 def test_rows_of_a_killed_dispatcher_are_sent_once_its_lease_runs_out(roster):
     ids = queue(roster, 50)
-    channels = ["whatsapp"]
     with roster.transaction() as session:
-        claimed = dispatch.claim(session, "killed", NOW, NOW + LEASE, 30, channels)
+        claimed = dispatch.claim(session, "killed", NOW, NOW + LEASE, 30, reach([WHATSAPP]))
     with roster.transaction() as session:
         done = dispatch.Settlement(sent=[(row.id, "whatsapp") for row in claimed[:10]])
         dispatch.settle(session, done, NOW)
     clock = Clock(NOW)
-    channel = FakeChannel("whatsapp")
-    asyncio.run(Dispatcher(roster, [channel], limits=FAST, clock=clock).drain())
+    channel = FakeChannel(WHATSAPP)
+    asyncio.run(Dispatcher(roster, [channel], clock=clock).drain())
     assert len(channel.sent) == 20, "only rows nobody holds"
     clock.advance(seconds=LEASE.total_seconds() + 1)
-    asyncio.run(Dispatcher(roster, [channel], limits=FAST, clock=clock).drain())
+    asyncio.run(Dispatcher(roster, [channel], clock=clock).drain())
     assert sent_ids(channel) == sorted(set(ids) - {row.id for row in claimed[:10]})
 
 
@@ -159,12 +158,12 @@ def test_transient_errors_retry_with_backoff_and_the_rows_are_sent_later(roster)
     ids = queue(roster, 5)
     clock = Clock(NOW)
     busy = FakeChannel(
-        "whatsapp",
+        WHATSAPP,
         fail=lambda _user, call: (
             DeliveryError("429", permanent=False, retry_after=0.2) if call < 5 else None
         ),
     )
-    dispatcher = Dispatcher(roster, [busy], limits=FAST, clock=clock)
+    dispatcher = Dispatcher(roster, [busy], clock=clock)
     first = asyncio.run(dispatcher.drain())
     assert (first.sent, first.retried) == (0, 5)
     waiting = rows(roster)
@@ -183,8 +182,8 @@ def test_transient_errors_retry_with_backoff_and_the_rows_are_sent_later(roster)
 @pytest.mark.backends
 def test_a_row_failing_too_often_is_given_up(roster):
     [row_id] = queue(roster, 1, attempts=MAX_ATTEMPTS - 1)
-    down = FakeChannel("whatsapp", fail=lambda *_: ConnectionError("502 Bad Gateway"))
-    stats = asyncio.run(Dispatcher(roster, [down], limits=FAST).drain())
+    down = FakeChannel(WHATSAPP, fail=lambda *_: ConnectionError("502 Bad Gateway"))
+    stats = asyncio.run(Dispatcher(roster, [down]).drain())
     assert stats.failed == 1
     row = rows(roster)[row_id]
     assert (row.status, row.error) == ("failed", "ConnectionError: 502 Bad Gateway")
@@ -214,11 +213,11 @@ def test_a_blocked_bot_marks_the_account_unreachable_and_the_next_goes_by_whatsa
     with roster.transaction() as session:
         outbox.enqueue_many(session, [outbox.Queued("a", siti, "test", "satu", None)], NOW)
     blocked = FakeChannel(
-        "telegram",
+        TELEGRAM,
         fail=lambda *_: DeliveryError("Forbidden: bot was blocked by the user", permanent=True),
     )
-    whatsapp = FakeChannel("whatsapp")
-    asyncio.run(Dispatcher(roster, [blocked, whatsapp], limits=FAST).drain())
+    whatsapp = FakeChannel(WHATSAPP)
+    asyncio.run(Dispatcher(roster, [blocked, whatsapp]).drain())
     [row] = rows(roster).values()
     assert (row.status, row.channel) == ("failed", "telegram")
     with roster.transaction() as session:
@@ -226,15 +225,15 @@ def test_a_blocked_bot_marks_the_account_unreachable_and_the_next_goes_by_whatsa
     assert identity.unreachable_at is not None
     with roster.transaction() as session:
         outbox.enqueue_many(session, [outbox.Queued("b", siti, "test", "dua", None)], NOW)
-    asyncio.run(Dispatcher(roster, [blocked, whatsapp], limits=FAST).drain())
+    asyncio.run(Dispatcher(roster, [blocked, whatsapp]).drain())
     assert [(s.user_id, s.text) for s in whatsapp.sent] == [(KADER[1:], "dua")]
 
 
 @pytest.mark.backends
 def test_reminders_past_their_working_day_expire_unsent(roster):
     queue(roster, 3, send_before=NOW - timedelta(minutes=1))
-    channel = FakeChannel("whatsapp")
-    asyncio.run(Dispatcher(roster, [channel], limits=FAST, clock=lambda: NOW).drain())
+    channel = FakeChannel(WHATSAPP)
+    asyncio.run(Dispatcher(roster, [channel], clock=lambda: NOW).drain())
     assert channel.sent == []
     assert {row.status for row in rows(roster).values()} == {"expired"}
 
@@ -242,9 +241,9 @@ def test_reminders_past_their_working_day_expire_unsent(roster):
 def test_the_channel_rate_limit_is_never_exceeded(database):
     load_roster(database)
     queue(database, 150)
-    channel = FakeChannel("whatsapp", limit_per_second=50)
+    channel = FakeChannel(WHATSAPP, Limit(50), limit_per_second=50)
     started = time.monotonic()
-    asyncio.run(Dispatcher(database, [channel], limits={"whatsapp": Limit(50)}).drain())
+    asyncio.run(Dispatcher(database, [channel]).drain())
     elapsed = time.monotonic() - started
     assert (len(channel.sent), channel.rejected) == (150, 0)
     assert channel.max_in_window(1.0) <= 50
@@ -257,9 +256,8 @@ def test_sends_to_one_chat_are_spaced(database):
     messages = [outbox.Queued(f"k{n}", siti, "test", str(n), None) for n in range(4)]
     with database.transaction() as session:
         outbox.enqueue_many(session, messages, NOW)
-    channel = FakeChannel("whatsapp")
-    limits = {"whatsapp": Limit(1000, per_chat_seconds=0.25)}
-    asyncio.run(Dispatcher(database, [channel], limits=limits).drain())
+    channel = FakeChannel(WHATSAPP, Limit(1000, per_chat_seconds=0.25))
+    asyncio.run(Dispatcher(database, [channel]).drain())
     times = [s.monotonic for s in channel.sent]
     assert len(times) == 4
     assert all(later - earlier >= 0.24 for earlier, later in itertools.pairwise(times))

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, col, select
 from typer.testing import CliRunner
 
+from bot.channels import console
 from bot.channels.console import ConsoleChannel
 from bot.cli import app
 from conversations import ALL_FORMS, Engine
@@ -160,7 +161,7 @@ def test_a_paused_draft_expires_like_an_open_one(service, database, clock):
 def test_the_expiring_reminder_reaches_a_paused_draft_and_never_a_menu(service, database, clock):
     ServiceChat(service, KADER).send_all(*MONTHLY_START, "lapor", "2")
     ServiceChat(service, KADER_TWO_POSYANDU).send("lapor")
-    config = TickConfig(Calendar(frozenset()), ("console",))
+    config = TickConfig(Calendar(frozenset()), (console.INFO,))
     tick(database, clock.now + timedelta(days=6, hours=2), config, only="draft_expiring")
     with database.transaction() as session:
         rows = session.exec(select(Outbox).where(Outbox.rule == "draft_expiring")).all()

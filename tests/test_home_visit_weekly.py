@@ -24,13 +24,14 @@ from storage import Database
 from storage.models import Conversation, Outbox, Report
 from tests.builders import event_report, file_reports
 from tests.chat import ServiceChat
+from tests.fake_channel import TELEGRAM, WHATSAPP
 from tests.roster import KADER
 from tests.scheduler_roster import MAKASSAR, load_two_zone_roster
 
 RULE = "home_visit_weekly"
 START = datetime(2026, 11, 8, 17, tzinfo=UTC)  # Monday 9 Nov 00:00 WIB
 HOURS = 16 * 24
-CONFIG = TickConfig(Calendar(parse_holidays("", frozenset())), ("telegram", "whatsapp"))
+CONFIG = TickConfig(Calendar(parse_holidays("", frozenset())), (TELEGRAM, WHATSAPP))
 # (Posyandu, day, answers): the week reviewed on Monday 23 Nov is 16-22 Nov.
 VISITS = [
     ("PY1", "2026-11-16", {"alasan": "absen", "demam": False, "tanda_bahaya": False}),

@@ -16,8 +16,8 @@ from sqlmodel import select
 from bot.channels import words as channel_words
 from handlers import Service
 from handlers import words as handler_words
+from handlers.delivery import Sender
 from handlers.reminders.dispatcher import Dispatcher
-from handlers.reminders.pacing import Limit
 from storage import Database
 from storage.meetings.models import MeetingInvitee
 from tests.conftest import Clock
@@ -43,9 +43,8 @@ def rsvp(database: Database) -> list[tuple[str | None, str | None]]:
         ]
 
 
-async def dispatch(database: Database, channel: object, clock: Clock) -> None:
-    limits = {"telegram": Limit(1000), "whatsapp": Limit(1000)}
-    await Dispatcher(database, [channel], limits=limits, clock=clock, concurrency=1).drain()  # type: ignore[list-item]
+async def dispatch(database: Database, channel: Sender, clock: Clock) -> None:
+    await Dispatcher(database, [channel], clock=clock, concurrency=1).drain()
 
 
 @pytest.fixture(params=["ptb", "aiogram"])

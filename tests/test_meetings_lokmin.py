@@ -24,8 +24,9 @@ from storage import Database
 from storage.meetings.models import Meeting, MeetingInvitee
 from storage.models import Outbox, Person
 from storage.reminders import schedule
+from tests.fake_channel import TELEGRAM, WHATSAPP
 
-CONFIG = TickConfig(Calendar(parse_holidays("", frozenset())), ("telegram", "whatsapp"))
+CONFIG = TickConfig(Calendar(parse_holidays("", frozenset())), (TELEGRAM, WHATSAPP))
 SEEDED = datetime(2026, 11, 30, 2, tzinfo=UTC)
 RULES = ("lokmin_rapat", "lokmin_data")
 

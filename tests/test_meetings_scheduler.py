@@ -23,9 +23,10 @@ from storage import Database
 from storage.models import Outbox, Person
 from tests.chat import ServiceChat
 from tests.conftest import Clock
+from tests.fake_channel import TELEGRAM, WHATSAPP
 from tests.scheduler_roster import MAKASSAR, PHONES, load_two_zone_roster
 
-CONFIG = TickConfig(Calendar(parse_holidays("", frozenset())), ("telegram", "whatsapp"))
+CONFIG = TickConfig(Calendar(parse_holidays("", frozenset())), (TELEGRAM, WHATSAPP))
 CREATED = datetime(2026, 11, 30, 2, tzinfo=UTC)  # Monday 09:00 WIB
 WITA = {"Rina", "Joko"}
 

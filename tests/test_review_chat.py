@@ -24,11 +24,13 @@ from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from bot.channels import console
 from bot.cli import app
 from conversations import ALL_FORMS, Engine, Inbound, Reply
 from conversations.forms import MONTHLY
 from handlers import Service
 from handlers.reminders.dispatcher import Dispatcher
+from handlers.reminders.pacing import Pace
 from handlers.review import hooks
 from handlers.roster.demo import seed_demo
 from storage import Database, people
@@ -96,6 +98,7 @@ class Inbox:
     name = "console"
 
     def __init__(self) -> None:
+        self.pace = Pace(console.INFO)
         self.replies: list[Reply] = []
 
     async def send(

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.scheduling import scheduling
 from storage import Database
 from storage.models import Outbox
-from tests.fake_channel import FakeChannel
+from tests.fake_channel import WHATSAPP, FakeChannel
 from tests.scheduler_roster import load_two_zone_roster
 
 RUN = ["jobs", "run", "report_due", "--now", "2026-11-02T09:00+07:00"]
@@ -99,7 +99,7 @@ def test_schedule_set_show_reset(cli):
 def test_run_wiring_ticks_at_start_up_and_dispatches(database):
     load_two_zone_roster(database)
     settings = Settings(_env_file=None, holidays="2026-11-03")
-    whatsapp = FakeChannel("whatsapp")
+    whatsapp = FakeChannel(WHATSAPP)
     at = datetime(2026, 11, 2, 2, tzinfo=UTC)
 
     async def main() -> None:

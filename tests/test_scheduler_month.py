@@ -17,7 +17,6 @@ from sqlmodel import select
 
 from handlers.reminders.dispatcher import Dispatcher
 from handlers.reminders.holidays import parse_holidays
-from handlers.reminders.pacing import Limit
 from handlers.reminders.tick import TickConfig, tick
 from handlers.reminders.timing import Calendar, zone
 from storage import Database, drafts
@@ -26,13 +25,13 @@ from storage.reminders import schedule
 from storage.reminders.models import SummaryRun
 from tests.builders import file_reports, monthly_report
 from tests.conftest import Clock
-from tests.fake_channel import FakeChannel
+from tests.fake_channel import TELEGRAM, WHATSAPP, FakeChannel
 from tests.scheduler_roster import MAKASSAR, NUR_TELEGRAM, PHONES, load_two_zone_roster
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 HOURS = 30 * 24
 CALENDAR = Calendar(parse_holidays("2026-11-03", frozenset()))
-CONFIG = TickConfig(CALENDAR, ("telegram", "whatsapp"))
+CONFIG = TickConfig(CALENDAR, (TELEGRAM, WHATSAPP))
 MAWAR_FILED = datetime(2026, 11, 2, 5, tzinfo=UTC)  # 12:00 WIB
 WITA = {"Rina", "Ayu", "Budi", "Joko"}
 
@@ -86,12 +85,9 @@ def test_a_month_of_reminders_reaches_the_right_people_at_their_local_time(datab
         expires = datetime(2026, 11, 19, 19, tzinfo=UTC)  # 20 Nov 02:00 WIB
         drafts.save(session, ids["Siti"], "bulanan", "{}", expires, START, None)
     clock = Clock(START)
-    telegram = FakeChannel("telegram", clock=clock)
-    whatsapp = FakeChannel("whatsapp", clock=clock)
-    limits = {"telegram": Limit(1000), "whatsapp": Limit(1000)}
-    dispatcher = Dispatcher(
-        database, [telegram, whatsapp], limits=limits, clock=clock, concurrency=4
-    )
+    telegram = FakeChannel(TELEGRAM, clock=clock)
+    whatsapp = FakeChannel(WHATSAPP, clock=clock)
+    dispatcher = Dispatcher(database, [telegram, whatsapp], clock=clock, concurrency=4)
 
     for hour in range(HOURS):
         clock.now = START + timedelta(hours=hour)

@@ -19,9 +19,14 @@ from typing import TextIO
 
 from conversations import Inbound, Reply
 from conversations.parsing import parse_choice_number
+from handlers.channels import ChannelInfo, Limit
 from handlers.mailroom import Arrival, Lane, Mailroom
+from handlers.reminders.pacing import Pace
 
 CHANNEL = "console"
+INFO = ChannelInfo(CHANNEL, Limit(per_second=1000))
+"""A terminal has no platform limit; it reaches only the person chatting (a linked account).
+Not in the registry: ``python -m bot console`` opens it, ``run`` does not."""
 FILES_DIR = Path("data") / "berkas"
 """Where files sent in the chat are saved (relative to the current folder)."""
 SAVED = "📎 Berkas disimpan: {path}"
@@ -54,6 +59,7 @@ class ConsoleChannel:
     ) -> None:
         self._mailroom = mailroom
         mailroom.attach(self)
+        self.pace = Pace(INFO)
         self._files = files_dir
         self._check_outbox = check_outbox
         self._phone = phone

@@ -23,6 +23,10 @@ from the Telegram message, ``"{chat_id}:{message_id}"``, or button press,
 ``"cb:{callback_query_id}"``) and is stored once. A button's spinner is stopped and its
 buttons removed as soon as the press arrives; a short in-memory list of update ids spares the
 Bot API calls of a redelivery.
+
+Sending: every message, reply or reminder, holds one of the bot's sending slots
+(:mod:`handlers.reminders.pacing`) while it is sent, so the bot keeps within Telegram's limit
+(``INFO``, ``TELEGRAM_RATE_PER_SECOND``), across processes when the pace is shared in Redis.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.channels import words as T
+from bot.channels.base import Registration
 from bot.channels.telegram_format import (
     ALLOWED_UPDATES,
     CHANNEL,
@@ -53,8 +58,10 @@ from bot.channels.telegram_format import (
 )
 from bot.config import Settings
 from conversations import Reply
+from handlers.channels import ChannelInfo, Limit
 from handlers.delivery import DeliveryError
 from handlers.mailroom import Arrival, Lane, Mailroom
+from handlers.reminders.pacing import Pace
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +74,10 @@ STOP_GRACE_SECONDS: Final = 10.0
 """How long ``stop`` waits for button presses being answered before closing the session."""
 POLL_RETRY_SECONDS: Final = 2.0
 """The pause after a failed ``getUpdates`` (Telegram down, the network gone) before the next."""
+
+INFO: Final = ChannelInfo(CHANNEL, Limit(per_second=30, per_chat_seconds=1.0))
+"""Telegram's broadcast limit (about 30 messages a second per bot, about one a second per
+chat); it reaches only people who started the bot (a linked account), with no message window."""
 
 
 class PollConflictError(Exception):
@@ -117,7 +128,9 @@ class Webhook:
     secret: str
 
 
-def build_telegram(settings: Settings, mailroom: Mailroom) -> TelegramChannel:
+def build_telegram(
+    settings: Settings, mailroom: Mailroom, pace: Pace | None = None
+) -> TelegramChannel:
     """The Telegram channel on the library named by ``TELEGRAM_LIBRARY``.
 
     Only the chosen library is imported, so an installation may leave the other one out.
@@ -131,7 +144,22 @@ def build_telegram(settings: Settings, mailroom: Mailroom) -> TelegramChannel:
         from bot.channels.telegram_ptb import PtbBackend
 
         backend = PtbBackend
-    return TelegramChannel(settings, mailroom, backend)
+    return TelegramChannel(settings, mailroom, backend, pace=pace)
+
+
+def bot_token(settings: Settings) -> str:
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return settings.telegram_bot_token.get_secret_value()
+
+
+REGISTRATION: Final = Registration(
+    INFO,
+    configured=lambda settings: settings.telegram_enabled,
+    account=bot_token,
+    build=build_telegram,
+    rate=lambda settings: settings.telegram_rate_per_second,
+)
 
 
 def webhook_from(settings: Settings) -> Webhook | None:
@@ -156,13 +184,19 @@ class TelegramChannel:
 
     name = CHANNEL
 
-    def __init__(self, settings: Settings, mailroom: Mailroom, backend: BackendFactory) -> None:
-        if settings.telegram_bot_token is None:
-            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    def __init__(
+        self,
+        settings: Settings,
+        mailroom: Mailroom,
+        backend: BackendFactory,
+        *,
+        pace: Pace | None = None,
+    ) -> None:
+        """``pace``: the bot's sending slots (from the registry); one of its own by default."""
+        token = bot_token(settings)
+        self.pace = pace or Pace(REGISTRATION.effective(settings))
         self._webhook = webhook_from(settings)
-        self._backend = backend(
-            settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base_url
-        )
+        self._backend = backend(token, settings.telegram_api_base_url)
         self._mailroom = mailroom
         mailroom.attach(self)
         self._recent = _RecentIds(RECENT_UPDATES)
@@ -223,7 +257,8 @@ class TelegramChannel:
             raise DeliveryError("not a Telegram user id", permanent=True) from None
         remove = chat_id in self._contact_keyboards
         for message in render(replies, remove_reply_keyboard=remove):
-            await self._backend.send(chat_id, message)
+            async with self.pace.slot():
+                await self._backend.send(chat_id, message)
         self._contact_keyboards.discard(chat_id)
 
     # --- receiving ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from aiohttp import web
 
 from bot.channels import words as T
+from bot.channels.base import Registration
 from bot.channels.whatsapp_client import WINDOW_CLOSED, GraphClient, GraphError
 from bot.channels.whatsapp_payload import (
     CHANNEL,
@@ -38,8 +39,10 @@ from bot.channels.whatsapp_payload import (
 from bot.config import Settings
 from conversations import Reply
 from conversations.phone import mask_phone
+from handlers.channels import ChannelInfo, Limit
 from handlers.delivery import DeliveryError
 from handlers.mailroom import Arrival, Lane, Mailroom
+from handlers.reminders.pacing import Pace
 from handlers.whatsapp_records import Fallback, SentRecords
 
 log = logging.getLogger(__name__)
@@ -48,11 +51,38 @@ WEBHOOK_PATH = "/whatsapp/webhook"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 WINDOW = timedelta(hours=24)
 
+INFO = ChannelInfo(
+    CHANNEL,
+    Limit(per_second=80, per_chat_seconds=6.0),
+    reaches_phones=True,
+    template_window=WINDOW,
+)
+"""The Cloud API's default throughput per number, and about one message per 6 s to one person
+(the pair rate limit); any roster phone can be messaged unasked, by template outside the
+24-hour window."""
 
-def build_whatsapp(settings: Settings, mailroom: Mailroom) -> WhatsAppChannel:
+
+def build_whatsapp(
+    settings: Settings, mailroom: Mailroom, pace: Pace | None = None
+) -> WhatsAppChannel:
     """The channel for ``python -m bot run``, recording its sends in the mailroom's database."""
     records = SentRecords(mailroom.service.database, CHANNEL, mailroom.clock)
-    return WhatsAppChannel(settings, mailroom, records)
+    return WhatsAppChannel(settings, mailroom, records, pace=pace)
+
+
+def phone_number_id(settings: Settings) -> str:
+    if settings.whatsapp_phone_number_id is None:
+        raise ValueError("WHATSAPP_PHONE_NUMBER_ID is not set")
+    return settings.whatsapp_phone_number_id
+
+
+REGISTRATION = Registration(
+    INFO,
+    configured=lambda settings: settings.whatsapp_enabled,
+    account=phone_number_id,
+    build=build_whatsapp,
+    rate=lambda settings: settings.whatsapp_rate_per_second,
+)
 
 
 class WhatsAppChannel:
@@ -66,9 +96,14 @@ class WhatsAppChannel:
         mailroom: Mailroom,
         records: SentRecords,
         *,
+        pace: Pace | None = None,
         client: GraphClient | None = None,
     ) -> None:
-        """``records`` keeps what was sent; its clock is the channel's."""
+        """``records`` keeps what was sent; its clock is the channel's.
+
+        ``pace``: the number's sending slots (from the registry), one of its own by default;
+        a ``client`` given here must hold the same pace.
+        """
         secret = settings.whatsapp_app_secret
         verify_token = settings.whatsapp_verify_token
         phone_number_id = settings.whatsapp_phone_number_id
@@ -78,6 +113,7 @@ class WhatsAppChannel:
                 "WHATSAPP_VERIFY_TOKEN"
             )
         self._settings = settings
+        self.pace = pace or Pace(REGISTRATION.effective(settings))
         self._app_secret = secret.get_secret_value()
         self._verify_token = verify_token.get_secret_value()
         self._phone_number_id = phone_number_id
@@ -98,15 +134,19 @@ class WhatsAppChannel:
     async def start(self) -> None:
         """Open the Graph connection pool and accept webhooks."""
         if self._client is None:
-            self._client = GraphClient.from_settings(self._settings)
+            self._client = GraphClient.from_settings(self._settings, self.pace)
         self._running = True
 
     async def stop(self) -> None:
         """Refuse new webhooks (Meta re-delivers them), finish template resends, close the pool."""
         self._running = False
-        await asyncio.gather(*self._fallbacks, return_exceptions=True)
+        await self.idle()
         if self._client is not None:
             await self._client.aclose()
+
+    async def idle(self) -> None:
+        """Wait for the templates being resent for texts refused as outside the window."""
+        await asyncio.gather(*self._fallbacks, return_exceptions=True)
 
     async def send(
         self, user_id: str, replies: Sequence[Reply], outbox_id: int | None = None

@@ -1,13 +1,15 @@
 """Talking to the WhatsApp Cloud API (Graph API): sends and media uploads.
 
 One ``httpx.AsyncClient`` per process keeps TLS connections to Graph open
-(pooled, with timeouts so a hung request cannot stall a user's queue). Sends
-are paced by ``aiolimiter`` (a maintained asyncio leaky bucket with fair,
-cancellation-safe waiting) at the number's throughput, 80 messages/s by
-default. Throttling (429, 130429, the per-user pair limit 131056) and server
-errors are retried with the backoff of :mod:`handlers.retry`; anything else is a
-permanent :class:`GraphError`. The access token only ever travels in the
-``Authorization`` header: it is in no URL, log line or exception.
+(pooled, with timeouts so a hung request cannot stall a user's queue). Every
+``/messages`` request holds one of the number's sending slots
+(:class:`handlers.reminders.pacing.Pace`, shared with the dispatcher and, through
+Redis, with other processes), so the number's throughput (80 messages/s by
+default) is kept in any one-second window. Throttling (429, 130429, the per-user
+pair limit 131056) and server errors are retried with the backoff of
+:mod:`handlers.retry`; anything else is a permanent :class:`GraphError`. The
+access token only ever travels in the ``Authorization`` header: it is in no URL,
+log line or exception.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ import random
 from typing import Any
 
 import httpx
-from aiolimiter import AsyncLimiter
 
 from bot.config import Settings
 from handlers.delivery import DeliveryError
+from handlers.reminders.pacing import Pace
 from handlers.retry import RetryPolicy, retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -62,7 +64,7 @@ class GraphClient:
         phone_number_id: str,
         access_token: str,
         *,
-        rate_per_second: float = 80,
+        pace: Pace,
         retry: RetryPolicy = GRAPH_RETRY,
         rng: random.Random | None = None,
     ) -> None:
@@ -73,21 +75,22 @@ class GraphClient:
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         )
         self._phone_number_id = phone_number_id
-        # A bucket of one: requests are evenly spaced, never a burst above the rate.
-        self._limiter = AsyncLimiter(1, 1 / rate_per_second)
+        self._pace = pace
         self._retry = retry
         self._rng = rng or random.Random()
 
     @classmethod
-    def from_settings(cls, settings: Settings, retry: RetryPolicy = GRAPH_RETRY) -> GraphClient:
-        """The client for the configured number (token, phone number id, API base, rate)."""
+    def from_settings(
+        cls, settings: Settings, pace: Pace, retry: RetryPolicy = GRAPH_RETRY
+    ) -> GraphClient:
+        """The client for the configured number (token, phone number id, API base)."""
         if settings.whatsapp_access_token is None or settings.whatsapp_phone_number_id is None:
             raise ValueError("set WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID")
         return cls(
             settings.whatsapp_api_base_url,
             settings.whatsapp_phone_number_id,
             settings.whatsapp_access_token.get_secret_value(),
-            rate_per_second=settings.whatsapp_rate_per_second,
+            pace=pace,
             retry=retry,
         )
 
@@ -121,10 +124,8 @@ class GraphClient:
         attempt = 0
         while True:
             attempt += 1
-            if paced:
-                await self._limiter.acquire()
             try:
-                response = await self._http.post(path, **request)
+                response = await self._send(path, paced, request)
             except httpx.TransportError as error:
                 failure = GraphError(
                     f"network error: {type(error).__name__}", code=None, permanent=False
@@ -138,6 +139,13 @@ class GraphClient:
             delay = self._retry.delay(attempt, failure.retry_after, self._rng)
             log.warning("whatsapp %s: %s; retry %d in %.2fs", endpoint, failure, attempt, delay)
             await asyncio.sleep(delay)
+
+    async def _send(self, path: str, paced: bool, request: dict[str, Any]) -> httpx.Response:
+        """One POST; a paced one holds a sending slot until Graph has answered."""
+        if not paced:
+            return await self._http.post(path, **request)
+        async with self._pace.slot():
+            return await self._http.post(path, **request)
 
 
 def _failure(response: httpx.Response) -> GraphError:

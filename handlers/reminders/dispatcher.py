@@ -26,16 +26,16 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from conversations import Reply
 from conversations.phone import normalize_phone
+from handlers.channels import reach
 from handlers.clock import utc_now
 from handlers.delivery import DeliveryError, Sender, decode
-from handlers.reminders.pacing import DEFAULT_LIMITS, FALLBACK_LIMIT, ChannelPace, Limit
 from handlers.retry import RetryPolicy
 from storage import Database, people
 from storage.reminders import dispatch
@@ -66,6 +66,10 @@ class Stats:
 class Dispatcher:
     """Sends queued proactive messages through the channels, within their rate limits.
 
+    Each channel brings its ``pace``: its declaration (limits, whether it reaches
+    roster phones) and the slots its sends hold; the dispatcher adds the spacing
+    between sends to one chat and the pause a 429 asks for.
+
     ``person_id`` restricts it to one person's messages and ``keep_unreachable``
     leaves rows no channel reaches queued instead of failing them (the console,
     which reaches one person only). One instance serves one ``drain``/``run``
@@ -77,7 +81,6 @@ class Dispatcher:
         database: Database,
         channels: Sequence[Sender],
         *,
-        limits: Mapping[str, Limit] | None = None,
         clock: Callable[[], datetime] = utc_now,
         person_id: int | None = None,
         keep_unreachable: bool = False,
@@ -87,10 +90,8 @@ class Dispatcher:
     ) -> None:
         self._db = database
         self._channels = {channel.name: channel for channel in channels}
-        known = {**DEFAULT_LIMITS, **(limits or {})}
-        self._limits = {name: known.get(name, FALLBACK_LIMIT) for name in self._channels}
-        self._paces: dict[str, ChannelPace] = {}
-        total = sum(limit.per_second for limit in self._limits.values())
+        self._reach = reach(channel.pace.info for channel in channels)
+        total = sum(channel.pace.info.limit.per_second for channel in channels)
         self._batch = batch or max(10, min(500, int(total * 2)))
         self._concurrency = concurrency
         self._clock = clock
@@ -110,7 +111,6 @@ class Dispatcher:
 
     async def _serve(self, stop: asyncio.Event, *, until_idle: bool) -> Stats:
         self._run = state = _RunState()
-        self._paces = {name: ChannelPace(limit) for name, limit in self._limits.items()}
         workers = [asyncio.create_task(self._work()) for _ in range(self._concurrency)]
         flusher = asyncio.create_task(self._flush_periodically())
         try:
@@ -188,7 +188,7 @@ class Dispatcher:
             state.stats.unreachable += 1
             return
         address = row.address
-        await self._paces[address.channel].wait(address.external_id)
+        await self._channels[address.channel].pace.turn(address.external_id)
         if not state.sending or row.claimed_until - self._clock() < LEASE_MARGIN:
             return
         channel = self._channels[address.channel]
@@ -210,7 +210,7 @@ class Dispatcher:
         state = self._run
         channel = row.address.channel
         if retry_after:
-            self._paces[channel].pause(retry_after)
+            self._channels[channel].pace.pause(retry_after)
         if permanent or RETRY.exhausted(row.attempts):
             log.warning("outbox %d (%s) failed on %s: %s", row.id, row.rule, channel, error)
             state.ledger.failed.append((row.id, channel, error))
@@ -273,7 +273,7 @@ class Dispatcher:
                 now,
                 now + LEASE,
                 self._batch,
-                list(self._channels),
+                self._reach,
                 self._person_id,
             )
 

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from handlers.channels import ChannelInfo, reach
 from handlers.reminders.jobs import JOBS, Job
 from handlers.reminders.jobs.base import Occurrence, Outcome, Scope, occurrences_between
 from handlers.reminders.rules import Setting, resolve
@@ -34,10 +35,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class TickConfig:
-    """What a tick needs besides the database: working days, and which channels reach people."""
+    """What a tick needs besides the database: working days, and the configured channels.
+
+    The channels' declarations say who they reach (a linked account, or any roster phone).
+    """
 
     calendar: Calendar
-    channels: tuple[str, ...]
+    channels: tuple[ChannelInfo, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +143,7 @@ def _run(database: Database, due: Due, config: TickConfig, now: datetime) -> Run
             due.kabupaten,
             due.setting,
             config.calendar,
-            config.channels,
+            reach(config.channels),
             due.timezone,
             now,
         )

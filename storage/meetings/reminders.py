@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 
 from storage.meetings.models import SCHEDULED, ActionItem, Meeting, MeetingInvitee
 from storage.models import Person
-from storage.reminders.recipients import Recipient, Zone, reachable
+from storage.reminders.recipients import Reach, Recipient, Zone, reachable
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def invitees_of_meetings_starting(
     session: Session,
     kabupaten: str,
     zone: Zone,
-    channels: Sequence[str],
+    reach: Reach,
     after: datetime,
     before: datetime,
 ) -> list[Invited]:
@@ -56,7 +56,7 @@ def invitees_of_meetings_starting(
             col(Person.name),
             col(Person.role),
             col(Person.phone),
-            reachable(channels),
+            reachable(reach),
             col(Meeting.id),
             col(Meeting.title),
             col(Meeting.place),
@@ -84,7 +84,7 @@ def invitees_of_meetings_starting(
 
 
 def owners_of_items_due(
-    session: Session, kabupaten: str, zone: Zone, channels: Sequence[str], days: Sequence[date]
+    session: Session, kabupaten: str, zone: Zone, reach: Reach, days: Sequence[date]
 ) -> list[Owned]:
     """Owners on this clock of open follow-up items due on one of ``days``."""
     statement = (
@@ -93,7 +93,7 @@ def owners_of_items_due(
             col(Person.name),
             col(Person.role),
             col(Person.phone),
-            reachable(channels),
+            reachable(reach),
             col(ActionItem.id),
             col(ActionItem.what),
             col(ActionItem.due),

@@ -20,8 +20,8 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlmodel import Session
 
 from storage.models import ChannelIdentity, Outbox, Person
+from storage.reminders.recipients import Reach
 
-WHATSAPP = "whatsapp"
 CHUNK = 500
 MAX_ERROR = 200
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -82,7 +82,7 @@ def claim(
     now: datetime,
     lease_until: datetime,
     limit: int,
-    channels: Sequence[str],
+    reach: Reach,
     person_id: int | None = None,
 ) -> list[Claimed]:
     """Take up to ``limit`` due rows (oldest first) for ``worker`` until ``lease_until``."""
@@ -110,7 +110,7 @@ def claim(
         .returning(Outbox.id, Outbox.person_id, Outbox.rule, Outbox.payload, Outbox.attempts)
     )
     rows = sorted(session.connection().execute(statement).all())
-    found = addresses(session, sorted({row.person_id for row in rows}), channels)
+    found = addresses(session, sorted({row.person_id for row in rows}), reach)
     return [
         Claimed(
             row.id,
@@ -127,17 +127,16 @@ def claim(
     ]
 
 
-def addresses(
-    session: Session, person_ids: Sequence[int], channels: Sequence[str]
-) -> dict[int, Address]:
+def addresses(session: Session, person_ids: Sequence[int], reach: Reach) -> dict[int, Address]:
     """The address each active person is best reached at on the configured channels.
 
-    Candidates are linked accounts not marked unreachable, plus (WhatsApp
-    configured, no WhatsApp account linked) the roster phone. The one the
-    person wrote from last wins, since that is where they expect the bot.
+    Candidates are linked accounts not marked unreachable, plus, on each channel
+    that reaches roster phones (WhatsApp) where the person has no account linked,
+    the roster phone as digits without the ``+`` (how WhatsApp names a number).
+    The one the person wrote from last wins, since that is where they expect the bot.
     """
     candidates: dict[int, list[tuple[datetime, int, Address]]] = defaultdict(list)
-    has_whatsapp: set[int] = set()
+    linked: set[tuple[int, str]] = set()
     active: dict[int, str] = {}
     for start in range(0, len(person_ids), CHUNK):
         ids = list(person_ids[start : start + CHUNK])
@@ -153,7 +152,9 @@ def addresses(
             ChannelIdentity.external_id,
             ChannelIdentity.last_inbound_at,
             ChannelIdentity.unreachable_at,
-        ).where(ChannelIdentity.person_id.in_(ids), ChannelIdentity.channel.in_(list(channels)))
+        ).where(
+            ChannelIdentity.person_id.in_(ids), ChannelIdentity.channel.in_(list(reach.channels))
+        )
         for (
             identity,
             person,
@@ -162,16 +163,15 @@ def addresses(
             last_inbound,
             blocked,
         ) in session.connection().execute(identities):
-            if channel == WHATSAPP:
-                has_whatsapp.add(person)
+            linked.add((person, channel))
             if blocked is None:
                 candidates[person].append(
                     (last_inbound or _EPOCH, 1, Address(channel, external, identity))
                 )
-    if WHATSAPP in channels:
+    for channel in reach.phone_channels:
         for person, phone in active.items():
-            if person not in has_whatsapp:
-                candidates[person].append((_EPOCH, 0, Address(WHATSAPP, phone.lstrip("+"), None)))
+            if (person, channel) not in linked:
+                candidates[person].append((_EPOCH, 0, Address(channel, phone.lstrip("+"), None)))
     return {
         person: max(options, key=lambda option: option[:2])[2]
         for person, options in candidates.items()

@@ -6,9 +6,10 @@ at each recipient's local time. Each row says whether the person can be
 reached on the configured channels, so nobody unreachable is skipped silently:
 the caller lists them instead.
 
-Reachability: WhatsApp reaches every roster phone unless a WhatsApp account
-of the person was marked unreachable; any other channel (Telegram, console)
-only through a linked account that is not marked unreachable.
+Reachability (:class:`Reach`): a channel that reaches roster phones (WhatsApp)
+reaches every person unless their account on it was marked unreachable; any
+other channel (Telegram, console) only through a linked account that is not
+marked unreachable.
 """
 
 from __future__ import annotations
@@ -35,7 +36,27 @@ from storage.models import (
 )
 from storage.reports import MONTHLY
 
-WHATSAPP = "whatsapp"
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The configured channels, and those of them that reach a roster phone number unasked.
+
+    Built from the channels' declarations (``handlers.channels.reach``): storage names no
+    channel itself.
+    """
+
+    channels: tuple[str, ...]
+    by_phone: frozenset[str] = frozenset()
+
+    @property
+    def linked_only(self) -> list[str]:
+        """The channels that reach a person only through an account they linked."""
+        return [channel for channel in self.channels if channel not in self.by_phone]
+
+    @property
+    def phone_channels(self) -> list[str]:
+        """The configured channels that reach roster phone numbers, in a stable order."""
+        return sorted(self.by_phone.intersection(self.channels))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +107,10 @@ class Zone:
         return Person.timezone == self.timezone
 
 
-def reachable(channels: Sequence[str]) -> ColumnElement[bool]:
+def reachable(reach: Reach) -> ColumnElement[bool]:
     """A condition on Person rows: some configured channel can deliver to them."""
-    conditions = []
-    linked = [channel for channel in channels if channel != WHATSAPP]
+    conditions: list[ColumnElement[bool]] = []
+    linked = reach.linked_only
     if linked:
         conditions.append(
             exists().where(
@@ -98,14 +119,14 @@ def reachable(channels: Sequence[str]) -> ColumnElement[bool]:
                 ChannelIdentity.unreachable_at.is_(None),
             )
         )
-    if WHATSAPP in channels:
-        conditions.append(
-            ~exists().where(
-                ChannelIdentity.person_id == Person.id,
-                ChannelIdentity.channel == WHATSAPP,
-                ChannelIdentity.unreachable_at.is_not(None),
-            )
+    conditions.extend(
+        ~exists().where(
+            ChannelIdentity.person_id == Person.id,
+            ChannelIdentity.channel == channel,
+            ChannelIdentity.unreachable_at.is_not(None),
         )
+        for channel in reach.phone_channels
+    )
     return or_(*conditions) if conditions else false()
 
 
@@ -152,13 +173,13 @@ def visits_between(
     return [(code, dict(data)) for code, data in session.exec(statement)]
 
 
-def _person_columns(channels: Sequence[str]) -> tuple[Any, ...]:
+def _person_columns(reach: Reach) -> tuple[Any, ...]:
     return (
         Person.id,
         Person.name,
         Person.role,
         Person.phone,
-        reachable(channels).label("reachable"),
+        reachable(reach).label("reachable"),
     )
 
 
@@ -167,7 +188,7 @@ def posyandu_people(
     kabupaten_code: str,
     roles: Sequence[str],
     posyandu: ColumnElement[bool],
-    channels: Sequence[str],
+    reach: Reach,
     zone: Zone | None = None,
 ) -> list[PosyanduLink]:
     """People with one of ``roles`` responsible for the active Posyandu matching ``posyandu``.
@@ -176,7 +197,7 @@ def posyandu_people(
     responsible for every Posyandu of her desa. Ordered by person, then Posyandu.
     """
     columns = (
-        *_person_columns(channels),
+        *_person_columns(reach),
         Posyandu.code,
         Posyandu.name,
         Posyandu.desa_code,
@@ -217,7 +238,7 @@ def area_members(
     kabupaten_code: str,
     puskesmas_codes: Sequence[str],
     roles: Sequence[str],
-    channels: Sequence[str],
+    reach: Reach,
     zone: Zone,
 ) -> list[AreaMember]:
     """Staff of these Puskesmas and (when ``roles`` has ``bidan``) the bidan of their desa."""
@@ -225,7 +246,7 @@ def area_members(
     codes = list(puskesmas_codes)
     common = [Person.kabupaten_code == kabupaten_code, Person.active, zone.condition()]
     if "puskesmas" in roles:
-        statement = select(*_person_columns(channels), Person.area_code).where(
+        statement = select(*_person_columns(reach), Person.area_code).where(
             Person.role == "puskesmas", Person.area_code.in_(codes), *common
         )
         members.extend(
@@ -234,7 +255,7 @@ def area_members(
         )
     if "bidan" in roles:
         statement = (
-            select(*_person_columns(channels), Desa.puskesmas_code)
+            select(*_person_columns(reach), Desa.puskesmas_code)
             .join(Desa, Desa.code == Person.area_code)
             .where(Person.role == "bidan", Desa.puskesmas_code.in_(codes), *common)
         )
@@ -322,12 +343,12 @@ def expiring_drafts(
     kabupaten_code: str,
     after: datetime,
     before: datetime,
-    channels: Sequence[str],
+    reach: Reach,
     zone: Zone,
 ) -> list[ExpiringDraft]:
     """Unfinished drafts of the kabupaten's people on this clock expiring in (after, before]."""
     statement = (
-        select(*_person_columns(channels), Conversation.form, Conversation.expires_at)
+        select(*_person_columns(reach), Conversation.form, Conversation.expires_at)
         .join(Person, Person.id == Conversation.person_id)
         .where(
             Conversation.expires_at > after,

@@ -17,7 +17,7 @@ from handlers.reminders import words as T
 from handlers.reminders.rules import Rule, Setting
 from handlers.reminders.timing import Calendar, zone
 from storage import Transaction
-from storage.reminders.recipients import Recipient, Zone
+from storage.reminders.recipients import Reach, Recipient, Zone
 from storage.reminders.schedule import KabupatenFacts
 
 
@@ -49,7 +49,7 @@ class Scope:
     kabupaten: KabupatenFacts
     setting: Setting
     calendar: Calendar
-    channels: tuple[str, ...]
+    reach: Reach
     timezone: str
     now: datetime
 

@@ -44,7 +44,7 @@ class DraftExpiringJob:
             scope.kabupaten.code,
             scope.now,
             scope.now + NOTICE,
-            scope.channels,
+            scope.reach,
             scope.zone,
         )
         today = scope.local_now.date()

@@ -60,7 +60,7 @@ class HomeVisitWeeklyJob:
             code,
             self.rule.audience,
             recipients.posyandu_in(sorted(visits)),
-            scope.channels,
+            scope.reach,
             scope.zone,
         )
         by_bidan: dict[int, list[PosyanduLink]] = defaultdict(list)

@@ -60,7 +60,7 @@ class LokminJob:
         code = scope.kabupaten.code
         puskesmas = recipients.puskesmas_with_lokmin(scope.session, code, days)
         members = recipients.area_members(
-            scope.session, code, list(puskesmas), self.rule.audience, scope.channels, scope.zone
+            scope.session, code, list(puskesmas), self.rule.audience, scope.reach, scope.zone
         )
         periods = [
             shift_month(occurrence.period, -n) for n in reversed(range(self._months_reported))

@@ -53,7 +53,7 @@ class PosyanduDayJob:
             scope.kabupaten.code,
             self.rule.audience,
             recipients.posyandu_day_in(days),
-            scope.channels,
+            scope.reach,
             scope.zone,
         )
         by_person: dict[int, list[PosyanduLink]] = defaultdict(list)

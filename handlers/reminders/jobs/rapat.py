@@ -55,7 +55,7 @@ class MeetingReminderJob:
             scope.session,
             scope.kabupaten.code,
             scope.zone,
-            scope.channels,
+            scope.reach,
             scope.now,
             scope.now + LOOK_AHEAD,
         )
@@ -105,7 +105,7 @@ class MeetingReminderJob:
         today = local_now.date()
         soon = today + timedelta(days=ITEM_NOTICE_DAYS)
         found = reminders.owners_of_items_due(
-            scope.session, scope.kabupaten.code, scope.zone, scope.channels, [today, soon]
+            scope.session, scope.kabupaten.code, scope.zone, scope.reach, [today, soon]
         )
         messages = []
         for owned in found:

@@ -42,7 +42,7 @@ class ReportDueJob:
             scope.kabupaten.code,
             self.rule.audience,
             recipients.missing_report(occurrence.period),
-            scope.channels,
+            scope.reach,
             scope.zone,
         )
         names: dict[int, list[str]] = defaultdict(list)

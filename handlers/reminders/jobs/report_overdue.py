@@ -51,11 +51,11 @@ class ReportOverdueJob:
         missing = recipients.missing_report(period)
         code = scope.kabupaten.code
         bidan_links = recipients.posyandu_people(
-            scope.session, code, ("bidan",), missing, scope.channels, scope.zone
+            scope.session, code, ("bidan",), missing, scope.reach, scope.zone
         )
         kader: dict[str, list[Recipient]] = defaultdict(list)
         for link in recipients.posyandu_people(
-            scope.session, code, ("kader",), missing, scope.channels
+            scope.session, code, ("kader",), missing, scope.reach
         ):
             kader[link.posyandu_code].append(link.person)
         by_bidan: dict[int, list[PosyanduLink]] = defaultdict(list)
@@ -91,11 +91,11 @@ class ReportOverdueJob:
         for _, name, desa, puskesmas in missing:
             by_area[puskesmas][desa].append(name)
         staff = recipients.area_members(
-            scope.session, code, list(by_area), ("puskesmas",), scope.channels, scope.zone
+            scope.session, code, list(by_area), ("puskesmas",), scope.reach, scope.zone
         )
         bidan: dict[str, list[str]] = defaultdict(list)
         for link in recipients.posyandu_people(
-            scope.session, code, ("bidan",), recipients.missing_report(period), scope.channels
+            scope.session, code, ("bidan",), recipients.missing_report(period), scope.reach
         ):
             if named(link.person) not in bidan[link.desa_code]:
                 bidan[link.desa_code].append(named(link.person))
