@@ -14,6 +14,7 @@ import typer
 
 from bot.cli_exports import bok_app, export_app, targets_app
 from bot.cli_forms import forms_app
+from bot.cli_inbox import inbox_app
 from bot.cli_meetings import meetings_app
 from bot.cli_people import people_app
 from bot.cli_reminders import jobs_app, schedule_app
@@ -38,6 +39,7 @@ app.add_typer(bok_app, name="bok")
 app.add_typer(forms_app, name="forms")
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(people_app, name="people")
+app.add_typer(inbox_app, name="inbox")
 
 DEMO_KADER_PHONE = "+6281200000001"
 

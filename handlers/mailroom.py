@@ -37,7 +37,7 @@ from handlers.clock import utc_now
 from handlers.delivery import DeliveryError, Sender, decode, encode
 from handlers.retry import RetryPolicy
 from handlers.service import Service
-from storage import Transaction, inbox
+from storage import Database, Transaction, inbox
 from storage.inbox import Lane
 from storage.models import Inbox
 
@@ -456,3 +456,36 @@ def _apology(session: Transaction, row_id: int) -> int:
     assert row is not None
     reply = encode(Reply(T.REPLY_LOST))
     return inbox.add_reply(session, row, APOLOGY_POSITION, None, reply, None, row.received_at)
+
+
+# --- the operator's commands (``python -m bot inbox``) ---------------------------------------
+
+MESSAGE_PREFIX = "m"
+REPLY_PREFIX = "r"
+
+
+def parked(database: Database, limit: int = 100) -> list[inbox.Parked]:
+    """What failed for good: inbound messages the core could not handle, undeliverable replies."""
+    with database.transaction() as session:
+        return inbox.parked(session, limit)
+
+
+def parked_id(item: inbox.Parked) -> str:
+    """How an operator names a parked item: ``m12`` (message 12) or ``r34`` (reply 34)."""
+    return (MESSAGE_PREFIX if item.kind == inbox.PARKED_MESSAGE else REPLY_PREFIX) + str(item.id)
+
+
+def retry_parked(database: Database, name: str) -> bool:
+    """Put a parked message or reply back in its lane; a running bot's sweep takes it up.
+
+    False when ``name`` names nothing parked (a typo, or it was retried already).
+    """
+    prefix, digits = name[:1].lower(), name[1:]
+    if not digits.isascii() or not digits.isdigit():
+        return False
+    with database.transaction() as session:
+        if prefix == MESSAGE_PREFIX:
+            return inbox.retry_message(session, int(digits))
+        if prefix == REPLY_PREFIX:
+            return inbox.retry_reply(session, int(digits)) is not None
+    return False

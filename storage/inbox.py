@@ -199,7 +199,8 @@ def forget_if_stranger(session: Session, lane: Lane) -> None:
 
     Registration links a roster member in the transaction that answers their
     first message, so a finished lane without a link is someone the bot
-    refused: not even the message id is kept (a WhatsApp id encodes the number).
+    refused: not even the message id is kept (a WhatsApp id encodes the number). A message
+    the core failed on stays for the operator (``inbox failed``) until the retention ends.
     """
     linked = session.exec(
         select(ChannelIdentity.id).where(
@@ -208,11 +209,7 @@ def forget_if_stranger(session: Session, lane: Lane) -> None:
     ).first()
     if linked is not None:
         return
-    mine = (
-        Inbox.channel == lane.channel,
-        Inbox.user_id == lane.user_id,
-        col(Inbox.status).in_(FINISHED),
-    )
+    mine = (Inbox.channel == lane.channel, Inbox.user_id == lane.user_id, Inbox.status == DONE)
     _delete_replies(session, select(Inbox.id).where(*mine).scalar_subquery())
     session.execute(delete(Inbox).where(*mine))
 
@@ -330,9 +327,13 @@ def last_question(session: Session, lane: Lane) -> LastQuestion | None:
 # --- the operator's view ------------------------------------------------------------------------
 
 
+PARKED_MESSAGE = "message"
+PARKED_REPLY = "reply"
+
+
 @dataclass(frozen=True, slots=True)
 class Parked:
-    """Something that failed for good: an inbound message, or a reply (``kind``)."""
+    """Something that failed for good: an inbound ``message``, or a ``reply`` (``kind``)."""
 
     kind: str
     id: int
@@ -350,29 +351,40 @@ def parked(session: Session, limit: int = 100) -> list[Parked]:
         .order_by(col(Inbox.id).desc())
         .limit(limit)
     )
-    found = [Parked("pesan", *row) for row in messages]
+    found = [Parked(PARKED_MESSAGE, *row) for row in messages]
     answers = session.exec(
         select(Outbox.id, Outbox.channel, Outbox.address, Outbox.created_at, Outbox.error)
         .where(Outbox.status == FAILED, col(Outbox.inbox_id).is_not(None))
         .order_by(col(Outbox.id).desc())
         .limit(limit)
     )
-    found += [Parked("balasan", i, c or "", a or "", at, e) for i, c, a, at, e in answers]
+    found += [Parked(PARKED_REPLY, i, c or "", a or "", at, e) for i, c, a, at, e in answers]
     return found
 
 
-def retry_message(session: Session, row_id: int, now: datetime) -> bool:
-    """Put a failed inbound message back in its lane; False if there is no such failed row."""
+def retry_message(session: Session, row_id: int) -> bool:
+    """Put a failed inbound message back in its lane, due at once; False if no such failed row.
+
+    The replies of the failed attempt (the apology) go: the next attempt writes its own.
+    """
+    failed = select(Inbox.id).where(col(Inbox.id) == row_id, Inbox.status == FAILED)
+    _delete_replies(session, failed.scalar_subquery())
     result = session.execute(
         update(Inbox)
         .where(col(Inbox.id) == row_id, Inbox.status == FAILED)
-        .values(status=PENDING, attempts=0, next_attempt_at=now, finished_at=None, error=None)
+        .values(
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=Inbox.received_at,
+            finished_at=None,
+            error=None,
+        )
     )
     return result.rowcount == 1
 
 
-def retry_reply(session: Session, reply_id: int, now: datetime) -> Lane | None:
-    """Queue a failed reply again (its inbox row reopens); the lane to wake, or None."""
+def retry_reply(session: Session, reply_id: int) -> Lane | None:
+    """Queue a failed reply again, due at once (its inbox row reopens); its lane, or None."""
     reply = session.get(Outbox, reply_id)
     if reply is None or reply.status != FAILED or reply.inbox_id is None:
         return None
@@ -381,7 +393,13 @@ def retry_reply(session: Session, reply_id: int, now: datetime) -> Lane | None:
     session.execute(
         update(Inbox)
         .where(col(Inbox.id) == reply.inbox_id)
-        .values(status=ANSWERED, next_attempt_at=now, finished_at=None, lease_until=None)
+        .values(
+            status=ANSWERED,
+            next_attempt_at=Inbox.received_at,
+            finished_at=None,
+            lease_until=None,
+            error=None,
+        )
     )
     return Lane(reply.channel or "", reply.address or "")
 

@@ -491,6 +491,10 @@ class FakeGraphAPI:
             code, templates_too, via, details
         )
 
+    def clear_recipient(self, wa_id: str) -> None:
+        """Sends to *wa_id* succeed again (the number is back on WhatsApp)."""
+        self._recipient_failures.pop(_wa_id_of(wa_id), None)
+
     def outside_window(
         self, wa_id: str, *, via: Literal["response", "webhook"] = "response"
     ) -> None:
