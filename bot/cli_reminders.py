@@ -25,7 +25,7 @@ from conversations.zones import abbreviation
 from handlers.channels import ChannelInfo
 from handlers.clock import utc_now
 from handlers.reminders import admin
-from handlers.reminders.dispatcher import Stats
+from handlers.reminders.dispatcher import Held, Stats
 from handlers.reminders.rules import RULES, validate
 from handlers.reminders.tick import RunReport
 from handlers.reminders.timing import zone
@@ -123,11 +123,22 @@ def run_job(
     reports = tick(database, instant, tick_config(settings, channels), only=rule, force=True)
     _print_reports(console, rule, instant, reports, channels)
     if dispatch:
-        stats = asyncio.run(_dispatch(settings, database))
+        stats, held = asyncio.run(_dispatch(settings, database))
         console.print(
             f"dispatched: {stats.sent} sent, {stats.retried} to retry, {stats.failed} failed, "
             f"{stats.unreachable} unreachable"
         )
+        if stats.resent:
+            console.print(
+                f"[yellow]{stats.resent} were being sent when a dispatcher stopped and were sent "
+                "again: each may have reached its person twice.[/yellow]"
+            )
+        if held is not None:
+            console.print(
+                f"[yellow]{held.rows} more are held by another dispatcher until "
+                f"{held.until:%H:%M:%S} UTC (the running bot, or one that stopped); run again "
+                "after that to send what it did not.[/yellow]"
+            )
     if any(report.error for report in reports):
         raise typer.Exit(1)
 
@@ -180,7 +191,7 @@ def _print_reports(
             console.print(f"  {admin.described(person)}")
 
 
-async def _dispatch(settings: Settings, database: Database) -> Stats:
+async def _dispatch(settings: Settings, database: Database) -> tuple[Stats, Held | None]:
     from bot.channels.registry import build_channels
     from bot.wiring import build_mailroom, build_service
     from handlers.reminders.dispatcher import Dispatcher
@@ -194,7 +205,9 @@ async def _dispatch(settings: Settings, database: Database) -> Stats:
         for channel in channels:
             await channel.start()
             started.append(channel)
-        return await Dispatcher(database, channels).drain()
+        dispatcher = Dispatcher(database, channels)
+        stats = await dispatcher.drain()
+        return stats, await asyncio.to_thread(dispatcher.held_elsewhere)
     finally:
         for channel in reversed(started):
             await channel.stop()

@@ -158,7 +158,7 @@ def test_ruff_format_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-MYPY_STORAGE_ALLOWANCE = 162
+MYPY_STORAGE_ALLOWANCE = 159
 """Type errors still allowed in ``storage/``, almost all SQLModel column typing
 (``Model.field.in_(...)`` seen as ``str``). Lower it whenever a fix lands; the
 other floors allow none."""

@@ -154,6 +154,35 @@ def test_rows_of_a_killed_dispatcher_are_sent_once_its_lease_runs_out(roster):
 
 
 @pytest.mark.backends
+def test_after_a_hard_kill_only_the_rows_being_sent_go_twice_and_a_rerun_says_what_waits(roster):
+    """A dispatcher killed with 30 rows claimed, 3 of them marked ``sending`` (in flight).
+
+    Within the lease a rerun sends nothing of them and says until when they are held; after
+    it, the 27 never marked go once and the 3 in flight go again, counted as resent.
+    """
+    ids = queue(roster, 50)
+    with roster.transaction() as session:
+        claimed = dispatch.claim(session, "killed", NOW, NOW + LEASE, 30, reach([WHATSAPP]))
+        in_flight = {row.id for row in claimed[:3]}
+        assert dispatch.mark_sending(session, "killed", sorted(in_flight)) == in_flight
+        assert dispatch.mark_sending(session, "another", [claimed[3].id]) == set()
+    clock = Clock(NOW)
+    channel = FakeChannel(WHATSAPP)
+    rerun = Dispatcher(roster, [channel], clock=clock)
+    stats = asyncio.run(rerun.drain())
+    assert (stats.sent, stats.resent) == (20, 0), "only rows nobody holds"
+    held = rerun.held_elsewhere()
+    assert held is not None and (held.rows, held.until) == (30, NOW + LEASE)
+
+    clock.advance(seconds=LEASE.total_seconds() + 1)
+    stats = asyncio.run(Dispatcher(roster, [channel], clock=clock).drain())
+    assert (stats.sent, stats.resent) == (30, 3)
+    assert sent_ids(channel) == ids
+    assert {row.status for row in rows(roster).values()} == {"sent"}
+    assert Dispatcher(roster, [channel], clock=clock).held_elsewhere() is None
+
+
+@pytest.mark.backends
 def test_transient_errors_retry_with_backoff_and_the_rows_are_sent_later(roster):
     ids = queue(roster, 5)
     clock = Clock(NOW)

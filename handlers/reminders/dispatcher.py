@@ -7,9 +7,12 @@ written back every 100 ms in one transaction. Several dispatchers can share
 one PostgreSQL database; a stopped or crashed one's unsent rows are released
 (or, after a hard kill, claimable again when the lease ends).
 
-Exactly once: a row is marked ``sent`` right after the platform accepted it
-and is never claimed again; only a hard kill between a send and the next
-flush (at most 100 ms of sends) can send those few rows a second time.
+Exactly once, nearly: a row is marked ``sending`` in its own commit right
+before the platform call and ``sent`` at the next flush (within 100 ms); a
+hard kill can send a second time only the rows marked and not yet settled
+(the sends in flight and the last 100 ms of sends), which the next dispatcher
+logs and counts. Leases are 15 s, renewed every 5 s by a live dispatcher, so a
+dead one's rows are taken over within seconds.
 
 Failures: a transient error (429, 5xx, network) retries with the backoff of
 :mod:`handlers.retry` (jittered, honouring ``retry_after``); a permanent one (bot blocked,
@@ -39,12 +42,16 @@ from handlers.delivery import DeliveryError, Sender, decode
 from handlers.retry import RetryPolicy
 from storage import Database, people
 from storage.reminders import dispatch
-from storage.reminders.dispatch import Claimed, Settlement
+from storage.reminders.dispatch import Claimed, Held, Settlement
+
+__all__ = ["Dispatcher", "Held", "Stats", "deliver_pending"]
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
-LEASE_MARGIN = timedelta(seconds=30)
+LEASE = timedelta(seconds=15)
+LEASE_MARGIN = timedelta(seconds=3)
+HEARTBEAT_SECONDS = 5.0
+"""How often a live dispatcher renews the lease on the rows it holds."""
 FLUSH_SECONDS = 0.1
 POLL_SECONDS = 1.0
 EXPIRE_EVERY_SECONDS = 60.0
@@ -61,6 +68,8 @@ class Stats:
     retried: int = 0
     failed: int = 0
     unreachable: int = 0
+    resent: int = 0
+    """Rows that were being sent when a dispatcher died, sent again (each may arrive twice)."""
 
 
 class Dispatcher:
@@ -113,9 +122,12 @@ class Dispatcher:
         self._run = state = _RunState()
         workers = [asyncio.create_task(self._work()) for _ in range(self._concurrency)]
         flusher = asyncio.create_task(self._flush_periodically())
+        heartbeat = asyncio.create_task(self._renew_periodically())
         try:
             await self._produce(stop, until_idle=until_idle)
         finally:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
             await self._shut_down(workers, flusher)
         if state.crash is not None:
             raise state.crash
@@ -135,8 +147,17 @@ class Dispatcher:
                 await asyncio.sleep(0.005)
                 continue
             claimed = await asyncio.to_thread(self._claim)
+            resent = sum(row.resent for row in claimed)
+            if resent:
+                log.warning(
+                    "%d reminder(s) were being sent when a dispatcher stopped: sending them "
+                    "again (each may reach its person twice)",
+                    resent,
+                )
+                state.stats.resent += resent
             for row in claimed:
                 state.in_hand.add(row.id)
+                state.leases[row.id] = row.claimed_until
                 state.queue.put_nowait(row)
             if claimed:
                 idle = False
@@ -189,7 +210,13 @@ class Dispatcher:
             return
         address = row.address
         await self._channels[address.channel].pace.turn(address.external_id)
-        if not state.sending or row.claimed_until - self._clock() < LEASE_MARGIN:
+        lease_until = state.leases.get(row.id, row.claimed_until)
+        if not state.sending or lease_until - self._clock() < LEASE_MARGIN:
+            return
+        if not await asyncio.to_thread(self._mark_sending, row.id):
+            state.in_hand.discard(row.id)
+            return
+        if not state.sending:  # stopped or crashed while the mark was being written
             return
         channel = self._channels[address.channel]
         try:
@@ -277,6 +304,36 @@ class Dispatcher:
                 self._person_id,
             )
 
+    async def _renew_periodically(self) -> None:
+        """The heartbeat: keep the lease on every row in hand, so only a dead dispatcher's
+        rows are taken over (within ``LEASE``, seconds rather than minutes)."""
+        state = self._run
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            until = self._clock() + LEASE
+            ids = sorted(state.in_hand)
+            try:
+                await asyncio.to_thread(self._renew, ids, until)
+            except Exception:
+                log.exception("renewing the dispatcher's leases failed; trying again")
+                continue
+            for row_id in ids:
+                state.leases[row_id] = until
+
+    def _renew(self, ids: list[int], until: datetime) -> None:
+        with self._db.transaction() as session:
+            dispatch.renew(session, self.worker, ids, until)
+
+    def _mark_sending(self, row_id: int) -> bool:
+        """Commit that the row is being sent, before the platform call; False: not ours now."""
+        with self._db.transaction() as session:
+            return row_id in dispatch.mark_sending(session, self.worker, [row_id])
+
+    def held_elsewhere(self) -> Held | None:
+        """Due rows another dispatcher holds (after a crash: until its lease runs out)."""
+        with self._db.transaction() as session:
+            return dispatch.held_by_others(session, self.worker, self._clock())
+
     def _settle(self, settlement: Settlement) -> None:
         with self._db.transaction() as session:
             dispatch.settle(session, settlement, self._clock())
@@ -314,6 +371,7 @@ class _RunState:
 
     queue: asyncio.Queue[Claimed] = field(default_factory=asyncio.Queue)
     in_hand: set[int] = field(default_factory=set)
+    leases: dict[int, datetime] = field(default_factory=dict)
     ledger: Settlement = field(default_factory=Settlement)
     stats: Stats = field(default_factory=Stats)
     crash: BaseException | None = None

@@ -5,8 +5,13 @@ a lease expiry on the rows (``SELECT … FOR UPDATE SKIP LOCKED`` inside the
 UPDATE on PostgreSQL, so several dispatchers take disjoint batches; SQLite
 serialises writers, so the same statement is safe there too). It sends outside
 any transaction and settles the results afterwards. A crashed dispatcher's
-rows become claimable once the lease runs out; a row marked ``sent`` is never
-claimed again.
+rows become claimable once the lease runs out (a live one renews its lease every
+few seconds); a row marked ``sent`` is never claimed again.
+
+Each row is marked ``sending`` in a commit of its own just before the platform
+is called, so after a crash only those rows (the sends in flight, and those sent
+since the last settlement) may go out twice: a row claimed but not yet marked
+is simply claimed again.
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, or_, select, update
-from sqlmodel import Session
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlmodel import Session, col
 
 from storage.models import ChannelIdentity, Outbox, Person
 from storage.reminders.recipients import Reach
 
 CHUNK = 500
 MAX_ERROR = 200
+PENDING = "pending"
+SENDING = "sending"
+HELD = (PENDING, SENDING)
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
@@ -54,6 +62,8 @@ class Claimed:
     choices: tuple[tuple[str, str], ...] = ()
     """Buttons (value, label) of a message that offers them; each value is a typed command."""
     attachment: dict[str, str] | None = None
+    resent: bool = False
+    """It was being sent when its dispatcher died: it may reach the person a second time."""
 
 
 @dataclass(slots=True)
@@ -87,7 +97,7 @@ def claim(
 ) -> list[Claimed]:
     """Take up to ``limit`` due rows (oldest first) for ``worker`` until ``lease_until``."""
     conditions = [
-        Outbox.status == "pending",
+        col(Outbox.status).in_(HELD),
         Outbox.inbox_id.is_(None),  # replies are the mailroom's, sent in their person's lane
         Outbox.next_attempt_at <= now,
         or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now),
@@ -107,7 +117,14 @@ def claim(
         update(Outbox)
         .where(Outbox.id.in_(due))
         .values(claimed_by=worker, claimed_until=lease_until, attempts=Outbox.attempts + 1)
-        .returning(Outbox.id, Outbox.person_id, Outbox.rule, Outbox.payload, Outbox.attempts)
+        .returning(
+            Outbox.id,
+            Outbox.person_id,
+            Outbox.rule,
+            Outbox.payload,
+            Outbox.attempts,
+            Outbox.status,
+        )
     )
     rows = sorted(session.connection().execute(statement).all())
     found = addresses(session, sorted({row.person_id for row in rows}), reach)
@@ -122,9 +139,62 @@ def claim(
             found.get(row.person_id),
             tuple((value, label) for value, label in row.payload.get("choices", ())),
             row.payload.get("attachment"),
+            resent=row.status == SENDING,
         )
         for row in rows
     ]
+
+
+def mark_sending(session: Session, worker: str, ids: Sequence[int]) -> set[int]:
+    """Mark rows as being sent (committed before the platform call); the ids still ours."""
+    if not ids:
+        return set()
+    statement = (
+        update(Outbox)
+        .where(
+            col(Outbox.id).in_(list(ids)),
+            col(Outbox.claimed_by) == worker,
+            col(Outbox.status).in_(HELD),
+        )
+        .values(status=SENDING)
+        .returning(Outbox.id)
+    )
+    return set(session.connection().execute(statement).scalars())
+
+
+def renew(session: Session, worker: str, ids: Sequence[int], until: datetime) -> None:
+    """Extend the lease on rows this live dispatcher still holds (its heartbeat)."""
+    connection = session.connection()
+    for start in range(0, len(ids), CHUNK):
+        connection.execute(
+            update(Outbox)
+            .where(
+                col(Outbox.id).in_(list(ids[start : start + CHUNK])),
+                col(Outbox.claimed_by) == worker,
+                col(Outbox.status).in_(HELD),
+            )
+            .values(claimed_until=until)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """Rows another dispatcher holds: how many, and when the last lease runs out."""
+
+    rows: int
+    until: datetime
+
+
+def held_by_others(session: Session, worker: str, now: datetime) -> Held | None:
+    """Due rows leased by another dispatcher (alive, or dead and not yet expired); None if none."""
+    statement = select(func.count(), func.max(col(Outbox.claimed_until))).where(
+        col(Outbox.status).in_(HELD),
+        col(Outbox.inbox_id).is_(None),
+        col(Outbox.claimed_until) > now,
+        or_(col(Outbox.claimed_by).is_(None), col(Outbox.claimed_by) != worker),
+    )
+    count, until = session.connection().execute(statement).one()
+    return Held(count, until) if count else None
 
 
 def addresses(session: Session, person_ids: Sequence[int], reach: Reach) -> dict[int, Address]:
@@ -181,8 +251,9 @@ def addresses(session: Session, person_ids: Sequence[int], reach: Reach) -> dict
 
 _RETRY = (
     update(Outbox)
-    .where(Outbox.id == bindparam("b_id"), Outbox.status == "pending")
+    .where(Outbox.id == bindparam("b_id"), col(Outbox.status).in_(HELD))
     .values(
+        status=PENDING,
         next_attempt_at=bindparam("b_at"),
         error=bindparam("b_error"),
         claimed_by=None,
@@ -191,7 +262,7 @@ _RETRY = (
 )
 _FAIL = (
     update(Outbox)
-    .where(Outbox.id == bindparam("b_id"), Outbox.status == "pending")
+    .where(Outbox.id == bindparam("b_id"), col(Outbox.status).in_(HELD))
     .values(
         status="failed",
         channel=bindparam("b_channel"),
@@ -203,7 +274,7 @@ _FAIL = (
 
 
 def settle(session: Session, settlement: Settlement, now: datetime) -> None:
-    """Write back what happened to each sent row; only rows still pending are touched."""
+    """Write back what happened to each sent row; only rows still held are touched."""
     connection = session.connection()
     by_channel: dict[str, list[int]] = defaultdict(list)
     for row_id, channel in settlement.sent:
@@ -212,7 +283,7 @@ def settle(session: Session, settlement: Settlement, now: datetime) -> None:
         for start in range(0, len(ids), CHUNK):
             connection.execute(
                 update(Outbox)
-                .where(Outbox.id.in_(ids[start : start + CHUNK]), Outbox.status == "pending")
+                .where(Outbox.id.in_(ids[start : start + CHUNK]), col(Outbox.status).in_(HELD))
                 .values(
                     status="sent",
                     sent_at=now,
@@ -247,7 +318,7 @@ def settle(session: Session, settlement: Settlement, now: datetime) -> None:
 
 
 def release(session: Session, worker: str, ids: Sequence[int]) -> None:
-    """Give back claimed rows that were not sent (a stopping dispatcher)."""
+    """Give back claimed rows that were not sent (a stopping dispatcher, which knows)."""
     connection = session.connection()
     for start in range(0, len(ids), CHUNK):
         connection.execute(
@@ -255,9 +326,9 @@ def release(session: Session, worker: str, ids: Sequence[int]) -> None:
             .where(
                 Outbox.id.in_(list(ids[start : start + CHUNK])),
                 Outbox.claimed_by == worker,
-                Outbox.status == "pending",
+                col(Outbox.status).in_(HELD),
             )
-            .values(claimed_by=None, claimed_until=None)
+            .values(status=PENDING, claimed_by=None, claimed_until=None)
         )
 
 
@@ -266,7 +337,7 @@ def expire(session: Session, now: datetime) -> int:
     result = session.connection().execute(
         update(Outbox)
         .where(
-            Outbox.status == "pending",
+            col(Outbox.status).in_(HELD),
             Outbox.send_before.is_not(None),
             Outbox.send_before <= now,
             or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now),
