@@ -63,7 +63,7 @@ def _settings() -> Settings:
 @app.command()
 def run() -> None:
     """Start every configured channel, the webhook server and the scheduler."""
-    from bot.channels.registry import build_channels, configured
+    from bot.channels.registry import build_channels, configured, polled
 
     settings = _settings()
     if not configured(settings):
@@ -78,6 +78,7 @@ def run() -> None:
     from bot.runner import install_signal_handlers, run_channels
     from bot.scheduling import scheduling
     from bot.web import web_app
+    from handlers.pollers import PollerTakenError, sole_poller
     from handlers.reminders.pacing import Pacing
 
     database = open_database(settings)
@@ -100,7 +101,19 @@ def run() -> None:
         finally:
             await pacing.aclose()
 
-    asyncio.run(main())
+    try:
+        with sole_poller(database, polled(settings)):
+            asyncio.run(main())
+    except PollerTakenError as taken:
+        typer.echo(
+            f"Another `python -m bot run` is already long-polling this {taken.channel} bot "
+            "(it holds the poller lock in this database), and one token takes one poller. "
+            "Stop that one, or run every process in webhook mode behind a load balancer "
+            "(Telegram: set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET); see the README, "
+            '"Several processes".',
+            err=True,
+        )
+        raise typer.Exit(3) from None
 
 
 @app.command()
