@@ -14,6 +14,7 @@ import itertools
 import os
 import random
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -437,3 +438,16 @@ def test_a_process_lock_is_held_once_on_postgresql_and_always_free_on_sqlite(dat
     assert second.acquire()
     second.release()
     other.dispose()
+
+
+@pytest.mark.timeout(180)
+def test_processes_starting_at_once_on_a_new_database_migrate_it_once():
+    """Each ``run`` upgrades the schema at start: one migrates, the others wait for it."""
+    with fresh_postgres("base") as url:
+        upgrade = f"from storage import Database; Database({url!r}).upgrade()"
+        starts = [
+            subprocess.Popen([sys.executable, "-c", upgrade], cwd=ROOT, stderr=subprocess.PIPE)
+            for _ in range(PROCESSES)
+        ]
+        errors = [start.communicate(timeout=120)[1].decode() for start in starts]
+        assert [start.returncode for start in starts] == [0] * PROCESSES, errors
