@@ -259,7 +259,8 @@ async def test_three_processes_answer_every_message_once_in_order_within_the_lim
             delivered = time.monotonic() - started
             await wait_for(lambda: finished(database), 80, "inbox not done")
             answered = time.monotonic() - started
-    print(f"webhooks in {delivered:.1f} s, all answered in {answered:.1f} s")
+    busiest = graph.max_requests_in_window(1.0)
+    print(f"webhooks in {delivered:.1f} s, answered in {answered:.1f} s, busiest second {busiest}")
     with database.transaction() as session:
         rows = session.exec(select(Inbox).order_by(col(Inbox.id))).all()
         replies = session.exec(select(Outbox).where(col(Outbox.inbox_id).is_not(None))).all()
@@ -273,12 +274,20 @@ async def test_three_processes_answer_every_message_once_in_order_within_the_lim
         assert [row.payload["inbound"]["text"] for row in mine] == SCRIPT
         answered_in = [first_reply[row.id] for row in mine]
         assert answered_in == sorted(answered_in), f"{lane} answered out of order"
-    for index in range(USERS):
-        wa_id = kader_wa(index)
-        assert [shown(body) for body in graph.sent_to(wa_id)] == expected, wa_id
     assert {reply.attempts for reply in replies} == {1}, "each reply handed to Graph once"
     assert {reply.status for reply in replies} == {"sent"}
-    assert len(graph.sent) == len(records) == USERS * len(expected)
+    assert len(graph.sent) == len(records), "every send recorded once"
+    reply_ids = {reply.id for reply in replies}
+    answers = {record.wamid for record in records if record.outbox_id in reply_ids}
+    assert len(answers) == USERS * len(expected)
+    for index in range(USERS):  # (a reminder the scheduler may send on some day is left out)
+        wa_id = kader_wa(index)
+        read = [
+            shown(s["json"])
+            for s in graph.sent
+            if s["message_id"] in answers and s["to"].lstrip("+") == wa_id
+        ]
+        assert read == expected, wa_id
     graph.assert_rate_at_most(LIMIT, 1.0)
 
 
