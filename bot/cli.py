@@ -106,8 +106,9 @@ def run() -> None:
             asyncio.run(main())
     except PollerTakenError as taken:
         typer.echo(
-            f"Another `python -m bot run` is already long-polling this {taken.channel} bot "
-            "(it holds the poller lock in this database), and one token takes one poller. "
+            f"Another `python -m bot run` is already long-polling this bot token "
+            f"({taken.channel}; it holds the poller lock in this database), and a token "
+            "takes one poller. "
             "Stop that one, or run every process in webhook mode behind a load balancer "
             "(Telegram: set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET); see the README, "
             '"Several processes".',
