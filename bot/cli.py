@@ -65,7 +65,7 @@ def _settings() -> Settings:
 @app.command()
 def run() -> None:
     """Start every configured channel, the webhook server and the scheduler."""
-    from bot.channels.registry import build_channels, configured
+    from bot.channels.registry import build_channels, configured, polled
 
     settings = _settings()
     if not configured(settings):
@@ -80,6 +80,7 @@ def run() -> None:
     from bot.runner import install_signal_handlers, run_channels
     from bot.scheduling import scheduling
     from bot.web import web_app
+    from handlers.pollers import PollerTakenError, sole_poller
     from handlers.reminders.pacing import Pacing
 
     database = open_database(settings)
@@ -102,7 +103,20 @@ def run() -> None:
         finally:
             await pacing.aclose()
 
-    asyncio.run(main())
+    try:
+        with sole_poller(database, polled(settings)):
+            asyncio.run(main())
+    except PollerTakenError as taken:
+        typer.echo(
+            f"Another `python -m bot run` is already long-polling this bot token "
+            f"({taken.channel}; it holds the poller lock in this database), and a token "
+            "takes one poller. "
+            "Stop that one, or run every process in webhook mode behind a load balancer "
+            "(Telegram: set TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET); see the README, "
+            '"Several processes".',
+            err=True,
+        )
+        raise typer.Exit(3) from None
 
 
 @app.command()

@@ -47,6 +47,8 @@ class Registration:
     a hash of it ever leaves the process (the Redis key of a shared pace). ``rate``: the
     setting that overrides the declared ``per_second``, if the channel has one. ``build``:
     the running channel, given the settings, the mailroom and the pace its sends keep.
+    ``polls``: whether the settings have it fetch its own updates (long polling), which
+    one process per account may do.
     """
 
     info: ChannelInfo
@@ -54,6 +56,7 @@ class Registration:
     account: Callable[[Settings], str]
     build: Callable[[Settings, Mailroom, Pace], Channel]
     rate: Callable[[Settings], float | None] = lambda _settings: None
+    polls: Callable[[Settings], bool] = lambda _settings: False
 
     def effective(self, settings: Settings) -> ChannelInfo:
         """The declaration with the rate the settings ask for."""

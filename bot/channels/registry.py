@@ -46,3 +46,14 @@ def build_channels(
             pace = pacing.pace(info, registration.account(settings))
             channels.append(registration.build(settings, mailroom, pace))
     return channels
+
+
+def polled(
+    settings: Settings, registrations: Sequence[Registration] = CHANNELS
+) -> list[tuple[str, str]]:
+    """``(channel, account)`` of each configured channel that long-polls (one process each)."""
+    return [
+        (r.info.name, r.account(settings))
+        for r in registrations
+        if r.configured(settings) and r.polls(settings)
+    ]

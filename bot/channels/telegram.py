@@ -8,10 +8,12 @@ in this module and in :mod:`bot.channels.telegram_format`, so both libraries beh
 
 Receiving: long polling unless ``TELEGRAM_WEBHOOK_URL`` is set. Only one process may
 long-poll a token (Telegram answers a second one with 409 Conflict and the two steal each
-other's updates), so run exactly one ``python -m bot run`` per token in polling mode; to run
-several workers, use the webhook behind a load balancer. In webhook mode the route is
-mounted on the shared web server (path taken from the URL) and checks Telegram's secret
-token header; a missing or wrong secret gets 403, whichever library is in use.
+other's updates): ``python -m bot run`` refuses to start a second poller on a token whose
+database (PostgreSQL) shows one running (:mod:`handlers.pollers`), and a poller that meets a
+409 anyway stops. To run several workers, use the webhook behind a load balancer. In
+webhook mode the route is mounted on the shared web server (path taken from the URL) and
+checks Telegram's secret token header; a missing or wrong secret gets 403, whichever
+library is in use.
 
 Persist, then acknowledge: every update (webhook or polled) is stored in the shared inbox
 (:mod:`handlers.mailroom`) before the webhook answers 200 or the next ``getUpdates`` confirms
@@ -159,6 +161,7 @@ REGISTRATION: Final = Registration(
     account=bot_token,
     build=build_telegram,
     rate=lambda settings: settings.telegram_rate_per_second,
+    polls=lambda settings: webhook_from(settings) is None,
 )
 
 

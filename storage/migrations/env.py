@@ -1,7 +1,7 @@
 """Alembic environment: the project's metadata, run against the configured URL."""
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 import storage.bok.models as bok_tables  # noqa: F401  (each Puskesmas' BOK plan)
@@ -14,9 +14,11 @@ import storage.rekap.models as rekap_tables  # noqa: F401  (the rekap's snapshot
 import storage.reminders.models as reminder_tables  # noqa: F401  (the reminders' tables)
 import storage.review.models as review_tables  # noqa: F401  (supervision: states, approvals, audit)
 from storage import models_whatsapp  # noqa: F401  (the WhatsApp channel's tables)
+from storage.locks import lock_key
 from storage.web import models as web_tables  # noqa: F401  (sign-in links, browser sessions)
 
 config = context.config
+MIGRATING = lock_key("migrations")
 target_metadata = SQLModel.metadata
 
 
@@ -40,6 +42,10 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Processes starting at once on one database: the first migrates, the
+                # others wait here, then find the schema at its head.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATING})
             context.run_migrations()
     engine.dispose()
 
