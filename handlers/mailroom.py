@@ -39,7 +39,7 @@ from handlers.retry import RetryPolicy
 from handlers.service import Service
 from storage import Database, Transaction, inbox
 from storage.inbox import Lane
-from storage.models import Inbox
+from storage.models import Inbox, Outbox
 
 __all__ = ["Arrival", "Lane", "Mailroom"]
 
@@ -253,16 +253,14 @@ class Mailroom:
             return None
         if row.status == inbox.PENDING:
             self._process(row)
-            row = self._in_transaction(_reload, row)
-        if row.status == inbox.PENDING:
+        left = self._in_transaction(_left_to_send, row.id or 0)
+        if left is None:
             return None
+        row, replies = left
         return _Job(
             row.id or 0,
             lane,
-            [
-                (reply.id or 0, reply.attempts, decode(reply.payload))
-                for reply in self._in_transaction(inbox.replies, row.id or 0)
-            ],
+            [(reply.id or 0, reply.attempts, decode(reply.payload)) for reply in replies],
             row.error == GAVE_UP,
         )
 
@@ -418,10 +416,16 @@ def _asked_after(last: inbox.LastQuestion | None, received_at: datetime) -> bool
     )
 
 
-def _reload(session: Transaction, row: Inbox) -> Inbox:
-    found = session.get(Inbox, row.id)
+def _left_to_send(session: Transaction, row_id: int) -> tuple[Inbox, list[Outbox]] | None:
+    """The claimed row as now stored and its replies still to send; None if it is still pending.
+
+    One transaction for both (they were two: one round trip fewer per message).
+    """
+    found = session.get(Inbox, row_id)
     assert found is not None
-    return found
+    if found.status == inbox.PENDING:
+        return None
+    return found, inbox.replies(session, row_id)
 
 
 def _answer_with(

@@ -127,9 +127,9 @@ class Service:
 
     def answer(self, session: Transaction, inbound: Inbound, now: datetime) -> Answer:
         """Identify the sender, route the message, and return what to say (inside ``session``)."""
-        profile = people.by_identity(session, inbound.channel, inbound.user_id)
+        writer = people.writer(session, inbound.channel, inbound.user_id)
         replies: list[Reply] = []
-        if profile is None:
+        if writer is None:
             profile, replies = registration.register(session, inbound, now)
             if profile is None:
                 log.info("unregistered %s sender refused", inbound.channel)
@@ -137,10 +137,12 @@ class Service:
             log.info("linked %s account to %s", inbound.channel, mask_phone(profile.phone))
             if parse_command(inbound) is None:
                 inbound = Inbound(inbound.channel, inbound.user_id, inbound.message_id, "mulai")
+            draft = drafts.load(session, profile.person_id)
         else:
-            people.touch_identity(session, inbound.channel, inbound.user_id, now)
+            profile, draft = writer.profile, writer.draft
+            if writer.stale(now):
+                people.touch_identity(session, inbound.channel, inbound.user_id, now)
         local_now = now.astimezone(ZoneInfo(profile.timezone))
-        draft = drafts.load(session, profile.person_id)
         turn = TurnContext(
             session,
             self._engine,

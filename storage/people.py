@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import NamedTuple
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Row, bindparam, or_, update
+from sqlalchemy import ColumnElement, bindparam, or_, update
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from storage import regions
-from storage.models import ChannelIdentity, Desa, Kabupaten, Person, PersonPosyandu, Posyandu
+from storage.drafts import Draft
+from storage.models import (
+    ChannelIdentity,
+    Conversation,
+    Desa,
+    Kabupaten,
+    Person,
+    PersonPosyandu,
+    Posyandu,
+)
+
+TOUCH_EVERY = timedelta(minutes=1)
+"""How stale an account's ``last_inbound_at`` may be before a message updates it: writing it on
+every message cost a statement each; WhatsApp's 24-hour window does not notice a minute."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +61,16 @@ _BY_IDENTITY = _PROFILE.join(
     col(ChannelIdentity.external_id) == bindparam("external_id"),
     col(Person.active),
 )
+_WRITER = _BY_IDENTITY.add_columns(
+    col(ChannelIdentity.last_inbound_at),
+    col(ChannelIdentity.unreachable_at),
+    col(Conversation.form),
+    col(Conversation.state),
+    col(Conversation.version),
+).outerjoin(
+    Conversation,
+    (col(Conversation.person_id) == col(Person.id)) & col(Conversation.paused_at).is_(None),
+)
 _BY_PHONE = _PROFILE.where(col(Person.phone) == bindparam("phone"), col(Person.active))
 _BY_ID = _PROFILE.where(col(Person.id) == bindparam("person_id"), col(Person.active))
 _TOUCH = (
@@ -59,7 +83,7 @@ _TOUCH = (
 )
 
 
-def _to_profile(row: Row | None) -> Profile | None:
+def _to_profile(row: Sequence[Any] | None) -> Profile | None:
     if row is None:
         return None
     pid, name, role, phone, area, kab, own_tz, kab_tz, deadline = row
@@ -70,6 +94,38 @@ def by_identity(session: Session, channel: str, external_id: str) -> Profile | N
     """The active person behind a chat account, if it is linked."""
     params = {"channel": channel, "external_id": external_id}
     return _to_profile(session.connection().execute(_BY_IDENTITY, params).first())
+
+
+@dataclass(frozen=True, slots=True)
+class Writer:
+    """Who wrote on a linked account, their open conversation, and when the account last wrote."""
+
+    profile: Profile
+    draft: Draft | None
+    last_inbound_at: datetime | None
+    unreachable: bool
+
+    def stale(self, now: datetime) -> bool:
+        """Whether this message must be noted on the account (:func:`touch_identity`)."""
+        last = self.last_inbound_at
+        return self.unreachable or last is None or now - last >= TOUCH_EVERY
+
+
+def writer(session: Session, channel: str, external_id: str) -> Writer | None:
+    """The active person behind a linked chat account with their open conversation, in one query.
+
+    One statement for what every message needs first (the profile join and the
+    draft): on PostgreSQL each statement is a round trip.
+    """
+    params = {"channel": channel, "external_id": external_id}
+    row = session.connection().execute(_WRITER, params).first()
+    if row is None:
+        return None
+    profile = _to_profile(row[:9])
+    assert profile is not None
+    last, unreachable, form, state, version = row[9:]
+    draft = None if form is None else Draft(form, state, version)
+    return Writer(profile, draft, last, unreachable is not None)
 
 
 def by_phone(session: Session, phone: str) -> Profile | None:
