@@ -46,7 +46,6 @@ __all__ = ["Arrival", "Lane", "Mailroom"]
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=15)
-HEARTBEAT_SECONDS = 5.0
 PROCESS_ATTEMPTS = 3
 PROCESS_RETRY = RetryPolicy(PROCESS_ATTEMPTS, 1.0, 30.0)
 REPLY_RETRY = RetryPolicy(8, 1.0, 300.0)
@@ -234,9 +233,10 @@ class Mailroom:
         try:
             while lane in self._lanes.again:
                 self._lanes.again.discard(lane)
-                while (job := await asyncio.to_thread(self._take, lane)) is not None:
-                    async with self._heartbeat(job.row_id):
-                        delivered = await self._send(job)
+                while (row := await asyncio.to_thread(self._claim, lane)) is not None:
+                    async with self._heartbeat(row.id or 0):
+                        job = await asyncio.to_thread(self._prepare, row)
+                        delivered = job is not None and await self._send(job)
                     if not delivered:
                         return
         except Exception:
@@ -245,12 +245,16 @@ class Mailroom:
             self._lanes.again.discard(lane)
             self._lanes.tasks.pop(lane, None)
 
-    def _take(self, lane: Lane) -> _Job | None:
-        """Claim the lane's oldest message; have the core answer it unless it was answered."""
-        now = self.clock()
-        row = self._in_transaction(inbox.claim, lane, now, self._lease)
-        if row is None:
-            return None
+    def _claim(self, lane: Lane) -> Inbox | None:
+        """The lane's oldest unfinished message under a fresh lease, if it is due and free."""
+        return self._in_transaction(inbox.claim, lane, self.clock(), self._lease)
+
+    def _prepare(self, row: Inbox) -> _Job | None:
+        """Have the core answer a claimed message (unless it was); what is left to send.
+
+        None when the core failed and the message waits for its retry. The lease is
+        renewed meanwhile (the caller's heartbeat), however long the core takes.
+        """
         if row.status == inbox.PENDING:
             self._process(row)
         left = self._in_transaction(_left_to_send, row.id or 0)
@@ -259,7 +263,7 @@ class Mailroom:
         row, replies = left
         return _Job(
             row.id or 0,
-            lane,
+            Lane(row.channel, row.user_id),
             [(reply.id or 0, reply.attempts, decode(reply.payload)) for reply in replies],
             row.error == GAVE_UP,
         )
@@ -296,15 +300,21 @@ class Mailroom:
         self._in_transaction(_give_up, row, failed)
 
     async def _send(self, job: _Job) -> bool:
-        """Send the job's replies in order; False when the lane must wait for a retry."""
+        """Send the job's replies in order; False when the lane must wait for a retry.
+
+        The last reply's ``sent`` and the message's end are one commit.
+        """
         sender = self._senders.get(job.lane.channel)
         error_left: str | None = GAVE_UP if job.gave_up else None
         queue = list(job.replies)
         apologised = job.gave_up
+        sent_last: int | None = None
         while queue:
             reply_id, attempts, reply = queue.pop(0)
-            problem = await self._send_one(sender, job.lane, reply_id, reply)
+            last = not queue
+            problem = await self._send_one(sender, job.lane, reply_id, reply, mark_sent=not last)
             if problem is None:
+                sent_last = reply_id if last else None
                 continue
             if not problem.permanent and not REPLY_RETRY.exhausted(attempts + 1):
                 await self._wait_for_retry(job, reply_id, attempts + 1, problem)
@@ -316,13 +326,17 @@ class Mailroom:
                 apologised = True
                 apology = await asyncio.to_thread(self._in_transaction, _apology, job.row_id)
                 queue.append((apology, 0, Reply(T.REPLY_LOST)))
-        await asyncio.to_thread(self._in_transaction, _finish, job, self.clock(), error_left)
+        now = self.clock()
+        await asyncio.to_thread(self._in_transaction, _finish, job, now, error_left, sent_last)
         return True
 
     async def _send_one(
-        self, sender: Sender | None, lane: Lane, reply_id: int, reply: Reply
+        self, sender: Sender | None, lane: Lane, reply_id: int, reply: Reply, *, mark_sent: bool
     ) -> DeliveryError | None:
-        """Mark the reply ``sending`` (its own commit), send it, mark it ``sent``; the error."""
+        """Mark the reply ``sending`` (its own commit), send it, mark it ``sent``; the error.
+
+        Without ``mark_sent`` the caller writes ``sent`` with what it commits next.
+        """
         if sender is None:
             return DeliveryError(f"no {lane.channel} channel in this process", permanent=True)
         await asyncio.to_thread(self._in_transaction, inbox.sending, reply_id)
@@ -332,7 +346,8 @@ class Mailroom:
             return error
         except Exception as error:
             return DeliveryError(f"{type(error).__name__}: {error}", permanent=False)
-        await asyncio.to_thread(self._in_transaction, inbox.sent, reply_id, self.clock())
+        if mark_sent:
+            await asyncio.to_thread(self._in_transaction, inbox.sent, reply_id, self.clock())
         return None
 
     async def _wait_for_retry(
@@ -360,11 +375,11 @@ class Mailroom:
 
     @contextlib.asynccontextmanager
     async def _heartbeat(self, row_id: int) -> AsyncIterator[None]:
-        """Renew the row's lease while its replies are being sent."""
+        """Renew the row's lease (every third of it) while the core runs and the replies go out."""
 
         async def beat() -> None:
             while True:
-                await asyncio.sleep(HEARTBEAT_SECONDS)
+                await asyncio.sleep(self._lease.total_seconds() / 3)
                 until = self.clock() + self._lease
                 await asyncio.to_thread(self._in_transaction, inbox.renew, row_id, until)
 
@@ -441,7 +456,12 @@ def _answer_with(
     inbox.answered(session, row.id or 0, error)
 
 
-def _finish(session: Transaction, job: _Job, now: datetime, error: str | None) -> None:
+def _finish(
+    session: Transaction, job: _Job, now: datetime, error: str | None, sent: int | None
+) -> None:
+    """The message is done (or parked, if the core gave up); ``sent``: the last reply, sent."""
+    if sent is not None:
+        inbox.sent(session, sent, now)
     if job.gave_up:
         inbox.fail(session, job.row_id, now, GAVE_UP)
     else:

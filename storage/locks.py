@@ -18,6 +18,7 @@ from sqlalchemy import Connection, text
 from storage.db import Database
 
 _TRY = text("SELECT pg_try_advisory_lock(:key)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 
 
 class ProcessLock:
@@ -45,7 +46,11 @@ class ProcessLock:
         return taken
 
     def release(self) -> None:
+        """Free the lock at once (closing the connection alone frees it only when the server
+        has ended the session, a moment later)."""
         if self._connection is not None:
+            self._connection.execute(_UNLOCK, {"key": self._key})
+            self._connection.commit()
             self._connection.close()
             self._connection = None
 
