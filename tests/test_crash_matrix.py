@@ -32,23 +32,25 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, text, update
 from sqlmodel import col, select
 
 from bot.channels import words as channel_words
 from handlers import words as handler_words
-from storage import Database
-from storage.models import Inbox, Outbox, Report
+from handlers.clock import utc_now
+from storage import Database, outbox
+from storage.models import ChannelIdentity, Inbox, Outbox, Report
 from tests import whatsapp_payloads as payloads
 from tests.conftest import fresh_postgres
 from tests.holds import Hold
-from tests.processes import BotProcess, bot_environment, bot_process, free_port
-from tests.roster import KADER, load_roster
+from tests.processes import BotProcess, bot_environment, bot_process, free_port, run_command
+from tests.roster import KADER, load_roster, uji_district
 from tests.telegram_emulator import TelegramEmulator
 from tests.test_whatsapp_channel import shown
 from tests.whatsapp_graph_fake import FakeGraphAPI
@@ -438,3 +440,129 @@ async def test_killed_with_a_reply_in_flight(kind, performed, tmp_path, sqlite_t
     label = f"{kind} reply in flight ({'taken' if performed else 'not taken'})"
     report(label, result, restart, settle)
     assert_exactly_once(result, REGISTRATION[kind] + len(SCRIPT) + 1, duplicates=int(performed))
+
+
+# --- stage 4: the reminder dispatcher ---------------------------------------------------------
+
+REMINDERS = 300
+KILLED_AFTER = 100
+RATE = {"telegram": 30, "whatsapp": 50}
+FIRST_CHAT = 5000
+
+
+def queue_reminders(database: Database, channel: str) -> None:
+    """Kabupaten Uji with 300 more kader, each with one reminder queued (and a chat to get it)."""
+    district = uji_district()
+    phones = [f"+62813{n:08d}" for n in range(REMINDERS)]
+    for n, phone in enumerate(phones):
+        district.person(phone, f"Kader {n}", "kader", "PY1", ["PY1"])
+    ids = district.write(database)
+    now = utc_now()
+    with database.transaction() as session:
+        outbox.enqueue_many(
+            session,
+            [
+                outbox.Queued(f"crash:{n}", ids[phone], "test", f"pengingat {n}", None)
+                for n, phone in enumerate(phones)
+            ],
+            now,
+        )
+        if channel == "telegram":
+            for n, phone in enumerate(phones):
+                session.add(
+                    ChannelIdentity(
+                        channel="telegram",
+                        external_id=str(FIRST_CHAT + n),
+                        person_id=ids[phone],
+                        created_at=now,
+                    )
+                )
+
+
+def reminders_delivered(chat: Telegram | WhatsApp) -> Counter[str]:
+    if isinstance(chat, WhatsApp):
+        lines = [shown(body) for body in (sent["json"] for sent in chat.graph.sent)]
+    else:
+        lines = [
+            m.text or "" for n in range(REMINDERS) for m in chat.tg.chat(FIRST_CHAT + n).messages
+        ]
+    return Counter(line for line in lines if line.startswith("pengingat"))
+
+
+def leases(database: Database) -> list[datetime]:
+    """When the leases of reminders still waiting end."""
+    with database.transaction() as session:
+        found = session.exec(
+            select(Outbox.claimed_until).where(
+                Outbox.status == "pending", col(Outbox.claimed_until).is_not(None)
+            )
+        ).all()
+    return [until for until in found if until is not None]
+
+
+async def dispatch_once(folder: Path, env: dict[str, str]) -> str:
+    """``jobs run … --dispatch`` to its end; what it printed."""
+    process = await run_command(folder, env, "jobs", "run", "summary_snapshot", "--dispatch")
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, output.decode()
+    return output.decode()
+
+
+@pytest.mark.parametrize("kind", ["telegram", "whatsapp"])
+async def test_dispatcher_killed_mid_dispatch(kind, tmp_path, sqlite_template):
+    """Stage 4: 300 reminders at the platform's rate; kill -9 after 100; rerun; rerun later.
+
+    Every reminder arrives; the duplicates (sends the killed dispatcher made but had not
+    written down) are counted, and are at most one second of sends. The rerun right after
+    the kill must say what the killed one still holds and until when.
+    """
+    path = tmp_path / "bot.db"
+    shutil.copy(sqlite_template, path)
+    database = Database(f"sqlite:///{path}")
+    channel = "telegram" if kind == "telegram" else "whatsapp"
+    queue_reminders(database, channel)
+    async with platform("telegram-polling" if kind == "telegram" else "whatsapp") as chat:
+        assert isinstance(chat, Telegram | WhatsApp)
+        if isinstance(chat, Telegram):
+            for n in range(REMINDERS):
+                chat.tg.user(FIRST_CHAT + n, f"Kader {n}")
+        settings = chat.settings("http://127.0.0.1")
+        settings[f"{channel}_rate_per_second"] = RATE[channel]
+        env = bot_environment(tmp_path, database_url=f"sqlite:///{path}", **settings)
+        began = time.monotonic()
+        killed = await run_command(tmp_path, env, "jobs", "run", "summary_snapshot", "--dispatch")
+        try:
+            async with asyncio.timeout(60):
+                while sum(reminders_delivered(chat).values()) < KILLED_AFTER:
+                    await asyncio.sleep(0.01)
+        finally:
+            killed.kill()
+            await killed.wait()
+        at_kill = sum(reminders_delivered(chat).values())
+        killed_at = time.monotonic() - began
+        held = leases(database)
+        rerun = await dispatch_once(tmp_path, env)
+        after_rerun = sum(reminders_delivered(chat).values())
+        still_held = leases(database)
+        with database.transaction() as session:
+            session.execute(
+                update(Outbox).where(Outbox.status == "pending").values(claimed_until=None)
+            )
+        await dispatch_once(tmp_path, env)
+        delivered = reminders_delivered(chat)
+    with database.transaction() as session:
+        statuses = Counter(session.exec(select(Outbox.status)).all())
+    database.dispose()
+    duplicates = sum(delivered.values()) - len(delivered)
+    print(
+        f"\nFIGURES {kind} dispatcher killed after {at_kill} sends ({killed_at:.1f} s): "
+        f"{len(held)} leased at the kill, the rerun sent {after_rerun - at_kill} and left "
+        f"{len(still_held)} leased until {max(still_held, default=None)}; "
+        f"after the leases ended: {len(delivered)} of {REMINDERS} delivered, "
+        f"{duplicates} duplicated; rerun printed: {rerun.strip().splitlines()[-1]!r}"
+    )
+    assert statuses == Counter({"sent": REMINDERS})
+    assert len(delivered) == REMINDERS, "every reminder arrives"
+    assert duplicates <= RATE[channel], "at most one second of sends doubled"
+    if not still_held or "lease" not in rerun.lower():
+        pytest.xfail("jobs run --dispatch does not yet say what a killed dispatcher still leases")
