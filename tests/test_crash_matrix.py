@@ -90,7 +90,8 @@ class Platform(Protocol):
     channel: str
     user_id: str
 
-    def settings(self, bot_url: str) -> dict[str, Any]: ...
+    def settings(self) -> dict[str, Any]:
+        """The bot's settings for this platform (its environment)."""
 
     async def ready(self, since: float) -> None:
         """Wait until the bot that started at ``since`` receives messages."""
@@ -113,14 +114,15 @@ class Platform(Protocol):
 @dataclass
 class Telegram:
     tg: TelegramEmulator
+    bot_url: str
     webhook: bool
     channel: str = "telegram"
     user_id: str = str(SITI_ID)
 
-    def settings(self, bot_url: str) -> dict[str, Any]:
+    def settings(self) -> dict[str, Any]:
         values = {"telegram_bot_token": self.tg.token, "telegram_api_base_url": self.tg.base_url}
         if self.webhook:
-            values["telegram_webhook_url"] = f"{bot_url}/telegram/webhook"
+            values["telegram_webhook_url"] = f"{self.bot_url}/telegram/webhook"
             values["telegram_webhook_secret"] = SECRET
         return values
 
@@ -153,11 +155,11 @@ class Telegram:
 @dataclass
 class WhatsApp:
     graph: FakeGraphAPI
-    http: httpx.AsyncClient
+    bot_url: str
     channel: str = "whatsapp"
     user_id: str = KADER_WA
 
-    def settings(self, bot_url: str) -> dict[str, Any]:
+    def settings(self) -> dict[str, Any]:
         return {
             "whatsapp_access_token": WA_TOKEN,
             "whatsapp_phone_number_id": self.graph.phone_number_id,
@@ -174,11 +176,11 @@ class WhatsApp:
 
     async def say(self, line: str) -> None:
         body, headers = payloads.signed_request(payloads.text(line, wa_id=KADER_WA), WA_SECRET)
-        async with asyncio.timeout(20):
+        async with asyncio.timeout(20), httpx.AsyncClient(base_url=self.bot_url) as http:
             while (
-                status := (await self.http.post("/whatsapp/webhook", content=body, headers=headers))
+                answer := await http.post("/whatsapp/webhook", content=body, headers=headers)
             ).status_code != 200:
-                assert status.status_code == 503, status.text
+                assert answer.status_code == 503, answer.text
                 await asyncio.sleep(0.1)
 
     async def hears(self, fragment: str) -> None:
@@ -197,13 +199,14 @@ CHANNELS = ("telegram-webhook", "telegram-polling", "whatsapp")
 
 
 @contextlib.asynccontextmanager
-async def platform(kind: str) -> AsyncIterator[Platform]:
+async def platform(kind: str, bot_url: str) -> AsyncIterator[Platform]:
+    """The fake of ``kind`` (one of :data:`CHANNELS`) for a bot serving ``bot_url``."""
     if kind == "whatsapp":
         async with FakeGraphAPI(payloads.PHONE_NUMBER_ID, WA_TOKEN) as graph:
-            yield WhatsApp(graph, httpx.AsyncClient())
+            yield WhatsApp(graph, bot_url)
         return
     async with TelegramEmulator(token=TOKEN) as tg:
-        yield Telegram(tg, webhook=kind == "telegram-webhook")
+        yield Telegram(tg, bot_url, webhook=kind == "telegram-webhook")
 
 
 # --- the bot and its database --------------------------------------------------------------
@@ -216,18 +219,23 @@ class Crash:
     bot: BotProcess
     platform: Platform
     database: Database
+    url: str
 
     async def start(self) -> float:
         since = time.monotonic()
         return await self.bot.start(lambda: self.platform.ready(since))
 
+    async def idle(self) -> None:
+        """Wait until every message of Siti's is answered and its replies sent."""
+        async with asyncio.timeout(SETTLE_SECONDS):
+            while open_rows(self.database, self.platform):
+                await asyncio.sleep(0.05)
+
     async def settled(self) -> float:
         """Wait until Siti's lane is empty and the report's thanks reached her; seconds."""
         began = time.monotonic()
         await self.platform.hears(THANKS)
-        async with asyncio.timeout(SETTLE_SECONDS):
-            while open_rows(self.database, self.platform):
-                await asyncio.sleep(0.1)
+        await self.idle()
         return time.monotonic() - began
 
 
@@ -250,21 +258,18 @@ async def crash_setup(
     with database_for(backend, tmp_path, sqlite_template) as url:
         database = Database(url)
         load_roster(database)
+        port = free_port()
         try:
-            async with platform(kind) as chat:
-                port = free_port()
-                settings = chat.settings(f"http://127.0.0.1:{port}")
+            async with platform(kind, f"http://127.0.0.1:{port}") as chat:
                 env = bot_environment(
-                    tmp_path, database_url=url, http_port=port, inbox_sweep_seconds=0.2, **settings
+                    tmp_path,
+                    database_url=url,
+                    http_port=port,
+                    inbox_sweep_seconds=0.2,
+                    **chat.settings(),
                 )
                 async with bot_process(tmp_path, env, port) as bot:
-                    if isinstance(chat, WhatsApp):
-                        chat.http = httpx.AsyncClient(base_url=bot.url)
-                    try:
-                        yield Crash(bot, chat, database)
-                    finally:
-                        if isinstance(chat, WhatsApp):
-                            await chat.http.aclose()
+                    yield Crash(bot, chat, database, url)
         finally:
             database.dispose()
 
@@ -399,11 +404,11 @@ async def test_killed_before_the_core_commits(kind, stage, tmp_path, sqlite_temp
     async with crash_setup(kind, "postgresql", tmp_path, sqlite_template) as crash:
         await crash.start()
         await crash.platform.register()
-        url = str(crash.database.engine.url.render_as_string(hide_password=False))
-        with locked(url, statement):
+        await crash.idle()
+        with locked(crash.url, statement):
             for line in SCRIPT:
                 await crash.platform.say(line)
-            await blocked_on(url, waits_in)
+            await blocked_on(crash.url, waits_in)
             await crash.bot.kill()
         assert open_rows(crash.database, crash.platform) == len(SCRIPT)
         restart = await crash.start()
@@ -521,12 +526,12 @@ async def test_dispatcher_killed_mid_dispatch(kind, tmp_path, sqlite_template):
     database = Database(f"sqlite:///{path}")
     channel = "telegram" if kind == "telegram" else "whatsapp"
     queue_reminders(database, channel)
-    async with platform("telegram-polling" if kind == "telegram" else "whatsapp") as chat:
+    async with platform("telegram-polling" if kind == "telegram" else "whatsapp", "") as chat:
         assert isinstance(chat, Telegram | WhatsApp)
         if isinstance(chat, Telegram):
             for n in range(REMINDERS):
                 chat.tg.user(FIRST_CHAT + n, f"Kader {n}")
-        settings = chat.settings("http://127.0.0.1")
+        settings = chat.settings()
         settings[f"{channel}_rate_per_second"] = RATE[channel]
         env = bot_environment(tmp_path, database_url=f"sqlite:///{path}", **settings)
         began = time.monotonic()
