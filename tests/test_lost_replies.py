@@ -111,3 +111,22 @@ async def test_an_answer_typed_again_after_a_lost_question_does_not_answer_the_n
 
     await siti.says("1", expect="Tanggal berapa")
     assert open_answers(database)["jenis"] == "LAHIR_HIDUP"
+
+
+async def test_an_answer_typed_twice_more_after_a_lost_question_does_not_answer_the_next(
+    siti, tg, database
+):
+    """The question asked again after the first retyped 4 arrives at once, but behind the
+    failing one: the second retyped 4 was typed before either and is asked again too."""
+    await siti.says("lapor", expect="Laporan apa")
+    tg.inject_error("sendMessage", 502, "Bad Gateway", chat_id=SITI_ID, times=3)
+    await siti.user.send("4")
+    await tg.wait_for_call("sendMessage", lambda call: call.status == 502)
+    await siti.user.send("4")
+    await siti.user.send("4")
+
+    await siti.user.expect("Kejadian apa", timeout=RETRIES_SECONDS)
+    await siti.hears(engine_words.STALE_BUTTON)
+    await siti.hears(engine_words.STALE_BUTTON)
+    await siti.user.expect_silence(0.5)
+    assert "jenis" not in open_answers(database), "neither retyped 4 reported a death"
