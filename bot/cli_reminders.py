@@ -135,7 +135,7 @@ def run_job(
             )
         if held is not None:
             console.print(
-                f"[yellow]{held.rows} more are held by another dispatcher until "
+                f"[yellow]{held.rows} more are leased to another dispatcher until "
                 f"{held.until:%H:%M:%S} UTC (the running bot, or one that stopped); run again "
                 "after that to send what it did not.[/yellow]"
             )

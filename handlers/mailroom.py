@@ -282,8 +282,9 @@ class Mailroom:
 
         def work(session: Transaction) -> None:
             inbound = received
-            last = inbox.last_question(session, lane)
-            if inbound.question_id is None and _asked_after(last, row.received_at):
+            if inbound.question_id is None and inbox.retried_question_since(
+                session, lane, row.received_at
+            ):
                 inbound = replace(inbound, question_id=STALE)
             answer = self._service.answer(session, inbound, self._service.clock())
             _answer_with(session, row, answer.replies, answer.person_id)
@@ -412,22 +413,6 @@ def _inbound(data: dict[str, Any]) -> Inbound:
             "location": None if location is None else Location(**location),
             "media": None if media is None else Media(**media),
         }
-    )
-
-
-def _asked_after(last: inbox.LastQuestion | None, received_at: datetime) -> bool:
-    """Whether the latest question reached the person only after they wrote, and only on a retry.
-
-    Then what they typed answers an earlier question (they had not seen this
-    one): it must not be taken as the answer to it. A question that merely
-    arrived a moment after a fast typist's next line (first try) is not
-    treated so.
-    """
-    return (
-        last is not None
-        and last.sent_at is not None
-        and last.sent_at > received_at
-        and last.attempts > 1
     )
 
 

@@ -54,15 +54,6 @@ class Lane:
     user_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class LastQuestion:
-    """The latest question replied to a lane: when it was delivered, after how many tries."""
-
-    question_id: str
-    sent_at: datetime | None
-    attempts: int
-
-
 def fits(external_id: str, user_id: str) -> bool:
     """Whether the ids fit their columns (checked before a row is written, not by the database)."""
     return 0 < len(external_id) <= MAX_EXTERNAL_ID and 0 < len(user_id) <= MAX_USER_ID
@@ -309,19 +300,23 @@ def reply_failed(session: Session, reply_id: int, error: str) -> None:
     )
 
 
-def last_question(session: Session, lane: Lane) -> LastQuestion | None:
-    """The latest reply to the lane that asked a question."""
+def retried_question_since(session: Session, lane: Lane, since: datetime) -> bool:
+    """Whether a question reached the lane only after ``since``, and only on a retry.
+
+    Then what the person typed at ``since`` answers an earlier question: they
+    had not seen this one, nor whatever was asked after it (a question asked
+    again once an earlier line was found stale arrives at its first try, but
+    behind the one that failed). A question that merely arrived a moment after
+    a fast typist's next line, at its first try, does not count.
+    """
     statement = (
-        select(Outbox.question_id, Outbox.sent_at, Outbox.attempts)
+        select(Outbox.id)
         .where(Outbox.channel == lane.channel, Outbox.address == lane.user_id)
-        .where(col(Outbox.question_id).is_not(None))
-        .order_by(col(Outbox.id).desc())
+        .where(col(Outbox.question_id).is_not(None), col(Outbox.sent_at) > since)
+        .where(Outbox.attempts > 1)
         .limit(1)
     )
-    found = session.exec(statement).first()
-    if found is None or found[0] is None:
-        return None
-    return LastQuestion(found[0], found[1], found[2])
+    return session.exec(statement).first() is not None
 
 
 # --- the operator's view ------------------------------------------------------------------------

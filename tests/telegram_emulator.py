@@ -51,12 +51,18 @@ from typing import Any, Final
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
+try:  # imported as ``tests.telegram_emulator`` (tests/ on a package path)
+    from .holds import Hold
+except ImportError:  # imported as a top-level module (pytest puts tests/ on sys.path)
+    from holds import Hold  # type: ignore[no-redef]
+
 __all__ = [
     "TINY_PNG",
     "ApiCall",
     "BotMessage",
     "CallbackQueryRecord",
     "ChatTranscript",
+    "Hold",
     "InjectedFault",
     "SimulatedUser",
     "StoredFile",
@@ -902,6 +908,7 @@ class TelegramEmulator:
         self.deliveries: list[WebhookDelivery] = []
         self.callback_queries: list[CallbackQueryRecord] = []
         self.faults: list[InjectedFault] = []
+        self.holds: list[tuple[str, int | None, Hold]] = []
         self.webhook = _WebhookState()
         self.allowed_updates: list[str] = []
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
@@ -1098,6 +1105,26 @@ class TelegramEmulator:
         fault = InjectedFault(canonical, chat_id, status, description, parameters, times)
         self.faults.append(fault)
         return fault
+
+    def hold(self, method: str, chat_id: int | None = None, *, performed: bool = False) -> Hold:
+        """Keep the next matching call waiting until released (a send the bot sees in flight).
+
+        ``performed``: the call is carried out first and only its answer waits (the person
+        has the message, the bot does not know it yet). A bot that goes away meanwhile
+        drops the call (the server cancels it), so an unperformed send is never delivered.
+        """
+        canonical = self._handlers.get(method.lower(), (method, None))[0]
+        held = Hold(performed)
+        self.holds.append((canonical, chat_id, held))
+        return held
+
+    def _take_hold(self, method: str, params: JSONDict) -> Hold | None:
+        for entry in self.holds:
+            name, chat_id, held = entry
+            if name == method and chat_id in (None, params.get("chat_id")):
+                self.holds.remove(entry)
+                return held
+        return None
 
     def rate_limit(
         self, chat_id: int, *, times: int = 1, retry_after: int = 3, method: str = "sendMessage"
@@ -1296,8 +1323,13 @@ class TelegramEmulator:
                 raise ApiError(404, "Not Found")
             params = _coerce_params(raw)
             call.params = params
+            held = self._take_hold(canonical, params)
+            if held is not None and not held.performed:
+                await held.keep()
             self._check_faults(canonical, params)
             result = await handler(params, files)
+            if held is not None and held.performed:
+                await held.keep()
             if isinstance(result, _WithDescription):
                 body: JSONDict = {
                     "ok": True,

@@ -43,8 +43,10 @@ from aiohttp import BodyPartReader, web
 
 try:  # imported as ``tests.whatsapp_graph_fake`` (tests/ on a package path)
     from . import whatsapp_payloads as payloads
+    from .holds import Hold
 except ImportError:  # imported as a top-level module (pytest puts tests/ on sys.path)
     import whatsapp_payloads as payloads  # type: ignore[no-redef]
+    from holds import Hold  # type: ignore[no-redef]
 
 # --------------------------------------------------------------------------- limits
 
@@ -375,6 +377,7 @@ class FakeGraphAPI:
         self.max_in_flight = 0
 
         self._failures: list[_Failure] = []
+        self._holds: list[tuple[str | None, Hold]] = []
         self._recipient_failures: dict[str, _RecipientFailure] = {}
         self._templates: dict[str, _Template] = {}
         self._in_flight = 0
@@ -506,6 +509,24 @@ class FakeGraphAPI:
     ) -> None:
         """Permanent failure for *wa_id* (default 131026, e.g. not on WhatsApp), templates too."""
         self.fail_recipient(wa_id, code, templates_too=True, via=via)
+
+    def hold(self, to: str | None = None, *, performed: bool = False) -> Hold:
+        """Keep the next send (to *to*, if given) waiting until released: a send in flight.
+
+        ``performed``: the message is accepted first and only the answer waits (the person
+        has it, the sender does not know yet). Otherwise a sender that went away meanwhile
+        (its connection closed) leaves the message undelivered.
+        """
+        held = Hold(performed)
+        self._holds.append((None if to is None else _wa_id_of(to), held))
+        return held
+
+    def _take_hold(self, to: str) -> Hold | None:
+        for entry in self._holds:
+            if entry[0] in (None, _wa_id_of(to)):
+                self._holds.remove(entry)
+                return entry[1]
+        return None
 
     def register_template(
         self, name: str, language: str = "id", *, body_params: int | None = None
@@ -765,6 +786,11 @@ class FakeGraphAPI:
                 )
             )
 
+        held = self._take_hold(to)
+        if held is not None and not held.performed:
+            await held.keep()
+            if request.transport is None or request.transport.is_closing():
+                raise _RawFailureError(503, "sender gone", 2)
         self.sent.append(
             {
                 "json": body,
@@ -784,6 +810,8 @@ class FakeGraphAPI:
         message: dict[str, str] = {"id": message_id}
         if is_template:
             message["message_status"] = "accepted"
+        if held is not None and held.performed:
+            await held.keep()
         return web.json_response(
             {"messaging_product": "whatsapp", "contacts": [contact], "messages": [message]}
         )
