@@ -36,7 +36,7 @@ from handlers import words as T
 from handlers.clock import utc_now
 from handlers.delivery import DeliveryError, Sender, decode, encode
 from handlers.retry import RetryPolicy
-from handlers.service import Service
+from handlers.service import Failed, Service
 from storage import Database, Transaction, inbox
 from storage.inbox import Lane
 from storage.models import Inbox, Outbox
@@ -72,13 +72,25 @@ class Arrival:
     notice: Reply | None = None
 
 
+_Queued = tuple[int, int, Reply]
+"""A reply to send: its outbox id, the tries it had, the reply."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """How sending a job's replies ended: all ``delivered``, and whether the lane has ``more``."""
+
+    delivered: bool
+    more: bool
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     """A claimed inbox row and the replies still to send, each with its outbox id and tries."""
 
     row_id: int
     lane: Lane
-    replies: list[tuple[int, int, Reply]]
+    replies: list[_Queued]
     gave_up: bool
 
 
@@ -236,9 +248,11 @@ class Mailroom:
                 while (row := await asyncio.to_thread(self._claim, lane)) is not None:
                     async with self._heartbeat(row.id or 0):
                         job = await asyncio.to_thread(self._prepare, row)
-                        delivered = job is not None and await self._send(job)
-                    if not delivered:
+                        sent = None if job is None else await self._send(job)
+                    if sent is None or not sent.delivered:
                         return
+                    if not sent.more:
+                        break
         except Exception:
             log.exception("inbox: working a %s lane failed; the sweep takes it up", lane.channel)
         finally:
@@ -256,7 +270,9 @@ class Mailroom:
         renewed meanwhile (the caller's heartbeat), however long the core takes.
         """
         if row.status == inbox.PENDING:
-            self._process(row)
+            queued = self._process(row)
+            if queued is not None:
+                return _Job(row.id or 0, Lane(row.channel, row.user_id), queued, False)
         left = self._in_transaction(_left_to_send, row.id or 0)
         if left is None:
             return None
@@ -268,42 +284,47 @@ class Mailroom:
             row.error == GAVE_UP,
         )
 
-    def _process(self, row: Inbox) -> None:
-        """Run the core on the message, writing its replies and ``answered`` in one transaction."""
+    def _process(self, row: Inbox) -> list[_Queued] | None:
+        """Run the core on the message, writing its replies and ``answered`` in one transaction.
+
+        The replies queued, to send; None when the core did not answer (it failed: the
+        message waits for its retry, or was given up with an apology queued).
+        """
         data = row.payload
         lane = Lane(row.channel, row.user_id)
         if "notice" in data:
-            self._in_transaction(_answer_with, row, [decode(data["notice"])], None)
-            return
+            return self._in_transaction(_answer_with, row, [decode(data["notice"])], None)
         if "inbound" not in data:
             self._in_transaction(inbox.fail, row.id or 0, self.clock(), "tidak dapat dibaca")
-            return
+            return None
         received = _inbound(data["inbound"])
 
-        def work(session: Transaction) -> None:
+        def work(session: Transaction) -> list[_Queued]:
             inbound = received
             if inbound.question_id is None and inbox.retried_question_since(
                 session, lane, row.received_at
             ):
                 inbound = replace(inbound, question_id=STALE)
             answer = self._service.answer(session, inbound, self._service.clock())
-            _answer_with(session, row, answer.replies, answer.person_id)
+            return _answer_with(session, row, answer.replies, answer.person_id)
 
-        failed = self._service.run(work, received)
-        if failed is None:
-            return
+        outcome = self._service.attempt(work, received)
+        if not isinstance(outcome, Failed):
+            return outcome
         now = self.clock()
         if not PROCESS_RETRY.exhausted(row.attempts):
             retry_at = now + timedelta(seconds=PROCESS_RETRY.delay(row.attempts, None, self._rng))
             self._in_transaction(inbox.release, row.id or 0, retry_at, "pemrosesan gagal")
-            return
+            return None
         log.error("inbox: %s message %s given up", row.channel, row.external_id)
-        self._in_transaction(_give_up, row, failed)
+        self._in_transaction(_give_up, row, outcome.apology)
+        return None
 
-    async def _send(self, job: _Job) -> bool:
-        """Send the job's replies in order; False when the lane must wait for a retry.
+    async def _send(self, job: _Job) -> _Sent:
+        """Send the job's replies in order; not ``delivered`` when the lane must wait for a retry.
 
-        The last reply's ``sent`` and the message's end are one commit.
+        The last reply's ``sent`` and the message's end are one commit, which also
+        says whether the lane has ``more`` messages waiting.
         """
         sender = self._senders.get(job.lane.channel)
         error_left: str | None = GAVE_UP if job.gave_up else None
@@ -319,7 +340,7 @@ class Mailroom:
                 continue
             if not problem.permanent and not REPLY_RETRY.exhausted(attempts + 1):
                 await self._wait_for_retry(job, reply_id, attempts + 1, problem)
-                return False
+                return _Sent(delivered=False, more=True)
             log.warning("%s reply %d failed for good: %s", job.lane.channel, reply_id, problem)
             error_left = str(problem)
             await asyncio.to_thread(self._in_transaction, inbox.reply_failed, reply_id, error_left)
@@ -328,8 +349,10 @@ class Mailroom:
                 apology = await asyncio.to_thread(self._in_transaction, _apology, job.row_id)
                 queue.append((apology, 0, Reply(T.REPLY_LOST)))
         now = self.clock()
-        await asyncio.to_thread(self._in_transaction, _finish, job, now, error_left, sent_last)
-        return True
+        more = await asyncio.to_thread(
+            self._in_transaction, _finish, job, now, error_left, sent_last
+        )
+        return _Sent(delivered=True, more=more)
 
     async def _send_one(
         self, sender: Sender | None, lane: Lane, reply_id: int, reply: Reply, *, mark_sent: bool
@@ -434,17 +457,27 @@ def _answer_with(
     replies: list[Reply],
     person_id: int | None,
     error: str | None = None,
-) -> None:
+) -> list[_Queued]:
+    """Queue the replies to a message and mark it answered; the replies as queued."""
     now = row.received_at
+    queued = []
     for position, reply in enumerate(replies):
-        inbox.add_reply(session, row, position, person_id, encode(reply), reply.question_id, now)
+        payload = encode(reply)
+        reply_id = inbox.add_reply(
+            session, row, position, person_id, payload, reply.question_id, now
+        )
+        queued.append((reply_id, 0, reply))
     inbox.answered(session, row.id or 0, error)
+    return queued
 
 
 def _finish(
     session: Transaction, job: _Job, now: datetime, error: str | None, sent: int | None
-) -> None:
-    """The message is done (or parked, if the core gave up); ``sent``: the last reply, sent."""
+) -> bool:
+    """The message is done (or parked, if the core gave up); ``sent``: the last reply, sent.
+
+    Whether the lane has another message waiting.
+    """
     if sent is not None:
         inbox.sent(session, sent, now)
     if job.gave_up:
@@ -452,6 +485,7 @@ def _finish(
     else:
         inbox.finish(session, job.row_id, now, error)
     inbox.forget_if_stranger(session, job.lane)
+    return inbox.has_open(session, job.lane)
 
 
 def _give_up(session: Transaction, row: Inbox, apology: list[Reply]) -> None:

@@ -80,12 +80,17 @@ class Service:
         return self.run(work, inbound)
 
     def run(self, work: Callable[[Transaction], R], inbound: Inbound) -> R | list[Reply]:
-        """Run ``work`` in one transaction, again on a lost race; an apology if all else fails.
+        """Run ``work`` as :meth:`attempt` does; when it fails, the apology to reply instead."""
+        outcome = self.attempt(work, inbound)
+        return outcome.apology if isinstance(outcome, Failed) else outcome
+
+    def attempt(self, work: Callable[[Transaction], R], inbound: Inbound) -> R | Failed:
+        """Run ``work`` in one transaction, again on a lost race; :class:`Failed` if all else fails.
 
         The last resort: an exception nobody foresaw rolls its transaction back
         (nothing half-written stays), is logged with its type and traceback but
         not its message, which may quote the text or the phone number, and the
-        person hears a short apology instead of silence. Tests assert this
+        person is to hear a short apology instead of silence. Tests assert this
         never happens, so its causes get fixed rather than hidden.
         """
         try:
@@ -109,9 +114,9 @@ class Service:
                 inbound.message_id,
                 "".join(traceback.format_tb(error.__traceback__)).rstrip(),
             )
-            return [Reply(T.UNEXPECTED_ERROR)]
+            return Failed([Reply(T.UNEXPECTED_ERROR)])
         log.error("giving up on %s message %s", inbound.channel, inbound.message_id)
-        return [Reply(T.BUSY)]
+        return Failed([Reply(T.BUSY)])
 
     def link(self, channel: str, user_id: str, phone: str) -> bool:
         """Link an account whose number the channel vouches for, before it has written.
@@ -154,6 +159,13 @@ class Service:
             web_url=self._web_url,
         )
         return Answer(replies + route(turn), profile.person_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """The core could not handle a message; what the person is to hear instead."""
+
+    apology: list[Reply]
 
 
 @dataclass(frozen=True, slots=True)

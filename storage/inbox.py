@@ -145,6 +145,17 @@ def fail(session: Session, row_id: int, now: datetime, error: str) -> None:
     session.execute(update(Inbox).where(col(Inbox.id) == row_id).values(**values))
 
 
+def has_open(session: Session, lane: Lane) -> bool:
+    """Whether the lane has a message not yet finished."""
+    statement = (
+        select(Inbox.id)
+        .where(Inbox.channel == lane.channel, Inbox.user_id == lane.user_id)
+        .where(col(Inbox.status).in_(OPEN))
+        .limit(1)
+    )
+    return session.exec(statement).first() is not None
+
+
 def due_lanes(session: Session, now: datetime, limit: int = 200) -> list[Lane]:
     """Lanes whose oldest unfinished row is due and free: work left by a crash or a failure."""
     oldest = (
