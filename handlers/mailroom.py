@@ -28,7 +28,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from conversations import Inbound, Reply
 from conversations.messages import Location, Media
@@ -72,8 +72,14 @@ class Arrival:
     notice: Reply | None = None
 
 
-_Queued = tuple[int, int, Reply]
-"""A reply to send: its outbox id, the tries it had, the reply."""
+class _Queued(NamedTuple):
+    """A reply to send: its outbox id, the tries it had, the reply, and whether the commit
+    that queued it also marked it ``sending`` (the first reply of a fresh answer)."""
+
+    id: int
+    attempts: int
+    reply: Reply
+    marked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +286,7 @@ class Mailroom:
         return _Job(
             row.id or 0,
             Lane(row.channel, row.user_id),
-            [(reply.id or 0, reply.attempts, decode(reply.payload)) for reply in replies],
+            [_Queued(reply.id or 0, reply.attempts, decode(reply.payload)) for reply in replies],
             row.error == GAVE_UP,
         )
 
@@ -293,7 +299,8 @@ class Mailroom:
         data = row.payload
         lane = Lane(row.channel, row.user_id)
         if "notice" in data:
-            return self._in_transaction(_answer_with, row, [decode(data["notice"])], None)
+            notice = [decode(data["notice"])]
+            return self._in_transaction(_answer_with, row, notice, None, None, True)
         if "inbound" not in data:
             self._in_transaction(inbox.fail, row.id or 0, self.clock(), "tidak dapat dibaca")
             return None
@@ -306,7 +313,7 @@ class Mailroom:
             ):
                 inbound = replace(inbound, question_id=STALE)
             answer = self._service.answer(session, inbound, self._service.clock())
-            return _answer_with(session, row, answer.replies, answer.person_id)
+            return _answer_with(session, row, answer.replies, answer.person_id, None, True)
 
         outcome = self._service.attempt(work, received)
         if not isinstance(outcome, Failed):
@@ -332,9 +339,11 @@ class Mailroom:
         apologised = job.gave_up
         sent_last: int | None = None
         while queue:
-            reply_id, attempts, reply = queue.pop(0)
+            reply_id, attempts, reply, marked = queue.pop(0)
             last = not queue
-            problem = await self._send_one(sender, job.lane, reply_id, reply, mark_sent=not last)
+            problem = await self._send_one(
+                sender, job.lane, reply_id, reply, marked=marked, mark_sent=not last
+            )
             if problem is None:
                 sent_last = reply_id if last else None
                 continue
@@ -347,7 +356,7 @@ class Mailroom:
             if not apologised and not problem.permanent:
                 apologised = True
                 apology = await asyncio.to_thread(self._in_transaction, _apology, job.row_id)
-                queue.append((apology, 0, Reply(T.REPLY_LOST)))
+                queue.append(_Queued(apology, 0, Reply(T.REPLY_LOST)))
         now = self.clock()
         more = await asyncio.to_thread(
             self._in_transaction, _finish, job, now, error_left, sent_last
@@ -355,15 +364,25 @@ class Mailroom:
         return _Sent(delivered=True, more=more)
 
     async def _send_one(
-        self, sender: Sender | None, lane: Lane, reply_id: int, reply: Reply, *, mark_sent: bool
+        self,
+        sender: Sender | None,
+        lane: Lane,
+        reply_id: int,
+        reply: Reply,
+        *,
+        marked: bool,
+        mark_sent: bool,
     ) -> DeliveryError | None:
-        """Mark the reply ``sending`` (its own commit), send it, mark it ``sent``; the error.
+        """Mark the reply ``sending`` (a commit before the platform call), send it, mark it
+        ``sent``; the error.
 
-        Without ``mark_sent`` the caller writes ``sent`` with what it commits next.
+        ``marked``: the commit that queued it marked it already. Without ``mark_sent``
+        the caller writes ``sent`` with what it commits next.
         """
         if sender is None:
             return DeliveryError(f"no {lane.channel} channel in this process", permanent=True)
-        await asyncio.to_thread(self._in_transaction, inbox.sending, reply_id)
+        if not marked:
+            await asyncio.to_thread(self._in_transaction, inbox.sending, reply_id)
         try:
             await sender.send(lane.user_id, [reply], reply_id)
         except DeliveryError as error:
@@ -457,8 +476,14 @@ def _answer_with(
     replies: list[Reply],
     person_id: int | None,
     error: str | None = None,
+    mark_first: bool = False,
 ) -> list[_Queued]:
-    """Queue the replies to a message and mark it answered; the replies as queued."""
+    """Queue the replies to a message and mark it answered; the replies as queued.
+
+    ``mark_first``: the first reply is marked ``sending`` in this same commit, which
+    comes before the platform call as the mark must (a crash before the send
+    resends it once: no duplicate, since the platform never had it).
+    """
     now = row.received_at
     queued = []
     for position, reply in enumerate(replies):
@@ -466,7 +491,10 @@ def _answer_with(
         reply_id = inbox.add_reply(
             session, row, position, person_id, payload, reply.question_id, now
         )
-        queued.append((reply_id, 0, reply))
+        marked = mark_first and position == 0
+        if marked:
+            inbox.sending(session, reply_id)
+        queued.append(_Queued(reply_id, 0, reply, marked))
     inbox.answered(session, row.id or 0, error)
     return queued
 
