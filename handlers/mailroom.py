@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -142,10 +142,6 @@ class Mailroom:
     @property
     def service(self) -> Service:
         return self._service
-
-    @property
-    def senders(self) -> Mapping[str, Sender]:
-        return self._senders
 
     def attach(self, sender: Sender) -> None:
         """Send the replies of ``sender.name``'s messages through ``sender``."""

@@ -174,16 +174,6 @@ def due_lanes(session: Session, now: datetime, limit: int = 200) -> list[Lane]:
     return [Lane(channel, user_id) for channel, user_id in session.exec(statement)]
 
 
-def leased(session: Session, now: datetime) -> list[tuple[Lane, datetime]]:
-    """Lanes a worker holds right now, and until when (what a restart has to wait for)."""
-    statement = (
-        select(Inbox.channel, Inbox.user_id, Inbox.lease_until)
-        .where(col(Inbox.status).in_(OPEN), col(Inbox.lease_until) > now)
-        .order_by(col(Inbox.lease_until))
-    )
-    return [(Lane(c, u), until) for c, u, until in session.exec(statement) if until is not None]
-
-
 def purge(session: Session, before: datetime) -> int:
     """Delete finished rows, their replies and sent-message records older than ``before``.
 
