@@ -249,6 +249,8 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at", "id"),
         Index("ix_outbox_inbox", "inbox_id"),
+        # "Did a question reach this chat after the person wrote?", asked per message.
+        Index("ix_outbox_address", "address", "channel", "sent_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
